@@ -1,0 +1,252 @@
+"""Information measures of a law on ``[V]^L`` (THEORY.md §3), in nats.
+
+* ``subset_entropies``: ``H(X_A)`` for every ``A ⊆ [L]`` (index = bitmask, bit j <-> position j);
+* ``entropy_profile``: ``g(t) = mean_{|A|=t} H(X_A)``, ``t = 0..L``;
+* ``info_curve``: ``Ī(t) = H̄ + g(t) - g(t+1)``, ``t = 0..L-1`` (THEORY §3);
+* ``total_correlation`` ``= L g(1) - g(L)``; ``dual_total_correlation`` ``= L g(L-1) - (L-1) g(L)``;
+  ``mi_sum = TC + DTC = L Ī(L-1)``;
+* ``conditional_tc``: ``sum_{j in S} H(X_j | x_R) - H(X_S | x_R)`` at one context ``x_R``.
+
+Float laws go through one numba pass over the masked lattice. Exact (rational) laws give
+:class:`~exactdlm.exact.LogForm` values, exact linear forms in logs of rationals. Structured
+laws (``exactdlm.structured``) supply their own ``entropy_profile()``, which every function
+here uses in place of the lattice.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+
+from . import _kernels
+from .exact import LogForm
+from .lattice import marginal_lattice
+from .laws import as_law
+
+
+def _structured(p):
+    return hasattr(p, "entropy_profile") and not isinstance(p, np.ndarray)
+
+
+def _to_base(values, base):
+    if base is None or base == math.e:
+        return values
+    scale = 1.0 / math.log(base)
+    if isinstance(values, np.ndarray):
+        return np.array([float(v) * scale for v in values.reshape(-1)]).reshape(values.shape)
+    return float(values) * scale
+
+
+def _revealed_masks_and_counts(L: int, V: int):
+    """For every lattice state: its revealed bitmask (int64 array, flat C order)."""
+    B = V + 1
+    masks = np.zeros(B**L, dtype=np.int64)
+    digits = np.indices((B,) * L).reshape(L, -1)
+    for j in range(L):
+        masks |= (digits[j] < V).astype(np.int64) << j
+    return masks
+
+
+def subset_entropies(p, base=None) -> np.ndarray:
+    """``H(X_A)`` for all ``2^L`` subsets, indexed by bitmask. Object array of LogForm if exact."""
+    law = as_law(p)
+    L, V = law.L, law.V
+    M = marginal_lattice(law)
+    if not law.exact:
+        return _to_base(_kernels.subset_entropy_pass(M, L, V), base)
+    masks = _revealed_masks_and_counts(L, V)
+    out = np.empty(1 << L, dtype=object)
+    for k in range(1 << L):
+        out[k] = LogForm()
+    for m, mask in zip(M, masks):
+        if m > 0:
+            out[mask]._add_term(m, -m)
+    return _to_base(out, base)
+
+
+def entropy_profile(p, base=None) -> np.ndarray:
+    """``g(t)``, ``t = 0..L``: mean joint entropy of a uniformly random ``t``-subset."""
+    if _structured(p):
+        return _to_base(p.entropy_profile(), base)
+    law = as_law(p)
+    L, V = law.L, law.V
+    if not law.exact:
+        H = _kernels.subset_entropy_pass(marginal_lattice(law), L, V)
+        pops = np.array([bin(k).count("1") for k in range(1 << L)])
+        g = np.array([H[pops == t].mean() for t in range(L + 1)])
+        g[0] = 0.0
+        return _to_base(g, base)
+    M = marginal_lattice(law)
+    masks = _revealed_masks_and_counts(L, V)
+    pops = np.array([bin(k).count("1") for k in range(1 << L)])[masks]
+    forms = [LogForm() for _ in range(L + 1)]
+    for m, t in zip(M, pops):
+        if m > 0 and t > 0:
+            forms[t]._add_term(m, -m / comb(L, int(t)))
+    g = np.empty(L + 1, dtype=object)
+    g[:] = forms
+    return _to_base(g, base)
+
+
+def _curve_from_profile(g: np.ndarray) -> np.ndarray:
+    L = len(g) - 1
+    hbar = g[1]
+    out = np.empty(L, dtype=g.dtype)
+    for t in range(L):
+        out[t] = hbar + g[t] - g[t + 1]
+    if out.dtype != object:
+        out[0] = 0.0
+    return out
+
+
+def info_curve(p, base=None) -> np.ndarray:
+    """``Ī(t)``, ``t = 0..L-1``: mean ``I(X_i; X_T)`` over ``i`` and ``t``-subsets ``T`` not holding ``i``."""
+    return _to_base(_curve_from_profile(entropy_profile(p)), base)
+
+
+def total_correlation(p, base=None):
+    """``TC = sum_i H(X_i) - H(X) = L g(1) - g(L)``."""
+    g = entropy_profile(p)
+    L = len(g) - 1
+    return _to_base(g[1] * L - g[L], base)
+
+
+def dual_total_correlation(p, base=None):
+    """``DTC = H(X) - sum_i H(X_i | X_{-i}) = L g(L-1) - (L-1) g(L)``."""
+    g = entropy_profile(p)
+    L = len(g) - 1
+    return _to_base(g[L - 1] * L - g[L] * (L - 1), base)
+
+
+def mi_sum(p, base=None):
+    """``sum_i I(X_i; X_{-i}) = TC + DTC = L (g(1) + g(L-1) - g(L))``."""
+    g = entropy_profile(p)
+    L = len(g) - 1
+    return _to_base((g[1] + g[L - 1] - g[L]) * L, base)
+
+
+def joint_entropy(p, base=None):
+    """``H(X) = g(L)``."""
+    g = entropy_profile(p)
+    return _to_base(g[-1], base)
+
+
+def _entropy_of(probs, exact: bool):
+    if exact:
+        form = LogForm()
+        for x in probs:
+            if x > 0:
+                form._add_term(x, -x)
+        return form
+    probs = np.asarray(probs, dtype=float)
+    nz = probs[probs > 0]
+    return float(-(nz * np.log(nz)).sum())
+
+
+def conditional_tc(p, block, context, base=None):
+    """``condTC(X_S | x_R) = sum_{j in S} H(X_j | x_R) - H(X_S | x_R)`` (THEORY §3).
+
+    ``block``: positions S; ``context``: dict position -> value for R (disjoint from S).
+    At a context of probability 0 the predictor is uniform and the value is 0.
+    """
+    law = as_law(p)
+    S = sorted(int(j) for j in block)
+    ctx = {int(k): int(v) for k, v in dict(context).items()}
+    if set(S) & set(ctx):
+        raise ValueError(f"block {S} and context positions {sorted(ctx)} must be disjoint")
+    if any(not 0 <= j < law.L for j in list(S) + list(ctx)):
+        raise ValueError(f"positions must lie in 0..{law.L - 1}")
+    a = law.array
+    index = tuple(ctx.get(j, slice(None)) for j in range(law.L))
+    sub = a[index]  # axes: the positions not in ctx, in order
+    free = [j for j in range(law.L) if j not in ctx]
+    total = sub.sum()
+    if total == 0:
+        return LogForm() if law.exact else 0.0
+    others = tuple(free.index(j) for j in free if j not in S)
+    joint = (sub.sum(axis=others) if others else sub).reshape(-1)
+    joint = [x / total for x in joint] if law.exact else np.asarray(joint, dtype=float) / float(total)
+    h_joint = _entropy_of(joint, law.exact)
+    h_sum = LogForm() if law.exact else 0.0
+    shape = (law.V,) * len(S)
+    jarr = np.empty(len(joint), dtype=object if law.exact else float)
+    jarr[:] = joint
+    jarr = jarr.reshape(shape)
+    for axis in range(len(S)):
+        rest = tuple(a2 for a2 in range(len(S)) if a2 != axis)
+        marg = jarr.sum(axis=rest) if rest else jarr
+        h_sum = h_sum + _entropy_of(list(marg.reshape(-1)), law.exact)
+    return _to_base(h_sum - h_joint, base)
+
+
+def ekl_from_profile(g, sizes):
+    """(E1): ``EKL = sum_k s_k (g(t_{k-1}+1) - g(t_{k-1})) - H(X)``, ``H(X) = g(L)``."""
+    t, total = 0, g[0] * 0
+    for s in sizes:
+        total = total + (g[t + 1] - g[t]) * int(s)
+        t += int(s)
+    return total - g[t]
+
+
+def ekl_from_curve(Ibar, sizes):
+    """(E3): ``EKL = sum_k sum_{t=t_{k-1}}^{t_k-1} [Ī(t) - Ī(t_{k-1})]`` (left-Riemann error, E2)."""
+    t, total = 0, Ibar[0] * 0
+    for s in sizes:
+        for u in range(t, t + int(s)):
+            total = total + (Ibar[u] - Ibar[t])
+        t += int(s)
+    return total
+
+
+def _as_numbers(Ibar):
+    if Ibar.dtype == object:
+        import mpmath
+
+        with mpmath.workdps(50):
+            return [x.mpf(50) if isinstance(x, LogForm) else mpmath.mpf(x) for x in Ibar]
+    return [float(x) for x in Ibar]
+
+
+def optimal_schedule(p, steps: int):
+    """Minimal-EKL schedule with exactly ``steps`` steps (THEORY §5): DP over knots, O(m L²).
+
+    ``c(a,b) = sum_{t=a}^{b-1} [Ī(t) - Ī(a)]``, ``V_m(b) = min_{a<b} V_{m-1}(a) + c(a,b)``.
+    Exact laws are optimized on 50-digit values and the EKL of the chosen schedule is
+    returned exactly. Returns ``(sizes, ekl)``, sizes in reveal order.
+    """
+    Ibar = info_curve(p)
+    L = len(Ibar)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= L:
+        raise ValueError(f"steps must be an integer in 1..L={L}, got {steps!r}")
+    steps = int(steps)
+    vals = _as_numbers(Ibar)
+    # prefix sums of Ī for c(a,b) = (S(b) - S(a)) - (b - a) Ī(a)
+    prefix = [0 * vals[0]]
+    for v in vals:
+        prefix.append(prefix[-1] + v)
+
+    def cost(a, b):
+        return (prefix[b] - prefix[a]) - (b - a) * vals[a]
+
+    INF = float("inf")
+    best = [[INF] * (L + 1) for _ in range(steps + 1)]
+    arg = [[-1] * (L + 1) for _ in range(steps + 1)]
+    best[0][0] = 0
+    for m in range(1, steps + 1):
+        for b in range(m, L + 1):
+            for a in range(m - 1, b):
+                if best[m - 1][a] == INF:
+                    continue
+                c = best[m - 1][a] + cost(a, b)
+                if c < best[m][b]:
+                    best[m][b], arg[m][b] = c, a
+    knots, b = [L], L
+    for m in range(steps, 0, -1):
+        b = arg[m][b]
+        knots.append(b)
+    knots.reverse()
+    sizes = tuple(knots[i + 1] - knots[i] for i in range(steps))
+    return sizes, ekl_from_curve(Ibar, sizes)
