@@ -1,11 +1,6 @@
-"""Every numba kernel of the package, each with a pure-Python twin (``*_py``) for the tests.
+"""Kernels of the masked lattice: all marginals by summation passes, all subset entropies.
 
-Numbers in, numbers out: no classes, constants passed as arguments, ``cache=True``.
-
-Lattice layout (THEORY.md §7): a state of the masked lattice is a digit string
-``d_0 ... d_{L-1}`` with ``d_j in 0..V`` and ``d_j = V`` meaning "position j masked".
-Its flat index is ``sum_j d_j (V+1)^(L-1-j)`` (C order over shape ``(V+1,)*L``); the
-revealed set of a state is the bitmask with bit ``j`` set when ``d_j < V``.
+Layout: see the package docstring (digit V = masked, C order, bit j <-> position j).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Subcommands of the ``exactdlm`` CLI, one module each (see ``exactdlm.cli``)."""
