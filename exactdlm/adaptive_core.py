@@ -43,15 +43,17 @@ class Conditionals:
     def __init__(self, law: JointLaw, predictor=None):
         self.L, self.V = law.L, law.V
         self._obj = None
+        source = None
         if predictor is None:
             source = law
-        elif isinstance(predictor, (JointLaw, np.ndarray, list, tuple)):
+        elif isinstance(predictor, JointLaw) or (
+            isinstance(predictor, (np.ndarray, list, tuple)) and np.shape(predictor) == (law.V,) * law.L
+        ):
             source = self._as_predictor_law(predictor, law)
         elif callable(getattr(predictor, "conditional", None)):
-            source = None
             self._obj = predictor
         else:
-            source, self._obj = None, self._resolve_object(predictor, law)
+            self._obj = self._resolve_other(predictor, law)
         if source is not None:
             self.exact = law.exact and source.exact
             M = marginal_lattice(source)
@@ -72,19 +74,26 @@ class Conditionals:
         return as_law(predictor)
 
     @staticmethod
-    def _resolve_object(predictor, law: JointLaw):
+    def _resolve_other(predictor, law: JointLaw):
+        """Tables and perturbations: through ``exactdlm.predictors.as_predictor`` when present."""
         try:
             from .predictors import as_predictor
         except ImportError:
             as_predictor = None
-        resolved = as_predictor(predictor, law) if as_predictor is not None else None
-        if resolved is None or not callable(getattr(resolved, "conditional", None)):
+        if as_predictor is not None:
+            resolved = as_predictor(predictor, law)
+            if callable(getattr(resolved, "conditional", None)):
+                return resolved
+        if isinstance(predictor, (np.ndarray, list, tuple)):
             raise ValueError(
-                f"predictor of type {type(predictor).__name__} is not usable; pass None (exact "
-                "conditionals), a joint law of the same shape, or an object with a method "
-                "conditional(j, revealed) -> array of V probabilities"
+                f"a predictor given as a joint law must have the law's shape {(law.V,) * law.L}, "
+                f"got {np.shape(predictor)}; pass a law over the same positions and vocabulary"
             )
-        return resolved
+        raise ValueError(
+            f"predictor of type {type(predictor).__name__} is not usable; pass None (exact "
+            "conditionals), a joint law of the same shape, or an object with a method "
+            "conditional(j, revealed) -> array of V probabilities"
+        )
 
     def _object_is_exact(self) -> bool:
         flag = getattr(self._obj, "exact", None)

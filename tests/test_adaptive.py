@@ -462,7 +462,7 @@ P = rational_law([1, 2, 3, 4], 2, 2)
         ({"rule": "margin"}, "needs sizes"),
         ({"rule": "entropy", "sizes": (1, 2)}, "sum to 3, not L=2"),
         ({"rule": "entropy", "sizes": (2, 0)}, "positive"),
-        ({"rule": "confidence", "sizes": (1, 1), "predictor": np.full((2, 2, 2), 1 / 8)}, "law's shape"),
+        ({"rule": "confidence", "sizes": (1, 1), "predictor": np.full((2, 2, 2), 1 / 8)}, "shape"),
         ({"rule": "confidence", "sizes": (1, 1), "predictor": "exact"}, "predictor"),
     ],
 )
