@@ -503,3 +503,29 @@ def test_select_cap_is_the_module_constant(monkeypatch):
     with pytest.raises(ValueError, match="enumerates about 12 draws"):
         sample_then_select_law(P, (1, 1))
     assert sum(sample_then_select_law(P, (2,)).reshape(-1)) == 1
+
+
+def test_select_lands_far_from_context_rules_on_noisy_repetition():
+    """Noisy repeated bit (L=5, eta=1/10), unit steps: every context rule is exact (KL 0),
+    sample-then-select keeps the most probable drawn tokens: KL above 1 nat (1.049)."""
+    from exactdlm import families
+
+    p = np.asarray(families.noisy_repetition(5, F(1, 10)))
+    out = compare_policies(p, (1,) * 5, tau=F(9, 10))
+    for rule in RULES:
+        assert out[rule] == 0
+    assert float(out["select"]) > 1
+
+
+def test_exact_law_with_float_predictor_runs_in_float():
+    p = rational_law([3, 1, 0, 2, 2, 1, 4, 1], 2, 3)
+    pred = rational_law([1, 2, 3, 1, 1, 1, 2, 2], 2, 3)
+    for rule in SIZED:
+        qf = adaptive_law(p, rule, (1, 2), predictor=to_float(pred))
+        assert qf.dtype == np.float64
+        assert_close(qf, adaptive_law(p, rule, (1, 2), predictor=pred))
+        kf = adaptive_kl(p, rule, (1, 2), predictor=to_float(pred))
+        assert isinstance(kf, float) and abs(kf - float(adaptive_kl(p, rule, (1, 2), predictor=pred))) <= 1e-12
+    qs = sample_then_select_law(to_float(p), (1, 2), predictor=pred)
+    assert qs.dtype == np.float64
+    assert_close(qs, sample_then_select_law(p, (1, 2), predictor=pred))
