@@ -21,7 +21,7 @@ from numbers import Rational
 
 import numpy as np
 
-from .laws import FLOAT_SUM_TOL, JointLaw, as_law, check_fits
+from .laws import EXACT_ENTRY_BYTES, FLOAT_SUM_TOL, JointLaw, as_law, check_fits
 
 # ----------------------------------------------------------------------------------------
 # parameter handling
@@ -136,8 +136,7 @@ def _law(arr: np.ndarray) -> JointLaw:
 
 
 def _check_outcomes(L: int, V: int, exact: bool) -> None:
-    # a Fraction object array costs far more than 8 bytes an entry; ~100 is a fair estimate
-    check_fits(V**L * (100 if exact else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
+    check_fits(V**L * (EXACT_ENTRY_BYTES if exact else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
 
 
 # ----------------------------------------------------------------------------------------

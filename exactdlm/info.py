@@ -3,8 +3,11 @@
 * ``subset_entropies``: ``H(X_A)`` for every ``A ⊆ [L]`` (index = bitmask, bit j <-> position j);
 * ``entropy_profile``: ``g(t) = mean_{|A|=t} H(X_A)``, ``t = 0..L``;
 * ``info_curve``: ``Ī(t) = H̄ + g(t) - g(t+1)``, ``t = 0..L-1`` (THEORY §3);
-* ``total_correlation`` ``= L g(1) - g(L)``; ``dual_total_correlation`` ``= L g(L-1) - (L-1) g(L)``;
-  ``mi_sum = TC + DTC = L Ī(L-1)``;
+* ``total_correlation`` ``= sum_i H(X_i) - H(X) = L g(1) - g(L)``;
+  ``dual_total_correlation`` ``= sum_i H(X_{-i}) - (L-1) H(X) = L g(L-1) - (L-1) g(L)``;
+  ``mi_sum = TC + DTC = L Ī(L-1)``; ``joint_entropy = H(X) = g(L)``. These four need only the
+  ``L+1`` marginals ``X_i`` / ``X_{-i}`` of the array (``O(L V^L)``, no lattice), so they also
+  work where the lattice does not fit (L = 20, V = 2);
 * ``conditional_tc``: ``sum_{j in S} H(X_j | x_R) - H(X_S | x_R)`` at one context ``x_R``.
 
 Float laws go through one numba pass over the masked lattice. Exact (rational) laws give
@@ -107,31 +110,68 @@ def info_curve(p, base=None) -> np.ndarray:
     return _to_base(_curve_from_profile(entropy_profile(p)), base)
 
 
+def _site_view(law, i):
+    """The array as ``(V^i, V, V^(L-1-i))``: axis 1 is position ``i`` (fast 3-axis reductions)."""
+    V, L = law.V, law.L
+    return law.array.reshape(V**i, V, V ** (L - 1 - i))
+
+
+def _single_entropies(law):
+    """``[H(X_i)]_i`` from the one-site marginals."""
+    return [_entropy_of(_site_view(law, i).sum(axis=(0, 2)), law.exact) for i in range(law.L)]
+
+
+def _leave_one_out_entropies(law):
+    """``[H(X_{-i})]_i`` from the ``L`` marginals that drop one position."""
+    if law.L == 1:
+        return [LogForm() if law.exact else 0.0]
+    return [_entropy_of(_site_view(law, i).sum(axis=1).reshape(-1), law.exact) for i in range(law.L)]
+
+
+def _sum(values):
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
 def total_correlation(p, base=None):
-    """``TC = sum_i H(X_i) - H(X) = L g(1) - g(L)``."""
-    g = entropy_profile(p)
-    L = len(g) - 1
-    return _to_base(g[1] * L - g[L], base)
+    """``TC = sum_i H(X_i) - H(X)`` (``= L g(1) - g(L)``), from ``L+1`` marginals, no lattice."""
+    if _structured(p):
+        g = entropy_profile(p)
+        L = len(g) - 1
+        return _to_base(g[1] * L - g[L], base)
+    law = as_law(p)
+    return _to_base(_sum(_single_entropies(law)) - joint_entropy(law), base)
 
 
 def dual_total_correlation(p, base=None):
-    """``DTC = H(X) - sum_i H(X_i | X_{-i}) = L g(L-1) - (L-1) g(L)``."""
-    g = entropy_profile(p)
-    L = len(g) - 1
-    return _to_base(g[L - 1] * L - g[L] * (L - 1), base)
+    """``DTC = H(X) - sum_i H(X_i | X_{-i}) = sum_i H(X_{-i}) - (L-1) H(X)`` (``= L g(L-1) - (L-1) g(L)``)."""
+    if _structured(p):
+        g = entropy_profile(p)
+        L = len(g) - 1
+        return _to_base(g[L - 1] * L - g[L] * (L - 1), base)
+    law = as_law(p)
+    return _to_base(_sum(_leave_one_out_entropies(law)) - joint_entropy(law) * (law.L - 1), base)
 
 
 def mi_sum(p, base=None):
-    """``sum_i I(X_i; X_{-i}) = TC + DTC = L (g(1) + g(L-1) - g(L))``."""
-    g = entropy_profile(p)
-    L = len(g) - 1
-    return _to_base((g[1] + g[L - 1] - g[L]) * L, base)
+    """``sum_i I(X_i; X_{-i}) = TC + DTC = sum_i [H(X_i) + H(X_{-i})] - L H(X) = L Ī(L-1)``."""
+    if _structured(p):
+        g = entropy_profile(p)
+        L = len(g) - 1
+        return _to_base((g[1] + g[L - 1] - g[L]) * L, base)
+    law = as_law(p)
+    singles, loo = _single_entropies(law), _leave_one_out_entropies(law)
+    return _to_base(_sum(singles) + _sum(loo) - joint_entropy(law) * law.L, base)
 
 
 def joint_entropy(p, base=None):
-    """``H(X) = g(L)``."""
-    g = entropy_profile(p)
-    return _to_base(g[-1], base)
+    """``H(X) = g(L)``, straight from the array."""
+    if _structured(p):
+        return _to_base(entropy_profile(p)[-1], base)
+    law = as_law(p)
+    return _to_base(_entropy_of(law.array.reshape(-1), law.exact), base)
 
 
 def _entropy_of(probs, exact: bool):
@@ -143,7 +183,7 @@ def _entropy_of(probs, exact: bool):
         return form
     probs = np.asarray(probs, dtype=float)
     nz = probs[probs > 0]
-    return float(-(nz * np.log(nz)).sum())
+    return float(-np.dot(nz, np.log(nz)))
 
 
 def conditional_tc(p, block, context, base=None):
@@ -158,7 +198,11 @@ def conditional_tc(p, block, context, base=None):
     if set(S) & set(ctx):
         raise ValueError(f"block {S} and context positions {sorted(ctx)} must be disjoint")
     if any(not 0 <= j < law.L for j in list(S) + list(ctx)):
-        raise ValueError(f"positions must lie in 0..{law.L - 1}")
+        raise ValueError(f"positions must lie in 0..{law.L - 1}, got block {S} and context {sorted(ctx)}")
+    if len(set(S)) != len(S):
+        raise ValueError(f"block {list(block)} repeats a position; give distinct positions")
+    if any(not 0 <= v < law.V for v in ctx.values()):
+        raise ValueError(f"context values must lie in 0..{law.V - 1}, got {ctx}")
     a = law.array
     index = tuple(ctx.get(j, slice(None)) for j in range(law.L))
     sub = a[index]  # axes: the positions not in ctx, in order

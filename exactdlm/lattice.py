@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import _kernels
-from .laws import JointLaw, as_law, check_fits, lattice_bytes
+from .laws import EXACT_ENTRY_BYTES, JointLaw, as_law, check_fits, lattice_bytes
 
 
 def n_states(L: int, V: int) -> int:
@@ -68,6 +68,7 @@ def marginal_lattice(p) -> np.ndarray:
     law = as_law(p)
     L, V = law.L, law.V
     if law.exact:
+        check_fits(lattice_bytes(L, V, itemsize=EXACT_ENTRY_BYTES), f"the exact masked lattice (V+1)^L with L={L}, V={V}")
         return _kernels.lattice_sum_passes_py(embed(law.array, V), L, V)
     check_fits(lattice_bytes(L, V, copies=1), f"the masked lattice (V+1)^L with L={L}, V={V}")
     return _kernels.lattice_sum_passes(embed(law.array, V), L, V)
@@ -91,6 +92,8 @@ class Lattice:
         if j in items:
             raise ValueError(f"position {j} is already revealed in the context {items}")
         L, V = self.L, self.V
+        if not 0 <= j < L:
+            raise ValueError(f"position j={j} must lie in 0..{L - 1}")
         base = state_index(L, V, items)
         stride = (V + 1) ** (L - 1 - j)
         ctx = self.M[base]

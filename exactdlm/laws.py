@@ -40,6 +40,10 @@ def memory_cap() -> int:
         ) from None
 
 
+#: rough bytes of one ``Fraction`` entry of an exact array (object pointer + Fraction + two ints)
+EXACT_ENTRY_BYTES = 120
+
+
 def lattice_bytes(L: int, V: int, copies: float = 1.0, itemsize: int = 8) -> int:
     """Bytes of ``copies`` float64 arrays over the masked lattice ``(V+1)^L``."""
     return int(copies * itemsize * (V + 1) ** L)
@@ -99,8 +103,10 @@ class JointLaw:
             )
         if V < 2:
             raise ValueError(f"vocabulary size V must be >= 2, got V={V}")
-        check_fits(lattice_bytes(L, V, copies=2), f"the masked lattice of a law with L={L}, V={V}")
-        if _is_exact_array(a):
+        exact_input = _is_exact_array(a)
+        # the law itself must fit; lattice-sized work checks its own estimate (lattice.py)
+        check_fits(V**L * (EXACT_ENTRY_BYTES if exact_input else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
+        if exact_input:
             a = self._validate_exact(a, normalize)
             exact = True
         else:
@@ -245,19 +251,37 @@ class JointLaw:
 
     @classmethod
     def load(cls, path) -> "JointLaw":
+        """Load a law saved by :meth:`save` (``.json`` or ``.npz``)."""
         path = os.fspath(path)
+        if not (path.endswith(".json") or path.endswith(".npz")):
+            raise ValueError(f"unknown law file suffix in {path!r}; use .json or .npz")
+        if not os.path.isfile(path):
+            raise ValueError(f"law file {path!r} does not exist; give the path of a saved .json or .npz law")
         if path.endswith(".json"):
             with open(path) as fh:
-                return cls.from_json(json.load(fh))
-        if path.endswith(".npz"):
+                try:
+                    data = json.load(fh)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"law file {path!r} is not valid JSON ({exc.msg}); save laws with JointLaw.save") from None
+            return cls.from_json(data)
+        try:
             with np.load(path, allow_pickle=False) as z:
                 L, V = int(z["L"]), int(z["V"])
                 if bool(z["exact"]):
+                    num, den = z["num"], z["den"]
+                    if num.size != V**L or den.size != V**L:
+                        raise ValueError(f"law file {path!r} holds {num.size} entries, expected V**L = {V**L}")
                     arr = np.empty(V**L, dtype=object)
-                    arr[:] = [Fraction(int(n), int(d)) for n, d in zip(z["num"], z["den"])]
+                    arr[:] = [Fraction(int(n), int(d)) for n, d in zip(num, den)]
                     return cls(arr.reshape((V,) * L))
-                return cls(z["p"])
-        raise ValueError(f"unknown law file suffix in {path!r}; use .json or .npz")
+                p = np.asarray(z["p"])
+        except (KeyError, OSError, EOFError) as exc:
+            raise ValueError(
+                f"law file {path!r} is not a saved law ({type(exc).__name__}: {exc}); save laws with JointLaw.save"
+            ) from None
+        if p.shape != (V,) * L:
+            raise ValueError(f"law file {path!r} holds an array of shape {p.shape}, expected {(V,) * L}")
+        return cls(p)
 
 
 def as_law(p) -> JointLaw:
