@@ -30,7 +30,6 @@ import numpy as np
 from .adaptive_core import (
     FLOAT_TIE_TOL,
     Conditionals,
-    compare_scores,
     kl,
     law_array,
     neg_entropy,
@@ -65,7 +64,7 @@ def _check_tau(tau, exact: bool):
     if isinstance(tau, bool):
         raise ValueError(f"tau must be a number in (0, 1], got {tau!r}")
     try:
-        value = Fraction(repr(tau)) if isinstance(tau, float) else Fraction(tau)
+        value = Fraction(str(tau)) if isinstance(tau, (float, np.floating)) else Fraction(tau)
     except (TypeError, ValueError):
         raise ValueError(f"tau must be a number in (0, 1], got {tau!r}") from None
     if not 0 < value <= 1:
@@ -77,7 +76,7 @@ class Policy:
     """A rule bound to a law's conditionals: ``block(state)`` -> (positions, their rows).
 
     Steps of a sized rule are found from the number of revealed positions, so a state alone
-    determines its block. Floats read ``tau`` by its decimal repr (``0.9`` is ``9/10``).
+    determines its block. A float ``tau`` is read by its shortest decimal (``0.9`` is ``9/10``).
     """
 
     def __init__(self, law, rule, sizes=None, tau=None, predictor=None):
@@ -225,11 +224,11 @@ def compare_policies(p, sizes, tau=None, predictor=None) -> dict:
 
 __all__ = [
     "RULES",
+    "Policy",
     "adaptive_chain_rule",
     "adaptive_kl",
     "adaptive_law",
     "compare_policies",
-    "compare_scores",
     "sample_then_select_kl",
     "sample_then_select_law",
 ]

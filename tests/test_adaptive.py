@@ -311,6 +311,9 @@ def test_float_threshold_reads_tau_as_decimal():
     assert policy.block((2, 2))[0] == [0, 1]
     policy_f = Policy(JointLaw(to_float(p)), "threshold", tau=0.6)
     assert policy_f.block((2, 2))[0] == [0, 1]
+    for tau in (np.float64(0.6), np.float32(0.6), "3/5", F(3, 5)):
+        assert Policy(JointLaw(p), "threshold", tau=tau).block((2, 2))[0] == [0, 1]
+    assert Policy(JointLaw(p), "threshold", tau=np.float64(0.61)).block((2, 2))[0] == [0]
 
 
 # ----------------------------------------------------------------------------------------
