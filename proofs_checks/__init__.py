@@ -1,0 +1,17 @@
+"""proofs_checks: the constants and closed forms of THEORY.md §5-§6, redone by computer.
+
+One helper module per theme holds the derivations (sympy for the symbolic steps, exact
+integers/rationals for the exhaustive sweeps, mpmath at 50 digits where a value decides);
+the ``test_*.py`` modules assert them and ``python -m proofs_checks [--json OUT]`` prints the
+same results as one table (``table.py``):
+
+* ``closed_forms``: g, Ī, TC, DTC, Σ I, EKL of the §6 families, symbolic and against the engine;
+* ``lc_constants``: LC-T1 / SH-1 / LC-tight / LC-C1 constants and the lower-bound side;
+* ``geometric``: G-DTC, G-TC, G-MIN per-block inequalities, step counts, WC lower bounds, CCL-1.9;
+* ``worst_case``: the WC ratio formulas and their MDS witnesses;
+* ``zc``: E[N_j] of the cut-point construction and the ZC-TC / ZC-DTC coefficients;
+* ``lz``: the LZ square-root rule against the optimal-schedule DP.
+
+The schedule rules are re-derived here from THEORY §5, independently of
+``exactdlm.schedules``, so that the step-count checks cross-check its constructors.
+"""
