@@ -1,38 +1,153 @@
-"""Exact values: linear forms ``sum_i c_i log r_i`` with rational ``c_i`` and positive rational ``r_i``.
+"""Exact values: ``const + sum_r c_r log r`` with rational ``const``, ``c_r`` and ``r > 1``.
 
 Every information quantity of a rational law is such a form (THEORY.md §7, "Exact
 arithmetic"): entropies are ``-sum p log p``, and g, Ī, TC, DTC, EKL are rational
-combinations of entropies. A :class:`LogForm` is closed under ``+``, ``-`` and rational
-scaling, adds rationals as a constant part is not needed (every quantity is a pure
-log-form), evaluates with mpmath at any precision or as a certified interval, and
-decides equality exactly (see ``decide``).
+combinations of entropies. The rational constant lets a claim compare a log-form with a
+number (``EKL <= 1/2``, ``steps - bound``). A :class:`LogForm` is closed under ``+``, ``-``
+with forms and rationals and under rational scaling; it evaluates to any precision and to
+certified enclosures, and decides equality exactly (``exactdlm.decide``).
+
+Certified evaluation. Write the form over integers: with ``D`` the common denominator of
+all coefficients and of ``const``, ``D * form = C + sum_n A_n log n`` with integers ``C``,
+``A_n`` and integers ``n >= 2`` (each ``r = n/d`` contributes ``+c`` to ``n`` and ``-c`` to
+``d``, so repeated numerators and denominators merge). At ``prec`` bits every ``log n`` is
+enclosed in fixed point, ``lo_n <= 2^prec log n <= hi_n``, from mpmath's ``mpf_log`` with
+floor rounding (the primitive ``mpmath.iv.log`` uses) at ``prec + 8`` bits above the
+integer part, widened by a unit on each side. The sum is then formed in exact integer
+arithmetic, so the enclosure of the whole form is only as wide as ``sum_n |A_n|`` units
+of ``2^-prec`` (about ``sum |c_r| 2^(1-prec)`` in the form's own units) and rounding
+never accumulates. The fixed-point logs are cached across calls: forms built from one law
+keep meeting the same integers.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
+from functools import lru_cache
 from numbers import Rational
 
 import mpmath
+from mpmath import libmp
+
+#: precision (bits) of the first certified evaluation; rises by doubling when undecided
+START_PREC = 64
+#: relative accuracy (bits) of ``float(form)``
+_FLOAT_BITS = 56
 
 
 def _frac(x) -> Fraction:
     if isinstance(x, Fraction):
         return x
+    if isinstance(x, bool):
+        return Fraction(int(x))
     if isinstance(x, (int, Rational)):
+        return Fraction(x)
+    if isinstance(x, str):
         return Fraction(x)
     raise TypeError(f"LogForm coefficients must be rational, got {type(x).__name__}")
 
 
+def _is_rational(x) -> bool:
+    return isinstance(x, (int, Rational))
+
+
+@lru_cache(maxsize=1 << 16)
+def log_fixed(n: int, prec: int) -> tuple[int, int]:
+    """Integers ``(lo, hi)`` with ``lo <= 2^prec * log(n) <= hi`` (``n >= 1``); ``hi - lo = 3``."""
+    if n == 1:
+        return 0, 0
+    # log n < bit_length(n) < 2^intbits: an ulp at wp bits is at most 2^-(prec + 8)
+    intbits = n.bit_length().bit_length()
+    wp = prec + intbits + 8
+    _sign, man, exp, _bc = libmp.mpf_log(libmp.from_int(n), wp, libmp.round_floor)
+    shift = exp + prec
+    f = man << shift if shift >= 0 else man >> -shift  # floor(t * 2^prec), t <= log n < t + ulp
+    return f - 1, f + 2
+
+
+def integer_form(*signed) -> tuple[dict[int, int], int, int]:
+    """``(A, C, D)`` with ``D * sum_i s_i * form_i = C + sum_n A_n log n`` exactly.
+
+    ``signed``: pairs ``(form, s)``, ``form`` a LogForm or a rational, ``s`` an integer. ``D``
+    is the least common denominator of every coefficient and constant, ``A`` holds only
+    nonzero entries, keys are integers ``>= 2``.
+    """
+    forms = [(to_logform(f), int(s)) for f, s in signed]
+    dens = {f.const.denominator for f, _ in forms}
+    for f, _ in forms:
+        dens.update(c.denominator for c in f.terms.values())
+    D = math.lcm(*dens)
+    mult = {q: D // q for q in dens}
+    A: dict[int, int] = {}
+    get = A.get
+    C = 0
+    for f, s in forms:
+        C += s * f.const.numerator * mult[f.const.denominator]
+        for r, c in f.terms.items():
+            a = s * c.numerator * mult[c.denominator]
+            n, d = r.numerator, r.denominator
+            A[n] = get(n, 0) + a
+            if d != 1:
+                A[d] = get(d, 0) - a
+    return {n: a for n, a in A.items() if a}, C, D
+
+
+def enclosure(A: dict[int, int], C: int, prec: int) -> tuple[int, int]:
+    """Integers ``(lo, hi)`` with ``lo <= 2^prec (C + sum_n A_n log n) <= hi``."""
+    lo = hi = C << prec
+    for n, a in A.items():
+        ln, hn = log_fixed(n, prec)
+        if a > 0:
+            lo += a * ln
+            hi += a * hn
+        else:
+            lo += a * hn
+            hi += a * ln
+    return lo, hi
+
+
+def approx_value(A: dict[int, int], C: int, D: int, rel_bits: int, is_zero=None) -> Fraction:
+    """A rational within relative ``2^-rel_bits`` of ``(C + sum A_n log n) / D``.
+
+    Precision doubles until the enclosure is that narrow; ``is_zero(A, C)`` (the exact zero
+    test) is consulted once when the first enclosure contains 0, and a zero value returns
+    exactly ``0``. Past 8192 bits (or ``4 rel_bits``) the midpoint is returned as it is.
+    """
+    if not A:
+        return Fraction(C, D)
+    prec = max(START_PREC, rel_bits + 16)
+    cap = max(8192, 4 * rel_bits)
+    checked = False
+    while True:
+        lo, hi = enclosure(A, C, prec)
+        mid2 = lo + hi  # twice the midpoint
+        if (hi - lo) << (rel_bits + 1) <= abs(mid2) or prec >= cap:
+            return Fraction(mid2, D << (prec + 1))
+        if lo <= 0 <= hi and not checked:
+            checked = True
+            if is_zero is not None and is_zero(A, C):
+                return Fraction(0)
+        prec = min(2 * prec, cap)
+
+
+def _integer_is_zero(A, C) -> bool:
+    from .decide import integer_form_is_zero
+
+    return integer_form_is_zero(A, C)
+
+
 class LogForm:
-    """``sum_r c_r log r`` stored as ``{r: c}`` with every ``r > 1`` (``log(1/r) = -log r``)."""
+    """``const + sum_r c_r log r``, terms stored as ``{r: c}`` with every ``r > 1``
+    (``log(1/r) = -log r``), ``const`` a Fraction (default 0)."""
 
-    __slots__ = ("terms",)
+    __slots__ = ("terms", "const")
 
-    def __init__(self, terms=None):
+    def __init__(self, terms=None, const=0):
         self.terms: dict[Fraction, Fraction] = {}
+        self.const: Fraction = _frac(const)
         if terms:
-            for r, c in (terms.items() if isinstance(terms, dict) else terms):
+            for r, c in terms.items() if isinstance(terms, dict) else terms:
                 self._add_term(Fraction(r), _frac(c))
 
     def _add_term(self, r: Fraction, c: Fraction) -> None:
@@ -57,18 +172,27 @@ class LogForm:
     def zero(cls) -> "LogForm":
         return cls()
 
+    @classmethod
+    def rational(cls, q) -> "LogForm":
+        """The constant form ``q`` (no log terms)."""
+        return cls(const=q)
+
     # --- arithmetic -----------------------------------------------------------------
     def copy(self) -> "LogForm":
         out = LogForm()
         out.terms = dict(self.terms)
+        out.const = self.const
         return out
 
     def __add__(self, other):
-        if isinstance(other, (int, Rational)) and other == 0:
-            return self.copy()
+        if _is_rational(other):
+            out = self.copy()
+            out.const += _frac(other)
+            return out
         if not isinstance(other, LogForm):
             return NotImplemented
         out = self.copy()
+        out.const += other.const
         for r, c in other.terms.items():
             out._add_term(r, c)
         return out
@@ -78,90 +202,120 @@ class LogForm:
     def __neg__(self):
         out = LogForm()
         out.terms = {r: -c for r, c in self.terms.items()}
+        out.const = -self.const
         return out
 
+    def __pos__(self):
+        return self.copy()
+
     def __sub__(self, other):
-        if isinstance(other, (int, Rational)) and other == 0:
-            return self.copy()
+        if _is_rational(other):
+            return self + (-_frac(other))
         if not isinstance(other, LogForm):
             return NotImplemented
         return self + (-other)
 
     def __rsub__(self, other):
-        if isinstance(other, (int, Rational)) and other == 0:
-            return -self
+        if _is_rational(other):
+            return (-self) + _frac(other)
         return NotImplemented
 
     def __mul__(self, k):
-        if not isinstance(k, (int, Rational)):
+        if not _is_rational(k):
             return NotImplemented
-        k = Fraction(k)
+        k = _frac(k)
         out = LogForm()
         if k != 0:
             out.terms = {r: c * k for r, c in self.terms.items()}
+            out.const = self.const * k
         return out
 
     __rmul__ = __mul__
 
     def __truediv__(self, k):
-        if not isinstance(k, (int, Rational)):
+        if not _is_rational(k):
             return NotImplemented
         if k == 0:
             raise ZeroDivisionError("LogForm divided by zero")
-        return self * (1 / Fraction(k))
+        return self * (1 / _frac(k))
 
     # --- evaluation -----------------------------------------------------------------
     def is_trivially_zero(self) -> bool:
-        """True when no term is left after merging equal arguments (sufficient, not necessary)."""
-        return not self.terms
+        """True when no term is left after merging equal arguments and ``const == 0``
+        (sufficient for zero, not necessary: see ``decide.log_form_is_zero``)."""
+        return not self.terms and self.const == 0
+
+    def log_part(self) -> "LogForm":
+        """The form without its constant, ``sum_r c_r log r``."""
+        out = LogForm()
+        out.terms = dict(self.terms)
+        return out
+
+    def bounds(self, prec: int = START_PREC) -> tuple[Fraction, Fraction]:
+        """Certified rational bounds ``lo <= value <= hi``, width about ``sum |c| 2^(1-prec)``."""
+        A, C, D = integer_form((self, 1))
+        lo, hi = enclosure(A, C, prec)
+        return Fraction(lo, D << prec), Fraction(hi, D << prec)
+
+    def exact_value(self, rel_bits: int) -> Fraction:
+        """A rational within relative ``2^-rel_bits`` of the value (exactly 0 for a zero form)."""
+        A, C, D = integer_form((self, 1))
+        return approx_value(A, C, D, rel_bits, _integer_is_zero)
 
     def mpf(self, dps: int = 30):
-        """The value as an mpmath float at ``dps`` decimal digits."""
-        with mpmath.workdps(dps + 10):
-            total = mpmath.mpf(0)
-            for r, c in self.terms.items():
-                total += (mpmath.mpf(c.numerator) / c.denominator) * (
-                    mpmath.log(r.numerator) - mpmath.log(r.denominator)
-                )
-            return +total
+        """The value as an mpmath float at ``dps`` decimal digits (relative accuracy)."""
+        q = self.exact_value(int(dps * 3.33) + 8)
+        with mpmath.workdps(dps):
+            return mpmath.mpf(q.numerator) / q.denominator
 
     def __float__(self):
-        return float(self.mpf(30))
+        q = self.exact_value(_FLOAT_BITS)
+        return float(q)
 
-    def interval(self, prec: int = 64):
-        """A certified mpmath interval (``mpmath.iv``) containing the value, at ``prec`` bits."""
+    def interval(self, prec: int = START_PREC):
+        """A certified mpmath interval (``mpmath.iv``) containing the value, built at ``prec`` bits."""
+        lo, hi = self.bounds(prec)
         iv = mpmath.iv
         old = iv.prec
         iv.prec = prec
         try:
-            total = iv.mpf(0)
-            for r, c in self.terms.items():
-                coef = iv.mpf(c.numerator) / iv.mpf(c.denominator)
-                total += coef * (iv.log(iv.mpf(r.numerator)) - iv.log(iv.mpf(r.denominator)))
-            return total
+            a = libmp.from_rational(lo.numerator, lo.denominator, prec, libmp.round_floor)
+            b = libmp.from_rational(hi.numerator, hi.denominator, prec, libmp.round_ceiling)
+            return iv.mpf((mpmath.mpf(a), mpmath.mpf(b)))
         finally:
             iv.prec = old
 
+    # --- printing -------------------------------------------------------------------
+    def _sorted_terms(self):
+        # float keys first (fast), exact tie-break
+        return sorted(self.terms.items(), key=lambda rc: (float(rc[0]), rc[0]))
+
     def __repr__(self):
-        if not self.terms:
-            return "LogForm(0)"
-        return "LogForm(" + " + ".join(f"({c})*log({r})" for r, c in sorted(self.terms.items())) + ")"
+        body = "{" + ", ".join(f"'{r}': '{c}'" for r, c in self._sorted_terms()) + "}"
+        if self.const:
+            return f"LogForm({body}, const='{self.const}')"
+        return f"LogForm({body})"
 
     def __str__(self):
-        if not self.terms:
-            return "0"
+        """Readable: ``1/2 - log(2) + 3/4*log(7/3)`` (constant first, arguments ascending)."""
         parts = []
-        for r, c in sorted(self.terms.items()):
-            parts.append(f"{c}*log({r})")
-        return " + ".join(parts)
+        if self.const or not self.terms:
+            parts.append(str(self.const))
+        for r, c in self._sorted_terms():
+            mag = abs(c)
+            body = f"log({r})" if mag == 1 else f"{mag}*log({r})"
+            if not parts:
+                parts.append(body if c > 0 else "-" + body)
+            else:
+                parts.append(("+ " if c > 0 else "- ") + body)
+        return " ".join(parts)
 
+    # --- comparisons ----------------------------------------------------------------
     def __eq__(self, other):
         """Exact equality of values (not of representations)."""
-        if isinstance(other, (int, Rational)) and other == 0:
-            return is_zero(self)
-        if not isinstance(other, LogForm):
-            return NotImplemented
-        return is_zero(self - other)
+        if _is_rational(other) or isinstance(other, LogForm):
+            return is_zero(self - other)
+        return NotImplemented
 
     __hash__ = None
 
@@ -179,7 +333,7 @@ class LogForm:
 
 
 def is_zero(form: LogForm) -> bool:
-    """Exact decision of ``form == 0``; completed in ``decide`` below."""
+    """Exact decision of ``form == 0`` (``decide.log_form_is_zero``)."""
     from .decide import log_form_is_zero
 
     return log_form_is_zero(form)
@@ -196,9 +350,9 @@ def compare(a, b) -> int:
 
 
 def to_logform(x) -> LogForm:
-    """A LogForm from a LogForm or zero; other numbers have no exact log-form."""
+    """A LogForm from a LogForm or a rational (int, Fraction); floats have no exact log-form."""
     if isinstance(x, LogForm):
         return x
-    if isinstance(x, (int, Rational)) and x == 0:
-        return LogForm()
+    if _is_rational(x):
+        return LogForm(const=x)
     raise TypeError(f"{type(x).__name__} {x!r} is not an exact log-form")
