@@ -25,7 +25,6 @@ from exactdlm.adaptive import (
     sample_then_select_law,
 )
 from exactdlm.exact import LogForm
-from exactdlm.info import conditional_tc
 from exactdlm.laws import JointLaw, exact_array
 from exactdlm.lattice import Lattice
 from exactdlm.schedules import compositions
