@@ -6,7 +6,8 @@
   (its conditionals), or any object with ``conditional(j, revealed: dict) -> (V,)``.
   Contexts of probability 0 follow THEORY §1: uniform on ``[V]``.
 * score comparison with the house tie rule (largest score first, ties to the lowest index):
-  exact for ``Fraction`` scores and for entropy scores (``LogForm``), and with the absolute
+  exact for ``Fraction`` scores and for entropy scores (``LogForm``, sign certified by
+  :func:`exactdlm.decide.certified_sign`: exact ties are found as ties), and with the absolute
   tie tolerance :data:`FLOAT_TIE_TOL` for float scores, so that a float run of a law with
   exact ties takes the same branches as the exact run.
 * :func:`kl`: ``KL(p || q)``, a ``LogForm`` when both are exact, ``inf`` where ``q = 0 < p``.
@@ -20,6 +21,7 @@ from numbers import Rational
 
 import numpy as np
 
+from .decide import certified_sign
 from .exact import LogForm
 from .laws import JointLaw, as_law
 from .lattice import marginal_lattice
@@ -152,36 +154,13 @@ def neg_entropy(probs, exact: bool):
 
 
 def _exact_sign(form: LogForm) -> int:
-    """Sign of an exact log-form: certified intervals, exact zero test by ``exactdlm.decide``.
-
-    Until ``decide`` is importable, a form whose 4096-bit interval still holds 0 is read as 0
-    (a tie); such forms are zero in every case met so far (equal entropies of equal rows).
-    """
+    """Sign of an exact log-form, certified (``exactdlm.decide``: exact zero test, then intervals)."""
     if form.is_trivially_zero():
         return 0
-    iv = form.interval(64)
-    if iv.a > 0:
-        return 1
-    if iv.b < 0:
-        return -1
-    try:
-        from .decide import certified_sign
-    except ImportError:
-        certified_sign = None
-    if certified_sign is not None:
-        sign = certified_sign(form)
-        if sign is None:
-            raise ArithmeticError(f"the sign of {form} is undecided at the maximum precision")
-        return sign
-    prec = 128
-    while prec <= 4096:
-        iv = form.interval(prec)
-        if iv.a > 0:
-            return 1
-        if iv.b < 0:
-            return -1
-        prec *= 2
-    return 0
+    sign = certified_sign(form)
+    if sign is None:
+        raise ArithmeticError(f"the sign of {form} is undecided at 4096 bits; the scores are too close to order")
+    return sign
 
 
 def compare_scores(a, b, exact: bool) -> int:
