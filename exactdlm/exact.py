@@ -275,15 +275,9 @@ class LogForm:
     def interval(self, prec: int = START_PREC):
         """A certified mpmath interval (``mpmath.iv``) containing the value, built at ``prec`` bits."""
         lo, hi = self.bounds(prec)
-        iv = mpmath.iv
-        old = iv.prec
-        iv.prec = prec
-        try:
-            a = libmp.from_rational(lo.numerator, lo.denominator, prec, libmp.round_floor)
-            b = libmp.from_rational(hi.numerator, hi.denominator, prec, libmp.round_ceiling)
-            return iv.mpf((mpmath.mpf(a), mpmath.mpf(b)))
-        finally:
-            iv.prec = old
+        a = libmp.from_rational(lo.numerator, lo.denominator, prec, libmp.round_floor)
+        b = libmp.from_rational(hi.numerator, hi.denominator, prec, libmp.round_ceiling)
+        return mpmath.iv.make_mpf((a, b))  # raw endpoints: no further (nearest) rounding
 
     # --- printing -------------------------------------------------------------------
     def _sorted_terms(self):
