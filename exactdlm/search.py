@@ -1,0 +1,408 @@
+"""Counterexample search: ``exactdlm refute`` and ``exactdlm verify --hypothesis`` (issue 6).
+
+For each claim with ``sides(law, sizes)`` the search runs the deterministic sequence of
+cases of :mod:`exactdlm.search_cases` (family grid, random rational laws, local search on the
+simplex, hypothesis with ``target()``) until a certified violation turns up, the time budget
+runs out or ``max_cases`` cases are done. A violation is then shrunk
+(:mod:`exactdlm.search_shrink`) and certified (:mod:`exactdlm.search_cert`).
+
+Determinism: case ``i`` of a claim is fixed by ``(seed, claim id, i)``; the counterexample
+reported is the one of the *lowest-index* violating case, found after every earlier case has
+finished, so for a given seed the result does not depend on timing or on the number of jobs
+as long as it is found within the budget (only how many cases fit in the time can vary).
+
+Time: ``time_budget`` seconds are shared by the claims searched; each gets the remaining
+time divided by the claims still to search (time a claim leaves unused passes on). Shrinking
+runs to completion after the search of its claim.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+from .search_cases import ClaimShapeError, claim_id, make_case, run_case, searchable
+from .search_sweep import JsonlLog, Progress, WorkerLost, make_executor, read_records
+
+RECORD_VERSION = 1
+
+
+# ----------------------------------------------------------------------------------------
+# claims: the catalogue and user files, resolvable by id in worker processes
+# ----------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _claims_table(files: tuple) -> dict:
+    from . import claims as C
+
+    table = {c.id: c for c in C.catalogue()}
+    for f in files:
+        for c in C.load_claims_file(f):
+            table[c.id] = c
+    return table
+
+
+def _claim_file(cid: str, files: tuple):
+    """The user file that defines ``cid`` (None for catalogue claims)."""
+    from . import claims as C
+
+    for f in reversed(files):
+        if any(c.id == cid for c in C.load_claims_file(f)):
+            return f
+    return None
+
+
+def _run_task(task: dict) -> dict:
+    """Worker entry point: resolve the claim by id, run the case."""
+    claim = _claims_table(tuple(task["files"]))[task["case"]["claim"]]
+    return run_case(claim, task["case"])
+
+
+# ----------------------------------------------------------------------------------------
+# results
+# ----------------------------------------------------------------------------------------
+@dataclass
+class ClaimResult:
+    """What the search found for one claim."""
+
+    id: str
+    found: bool
+    examples_tried: int
+    seconds: float
+    cases: int = 0
+    worst_ratio: float | None = None
+    counterexample: dict | None = None
+    note: str | None = None
+    error: str | None = None
+    uncertified: int = 0
+    undecided: int = 0
+    shrink_steps: list = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "found": self.found,
+            "examples_tried": self.examples_tried,
+            "seconds": round(self.seconds, 3),
+            "cases": self.cases,
+            "worst_ratio": self.worst_ratio,
+            "counterexample": self.counterexample,
+            "note": self.note,
+            "error": self.error,
+            "uncertified": self.uncertified,
+            "undecided": self.undecided,
+            "shrink_steps": self.shrink_steps,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> "ClaimResult":
+        keys = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in keys})
+
+
+def report_json(results) -> dict:
+    """``{"claims": [...]}`` as in the issue (plus cases, worst ratio, notes)."""
+    return {"claims": [r.to_json() for r in results]}
+
+
+def _float_or_none(x):
+    if x is None:
+        return None
+    if isinstance(x, str):
+        return float(x)
+    return float(x)
+
+
+def _worst(recs, kind_is_ge: bool):
+    vals = [_float_or_none(r.get("worst_ratio")) for r in recs if r.get("worst_ratio") is not None]
+    if not vals:
+        return None
+    return min(vals) if kind_is_ge else max(vals)
+
+
+# ----------------------------------------------------------------------------------------
+# the search
+# ----------------------------------------------------------------------------------------
+def _check_budgets(time_budget, max_cases):
+    if time_budget is None and max_cases is None:
+        raise ValueError("give a time budget (--time SECONDS) or a case budget (--cases N)")
+    if time_budget is not None:
+        if isinstance(time_budget, bool) or not isinstance(time_budget, (int, float)) or not (time_budget > 0) \
+                or not math.isfinite(time_budget):
+            raise ValueError(f"the time budget must be a positive number of seconds, got {time_budget!r}")
+    if max_cases is not None:
+        if isinstance(max_cases, bool) or not isinstance(max_cases, int) or max_cases <= 0:
+            raise ValueError(f"the case budget must be a positive integer, got {max_cases!r}")
+
+
+def _first_violation(recs: dict):
+    hits = [i for i, r in recs.items() if r.get("violation")]
+    return min(hits) if hits else None
+
+
+def _first_error(recs: dict):
+    errs = [i for i, r in recs.items() if r.get("error")]
+    return min(errs) if errs else None
+
+
+def _search_one(claim, *, seed, deadline, max_cases, executor, files, inline, log, recs, progress):
+    cid = claim_id(claim)
+
+    def stop_at():
+        v = _first_violation(recs)
+        e = _first_error(recs)
+        cands = [x for x in (v, e) if x is not None]
+        return min(cands) if cands else None
+
+    def tasks():
+        i = 0
+        while True:
+            if max_cases is not None and i >= max_cases:
+                return
+            s = stop_at()
+            if s is not None and i > s:
+                return
+            if i not in recs:
+                case = make_case(cid, i, seed)
+                yield case if inline else {"case": case, "files": list(files)}
+            i += 1
+
+    def should_stop():
+        return deadline is not None and time.monotonic() > deadline
+
+    fn = (lambda case: run_case(claim, case)) if inline else _run_task
+    for task, rec in executor.run(fn, tasks(), should_stop):
+        recs[rec["index"]] = rec
+        if log is not None:
+            log.write(rec)
+        progress.update(
+            f"refute {cid}: {len(recs)} cases, {sum(r['examples'] for r in recs.values())} examples"
+            + (" - violation found" if _first_violation(recs) is not None else "")
+        )
+
+
+def _result_from_records(claim, recs: dict, seconds: float, files, do_shrink: bool) -> ClaimResult:
+    from .laws import JointLaw
+    from .search_cert import certificate
+    from .search_shrink import shrink
+
+    cid = claim_id(claim)
+    kind_ge = getattr(claim, "kind", "le") == "ge"
+    v, e = _first_violation(recs), _first_error(recs)
+    done_before = lambda k: all(i in recs for i in range(k))  # noqa: E731
+    res = ClaimResult(id=cid, found=False, examples_tried=0, seconds=seconds, cases=len(recs),
+                      uncertified=sum(r.get("uncertified", 0) for r in recs.values()),
+                      undecided=sum(r.get("undecided", 0) for r in recs.values()))
+    if e is not None and (v is None or e < v) and done_before(e):
+        res.error = recs[e]["error"]
+        res.examples_tried = sum(recs[i]["examples"] for i in range(e + 1))
+        res.worst_ratio = _worst([recs[i] for i in range(e + 1)], kind_ge)
+        res.note = f"the claim raised on case {e}; search stopped"
+        return res
+    if v is not None and done_before(v):
+        viol = recs[v]["violation"]
+        res.found = True
+        res.examples_tried = sum(recs[i]["examples"] for i in range(v)) + viol["examples_before"] + 1
+        res.worst_ratio = _worst([recs[i] for i in range(v + 1)], kind_ge)
+        law, sizes = JointLaw.from_json(viol["law"]), tuple(viol["sizes"])
+        if do_shrink:
+            law, sizes, steps = shrink(claim, law, sizes)
+            res.shrink_steps = [[name, list(cx)] for name, cx in steps]
+        res.counterexample = certificate(claim, law, sizes, claims_file=_claim_file(cid, files) if files else None)
+        res.counterexample["found_by"] = viol.get("origin")
+        res.note = f"found in case {v} ({recs[v]['stage']})"
+        return res
+    res.examples_tried = sum(r["examples"] for r in recs.values())
+    res.worst_ratio = _worst(list(recs.values()), kind_ge)
+    return res
+
+
+def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases: int | None = None,
+           jobs: int = 1, dask: str | None = None, dask_timeout: float = 10.0, jsonl=None, resume=None,
+           claims_files=(), shrink: bool = True, progress: bool | None = None) -> list[ClaimResult]:
+    """Search for certified counterexamples to each claim (see the module docstring).
+
+    ``claims``: claim objects (``id``, ``kind``, ``sides``; e.g. from :mod:`exactdlm.claims`).
+    ``claims_files``: the user files they came from (worker processes load claims by id from
+    the catalogue and these files, so ``jobs > 1`` and ``dask`` need every claim in one of
+    them). ``jsonl``: append every finished case to this file; ``resume``: a JSONL file of an
+    earlier run with the same seed, whose finished cases and claims are reused (new records
+    are appended to it unless ``jsonl`` names another file).
+    """
+    _check_budgets(time_budget, max_cases)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    claims = list(claims)
+    files = tuple(os.path.abspath(os.fspath(f)) for f in claims_files)
+    ids = [claim_id(c) for c in claims]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"claim ids must be distinct, got {ids}")
+
+    records = read_records(resume) if resume is not None else []
+    head = next((r for r in records if r["type"] == "run"), None)
+    if head is not None and head.get("seed") != seed:
+        raise ValueError(
+            f"resume file {os.fspath(resume)!r} was written with seed {head.get('seed')}, not {seed}; "
+            f"pass --seed {head.get('seed')} to resume it"
+        )
+    done = {r["id"]: r for r in records if r["type"] == "claim" and "id" in r}
+    case_recs: dict[str, dict[int, dict]] = {}
+    for r in records:
+        if r["type"] == "case":
+            case_recs.setdefault(r["claim"], {})[int(r["index"])] = r
+
+    inline = dask is None and jobs == 1
+    executor = make_executor(jobs, dask, dask_timeout)
+    if not inline:
+        table = _claims_table(files)
+        missing = [cid for cid in ids if cid not in table]
+        if missing:
+            executor.close()
+            raise ValueError(
+                f"claims {missing} are neither in the catalogue nor in the claims files, so worker "
+                "processes cannot load them; put them in a file passed with --claims, or use --jobs 1"
+            )
+
+    out_path = jsonl if jsonl is not None else resume
+    log = JsonlLog(out_path) if out_path is not None else None
+    prog = Progress(progress)
+    results = []
+    try:
+        if log is not None and head is None:
+            log.write({"type": "run", "seed": seed, "version": RECORD_VERSION})
+        start = time.monotonic()
+        total_deadline = None if time_budget is None else start + time_budget
+        remaining = sum(1 for c in claims if claim_id(c) not in done and searchable(c))
+        for claim in claims:
+            cid = claim_id(claim)
+            if cid in done:
+                results.append(ClaimResult.from_json(done[cid]))
+                continue
+            t0 = time.monotonic()
+            if not searchable(claim):
+                res = ClaimResult(id=cid, found=False, examples_tried=0, seconds=0.0,
+                                  note="not searchable: the claim has no sides(law, sizes) "
+                                       "(an existence or limit claim, or an incomplete statement)")
+            else:
+                deadline = None
+                if total_deadline is not None:
+                    deadline = t0 + max(0.0, total_deadline - t0) / max(1, remaining)
+                remaining -= 1
+                recs = case_recs.setdefault(cid, {})
+                _search_one(claim, seed=seed, deadline=deadline, max_cases=max_cases, executor=executor,
+                            files=files, inline=inline, log=log, recs=recs, progress=prog)
+                res = _result_from_records(claim, recs, time.monotonic() - t0, files, shrink)
+            results.append(res)
+            if log is not None:
+                log.write({"type": "claim", **res.to_json()})
+    except WorkerLost as exc:
+        where = f"; the finished cases are in {out_path}: rerun with --resume {out_path}" if out_path else ""
+        raise ValueError(f"a worker process died ({exc}){where}") from None
+    finally:
+        prog.done()
+        executor.close()
+        if log is not None:
+            log.close()
+    return results
+
+
+# ----------------------------------------------------------------------------------------
+# property runs for `exactdlm verify --hypothesis N`
+# ----------------------------------------------------------------------------------------
+def hypothesis_pairs(max_L: int = 4):
+    """The ``(law, sizes)`` strategy of property runs: exact laws (full and sparse support)
+    and the structured families, every composition of ``L``."""
+    from hypothesis import strategies as st
+
+    from . import strategies as eds
+
+    law_strategy = st.one_of(
+        eds.laws(L=(1, max_L), V=(2, 3), support="full", max_denominator=12),
+        eds.laws(L=(1, max_L), V=(2, 3), support="any", max_denominator=6),
+        eds.structured_laws(families=("iid", "repeated_symbol", "parity", "noisy_repetition", "markov_chain",
+                                      "hmm", "mds_code", "mixture"), L=(2, max_L)),
+    )
+    return eds.laws_and_schedules(law_strategy=law_strategy)
+
+
+def run_hypothesis(claims, n: int, seed: int = 0, max_L: int = 4) -> list[dict]:
+    """Run ``n`` hypothesis examples per claim, each decided by ``compare_sides`` (certified on
+    the exact laws the strategies draw). Returns one dict per claim:
+    ``{"id", "examples", "verdict", "certified", "worst_ratio", "min_slack", "counterexample",
+    "error"}`` with verdict ``holds`` / ``violated`` / ``undecided`` / ``error`` /
+    ``not-applicable`` (no sides, or no example the claim applies to)."""
+    from hypothesis import HealthCheck, Phase, given, settings, target
+    from hypothesis import seed as hseed
+
+    from .decide import compare_sides
+    from .laws import JointLaw
+    from .search_cases import _applies, _check_shape, claim_kind, to_float
+    from .search_space import MemoLaw, objective
+
+    if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+        raise ValueError(f"--hypothesis needs a positive number of examples, got {n!r}")
+    pairs = hypothesis_pairs(max_L)
+    out = []
+    for claim in claims:
+        cid = claim_id(claim)
+        entry = {"id": cid, "examples": 0, "verdict": "not-applicable", "certified": False, "worst_ratio": None,
+                 "min_slack": None, "counterexample": None, "error": None}
+        out.append(entry)
+        if not searchable(claim):
+            entry["error"] = None
+            continue
+        kind = claim_kind(claim)
+        state = {"certified_all": True, "undecided": 0}
+
+        @hseed(seed)
+        @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate, Phase.target],
+                  suppress_health_check=list(HealthCheck))
+        @given(pairs)
+        def prop(pair):
+            if entry["counterexample"] is not None or entry["error"] is not None:
+                return
+            law, sizes = pair
+            law = MemoLaw(law)
+            try:
+                if not _applies(claim, law, sizes):
+                    return
+                lhs, rhs = _check_shape(claim, claim.sides(law, sizes))
+                cmp = compare_sides(lhs, rhs, kind)
+            except ClaimShapeError:
+                raise
+            except Exception as exc:  # a raising claim: verdict error, the run goes on
+                entry["error"] = f"{type(exc).__name__}: {exc}"
+                return
+            entry["examples"] += 1
+            target(max(-1e6, min(1e6, objective(to_float(lhs), to_float(rhs), kind))), label="objective")
+            state["certified_all"] &= bool(cmp.certified)
+            if cmp.ratio is not None and kind != "eq":
+                r = cmp.ratio
+                w = entry["worst_ratio"]
+                if w is None or (r < w if kind == "ge" else r > w):
+                    entry["worst_ratio"] = r
+            if entry["min_slack"] is None or cmp.slack < entry["min_slack"]:
+                entry["min_slack"] = cmp.slack
+            if cmp.outcome == "undecided":
+                state["undecided"] += 1
+            if cmp.outcome == "violated":
+                entry["counterexample"] = {"law": JointLaw.to_json(law), "sizes": list(sizes),
+                                           "lhs": cmp.lhs_exact or str(lhs), "rhs": cmp.rhs_exact or str(rhs),
+                                           "certified": bool(cmp.certified)}
+
+        prop()
+        if entry["error"] is not None:
+            entry["verdict"] = "error"
+        elif entry["counterexample"] is not None:
+            entry["verdict"] = "violated"
+            entry["certified"] = entry["counterexample"]["certified"]
+        elif entry["examples"] == 0:
+            entry["verdict"] = "not-applicable"
+        elif state["undecided"]:
+            entry["verdict"] = "undecided"
+        else:
+            entry["verdict"] = "holds"
+            entry["certified"] = state["certified_all"]
+    return out

@@ -1,0 +1,244 @@
+"""Sweeps: running cases on worker processes or a Dask cluster, streaming results to JSONL.
+
+* **Executors** run a picklable function on case records and yield ``(case, result)`` as they
+  finish: :class:`InlineExecutor` (this process, ``jobs=1``), :class:`LocalExecutor` (spawned
+  worker processes) and :class:`DaskExecutor` (an existing ``dask.distributed`` scheduler;
+  ``pip install 'exactdlm[dask]'``). Each keeps at most ``2 * workers`` cases in flight, so a
+  time budget is honoured within about two case lengths.
+* **Results** go to a JSONL file, one record per line, appended and flushed (and fsynced) as
+  each case finishes, so a run killed at any point loses no finished case.
+  :func:`read_records` reads it back for ``--resume``: an unterminated last line (the write a
+  kill interrupted) is dropped from the file; any other unreadable line is an error that names
+  the line and leaves the file untouched.
+* **Progress** is a single updating line on stderr, only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+#: seconds to wait for a Dask scheduler before giving up
+DASK_TIMEOUT = 10.0
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died (killed or crashed) during a sweep."""
+
+
+# ----------------------------------------------------------------------------------------
+# executors
+# ----------------------------------------------------------------------------------------
+class InlineExecutor:
+    """Runs every case in this process, in order."""
+
+    workers = 1
+
+    def run(self, fn, cases, should_stop=lambda: False):
+        for case in cases:
+            if should_stop():
+                return
+            yield case, fn(case)
+
+    def close(self):
+        pass
+
+
+class _PoolBase:
+    workers = 1
+
+    def _submit(self, fn, case):  # -> future
+        raise NotImplementedError
+
+    def _wait_one(self, futures):  # -> one finished future
+        raise NotImplementedError
+
+    def _result(self, fut):
+        return fut.result()
+
+    def run(self, fn, cases, should_stop=lambda: False):
+        """Yield ``(case, result)`` as cases finish; stop submitting once ``should_stop()``."""
+        it = iter(cases)
+        inflight: dict = {}
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < 2 * self.workers and not should_stop():
+                try:
+                    case = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                inflight[self._submit(fn, case)] = case
+            if not inflight:
+                return
+            fut = self._wait_one(list(inflight))
+            case = inflight.pop(fut)
+            yield case, self._result(fut)
+
+
+class LocalExecutor(_PoolBase):
+    """``jobs`` spawned worker processes (``concurrent.futures``)."""
+
+    def __init__(self, jobs: int):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = int(jobs)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
+
+    def _submit(self, fn, case):
+        return self._pool.submit(fn, case)
+
+    def _wait_one(self, futures):
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        return min(done, key=futures.index)
+
+    def _result(self, fut):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return fut.result()
+        except BrokenProcessPool as exc:
+            raise WorkerLost(str(exc) or "a worker process terminated abruptly") from None
+
+    def worker_pids(self) -> list[int]:
+        return [p.pid for p in getattr(self._pool, "_processes", {}).values()]
+
+    def close(self):
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(_PoolBase):
+    """Cases sent to an existing Dask distributed scheduler at ``address``."""
+
+    def __init__(self, address: str, timeout: float = DASK_TIMEOUT):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ValueError(
+                "--dask needs the optional packages dask and distributed; install them with "
+                "pip install 'exactdlm[dask]'"
+            ) from None
+        try:
+            self._client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ValueError(
+                f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s ({type(exc).__name__}); "
+                "check the address (e.g. tcp://host:8786) and that the scheduler is running"
+            ) from None
+        info = self._client.scheduler_info()
+        self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+
+    def _submit(self, fn, case):
+        return self._client.submit(fn, case, pure=False)
+
+    def _wait_one(self, futures):
+        from distributed import wait
+
+        done, _ = wait(futures, return_when="FIRST_COMPLETED")
+        return min(done, key=futures.index)
+
+    def close(self):
+        self._client.close()
+
+
+def make_executor(jobs: int = 1, dask: str | None = None, dask_timeout: float = DASK_TIMEOUT):
+    if dask:
+        return DaskExecutor(dask, timeout=dask_timeout)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"--jobs must be a positive integer, got {jobs!r}")
+    return InlineExecutor() if jobs == 1 else LocalExecutor(jobs)
+
+
+# ----------------------------------------------------------------------------------------
+# JSONL results
+# ----------------------------------------------------------------------------------------
+class JsonlLog:
+    """An append-only JSONL file: one record per line, flushed and fsynced per record."""
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        self._fh = open(self.path, "a", encoding="utf-8")
+
+    def write(self, record: dict) -> None:
+        self._fh.write(json.dumps(record, sort_keys=True) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self):
+        self._fh.close()
+
+
+def read_records(path, required=("type",)) -> list[dict]:
+    """The records of a JSONL results file (for ``--resume``).
+
+    An unterminated last line is a write interrupted by a kill: it is removed from the file
+    (it held no finished case). Any other line that is not a JSON object with the
+    ``required`` keys raises a ``ValueError`` naming the line; the file is left as it is.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise ValueError(f"resume file {path!r} does not exist; give the JSONL file of an earlier run")
+    with open(path, "rb") as fh:
+        data = fh.read()
+    lines = data.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with a newline
+    records = []
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            rec = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(
+                f"resume file {path!r} line {n} is not valid JSON ({exc.__class__.__name__}); "
+                f"the file is kept as it is (other lines intact): fix or delete line {n} and rerun"
+            ) from None
+        if not isinstance(rec, dict) or any(k not in rec for k in required):
+            raise ValueError(
+                f"resume file {path!r} line {n} is not a result record (needs keys {list(required)}); "
+                f"the file is kept as it is: fix or delete line {n} and rerun"
+            )
+        records.append(rec)
+    if tail.strip():
+        with open(path, "r+b") as fh:  # drop the interrupted write so appends start on a new line
+            fh.truncate(len(data) - len(tail))
+        sys.stderr.write(
+            f"exactdlm: note: dropped the unfinished last line {len(lines) + 1} of {path} (an interrupted write)\n"
+        )
+    return records
+
+
+# ----------------------------------------------------------------------------------------
+# progress
+# ----------------------------------------------------------------------------------------
+class Progress:
+    """One updating status line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool | None = None, stream=None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self._last = 0.0
+        self._width = 0
+
+    def update(self, text: str, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.2:
+            return
+        self._last = now
+        pad = max(0, self._width - len(text))
+        self.stream.write("\r" + text + " " * pad)
+        self.stream.flush()
+        self._width = len(text)
+
+    def done(self) -> None:
+        if self.enabled and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
