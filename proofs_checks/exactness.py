@@ -76,3 +76,20 @@ def mp(x, dps: int = DPS):
 def fmt50(x, dps: int = DPS) -> str:
     """``x`` printed with ``dps`` significant digits."""
     return mpmath.nstr(mp(x, dps), dps)
+
+
+def certified_sign(form: LogForm, prec: int = 256) -> int:
+    """Sign of a log-form: 0 by exact decision, else by a certified interval at ``prec`` bits."""
+    if forms_equal(form, 0):
+        return 0
+    iv = form.interval(prec)
+    if iv.a > 0:
+        return 1
+    if iv.b < 0:
+        return -1
+    raise ArithmeticError(f"sign of a non-zero log-form undecided at {prec} bits; raise prec")
+
+
+def certified_le(a: LogForm, b: LogForm) -> bool:
+    """``a <= b`` decided exactly or by certified intervals."""
+    return certified_sign(b - a) >= 0
