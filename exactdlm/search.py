@@ -44,12 +44,15 @@ def _claims_table(files: tuple) -> dict:
     return table
 
 
-def _claim_file(cid: str, files: tuple):
-    """The user file that defines ``cid`` (None for catalogue claims)."""
+def _claim_file(claim, files: tuple):
+    """The user file that defines ``claim`` (None for catalogue claims)."""
+    origin = getattr(claim, "origin", None)
+    if isinstance(origin, str) and os.path.isfile(origin):
+        return origin
     from . import claims as C
 
     for f in reversed(files):
-        if any(c.id == cid for c in C.load_claims_file(f)):
+        if any(c.id == claim_id(claim) for c in C.load_claims_file(f)):
             return f
     return None
 
@@ -210,7 +213,7 @@ def _result_from_records(claim, recs: dict, seconds: float, files, do_shrink: bo
         if do_shrink:
             law, sizes, steps = shrink(claim, law, sizes)
             res.shrink_steps = [[name, list(cx)] for name, cx in steps]
-        res.counterexample = certificate(claim, law, sizes, claims_file=_claim_file(cid, files) if files else None)
+        res.counterexample = certificate(claim, law, sizes, claims_file=_claim_file(claim, files))
         res.counterexample["found_by"] = viol.get("origin")
         res.note = f"found in case {v} ({recs[v]['stage']})"
         return res

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -319,6 +320,20 @@ def _hypothesis(ev: Evaluator, case, rng):
 _STAGE_FN = {"grid": _grid, "random": _random, "local": _local, "hypothesis": _hypothesis}
 
 
+@contextmanager
+def single_thread():
+    """numba kernels on one thread: the search parallelizes over cases, and on its small
+    lattices a parallel kernel spends most of its time synchronizing threads."""
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
 def run_case(claim, case: dict) -> dict:
     """Run one case against ``claim``: a JSON-able record of what it tried and found."""
     t0 = time.perf_counter()
@@ -326,7 +341,8 @@ def run_case(claim, case: dict) -> dict:
     rng = seeded_rng(case["seed"], case["claim"], case["index"])
     error = None
     try:
-        _STAGE_FN[case["stage"]](ev, case, rng)
+        with single_thread():
+            _STAGE_FN[case["stage"]](ev, case, rng)
     except ClaimShapeError:
         raise
     except Exception as exc:  # a claim that raises: reported, the search goes on

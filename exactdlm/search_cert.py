@@ -34,7 +34,7 @@ def claim_loader_code(claim, claims_file=None) -> str:
             "from exactdlm.claims import load_claims_file\n"
             f"claim = {{c.id: c for c in load_claims_file({str(claims_file)!r})}}[{cid!r}]\n"
         )
-    return f"from exactdlm.claims import get_claim\nclaim = get_claim({cid!r})\n"
+    return f"from exactdlm.claims import get\nclaim = get({cid!r})\n"
 
 
 def snippet(claim, law: JointLaw, sizes, claims_file=None) -> str:

@@ -29,7 +29,7 @@ from math import lcm
 import numpy as np
 
 from .laws import JointLaw, exact_array
-from .search_cases import ClaimShapeError, Evaluator
+from .search_cases import ClaimShapeError, Evaluator, single_thread
 from .search_space import MemoLaw
 
 #: a candidate whose float objective is below this clearly holds (float error is ~1e-14)
@@ -169,6 +169,11 @@ def shrink(claim, law: JointLaw, sizes, *, max_checks: int = 20000):
     the result is still a certified violation but minimality is not guaranteed, and the
     last log entry says so).
     """
+    with single_thread():
+        return _shrink(claim, law, sizes, max_checks)
+
+
+def _shrink(claim, law, sizes, max_checks):
     ev = Evaluator(claim)
     sizes = tuple(int(s) for s in sizes)
     if not _violates(ev, law, sizes):
