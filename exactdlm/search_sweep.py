@@ -133,14 +133,34 @@ class DaskExecutor(_PoolBase):
         info = self._client.scheduler_info()
         self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
 
-    def _submit(self, fn, case):
-        return self._client.submit(fn, case, pure=False)
+    def run(self, fn, cases, should_stop=lambda: False):
+        """As :meth:`_PoolBase.run`, waiting with ``distributed.as_completed``."""
+        from distributed import as_completed
 
-    def _wait_one(self, futures):
-        from distributed import wait
-
-        done, _ = wait(futures, return_when="FIRST_COMPLETED")
-        return min(done, key=futures.index)
+        it = iter(cases)
+        inflight: dict = {}
+        ac = None
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < 2 * self.workers and not should_stop():
+                try:
+                    case = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                fut = self._client.submit(fn, case, pure=False)
+                inflight[fut] = case
+                with self._client.as_current():  # no global default client is set
+                    if ac is None:
+                        ac = as_completed([fut])
+                    else:
+                        ac.add(fut)
+            if not inflight:
+                return
+            with self._client.as_current():
+                fut = next(ac)
+            case = inflight.pop(fut)
+            yield case, fut.result()
 
     def close(self):
         self._client.close()
