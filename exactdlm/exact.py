@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from functools import lru_cache
-from numbers import Rational
+from numbers import Integral, Rational
 
 import mpmath
 from mpmath import libmp
@@ -39,10 +39,10 @@ _FLOAT_BITS = 56
 def _frac(x) -> Fraction:
     if isinstance(x, Fraction):
         return x
-    if isinstance(x, bool):
+    if isinstance(x, (int, Integral)):  # numpy integers become Python ints
         return Fraction(int(x))
-    if isinstance(x, (int, Rational)):
-        return Fraction(x)
+    if isinstance(x, Rational):
+        return Fraction(int(x.numerator), int(x.denominator))
     if isinstance(x, str):
         return Fraction(x)
     raise TypeError(f"LogForm coefficients must be rational, got {type(x).__name__}")
