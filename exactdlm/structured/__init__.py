@@ -1,0 +1,56 @@
+"""Structured laws: exact quantities at lengths the masked lattice cannot hold (issue 8).
+
+Laws whose symmetry makes ``H(X_A)`` cheap:
+
+* **exchangeable** laws (``exchangeable.py``): mixtures of i.i.d. laws, noisy repetition,
+  any count law, uniform on a weight class; the sampler's mixture law by a DP on counts;
+* **repeated symbol** and **sum mod V / parity** (``closed.py``): THEORY §6 closed forms,
+  also available through the count engine (``as_exchangeable()``);
+* **Markov chains** (``markov.py``): ``g`` and ``Ī`` from the gaps of the revealed set;
+* **MDS / Reed–Solomon codes** (``mds.py``): closed forms, mixture law included.
+
+Every law follows the protocol of ``base.StructuredLaw`` (``.L``, ``.V``,
+``entropy_profile()``, ``info_curve()``, ``expected_kl(sizes)``, ``mixture_kl(sizes)``, ...),
+so ``exactdlm.info`` and ``exactdlm.sampler.expected_kl`` accept them unchanged.
+Random-size schedules: ``sizes.BernoulliSizes``, ``sizes.CutPointSizes`` (or the sampler's
+``BernoulliReveal`` / ``CutPoints``, which expose the same attributes).
+"""
+
+from .base import StructuredLaw
+from .closed import RepeatedSymbol, SumModV, parity, repeated_symbol
+from .exchangeable import (
+    Exchangeable,
+    exchangeable,
+    exchangeable_mixture,
+    noisy_repetition,
+    weight_class,
+)
+from .exchangeable import from_joint as exchangeable_from_joint
+from .markov import MarkovChain, markov_chain
+from .markov import from_joint as markov_from_joint
+from .mds import MDSCode, mds_code, next_prime
+from .sizes import BernoulliSizes, CutPointSizes, expected_N, zc_weights
+
+__all__ = [
+    "BernoulliSizes",
+    "CutPointSizes",
+    "Exchangeable",
+    "MDSCode",
+    "MarkovChain",
+    "RepeatedSymbol",
+    "StructuredLaw",
+    "SumModV",
+    "exchangeable",
+    "exchangeable_from_joint",
+    "exchangeable_mixture",
+    "expected_N",
+    "markov_chain",
+    "markov_from_joint",
+    "mds_code",
+    "next_prime",
+    "noisy_repetition",
+    "parity",
+    "repeated_symbol",
+    "weight_class",
+    "zc_weights",
+]

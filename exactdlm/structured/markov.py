@@ -1,0 +1,291 @@
+"""Markov chains at any L through the gaps of the revealed set (issue 8; THEORY §3).
+
+For a chain ``X_0 -> X_1 -> ...`` with transition ``P`` and initial law ``mu``,
+``H(X_A) = sum_{i in A} H(X_i) - sum_{consecutive a < b in A} I(X_a; X_b)``, so with
+``J(d) = sum_a I(X_a; X_{a+d})`` and ``beta_t(d) = C(L-d-1, t-2)/C(L, t)``:
+
+    g(t) = t H̄ - sum_d beta_t(d) J(d)
+
+(stationary start: ``J(d) = (L-d) I(X_0; X_d)`` and ``H̄ = H(pi)``, the issue's formula
+``g(t) = H(X_0) + sum_d h(d) (L-d) C(L-d-1, t-2)/C(L, t)``). ``Ī(t)`` comes from the
+neighbour decomposition in ``_kernels.structured.markov_info_curve`` (no cancellation);
+TC, DTC, EKL for any schedule and the optimal-schedule DP follow in O(L^2).
+
+**Non-stationary starts.** ``H(X_A)`` then depends on where the gaps sit, not only on the
+gaps: ``H̄`` becomes the mean of ``H(mu P^a)`` and ``J(d)`` the sum over positions of
+``I(X_a; X_{a+d})``, which costs O(L^2 V^2) (against O(L V^3) stationary); ``g`` and ``Ī``
+keep the same formulas because only pair informations of consecutive revealed positions enter.
+
+**Mixture KL.** The sampler's mixture law of a Markov chain has no structure we know how to
+exploit (a position's conditional depends on its nearest revealed neighbours on both sides,
+and the mixture over patterns couples all of them), so ``mixture_kl`` works only for lengths
+the lattice holds and raises a ValueError beyond. Finite mixtures of Markov chains are not
+covered either: their ``H(X_A)`` is not a function of the gap sequence's pair terms.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from math import comb
+
+import mpmath
+import numpy as np
+
+from .._kernels import structured as K
+from ..exact import LogForm
+from ..laws import as_law
+from ._numerics import EXACT_MAX_L, check_length
+from .base import StructuredLaw
+
+#: largest L of the non-stationary mpmath reference (O(L^2 V^2) mpmath operations)
+MP_GENERAL_MAX_L = 512
+#: largest vocabulary of a structured Markov chain (the kernels hold L x V x V powers)
+MAX_V = 64
+
+
+def _families():
+    from .. import families
+
+    return families
+
+
+class MarkovChain(StructuredLaw):
+    """Time-homogeneous Markov chain with transition ``P`` and initial law (stationary by default)."""
+
+    family = "markov_chain"
+
+    def __init__(self, L, transition, initial=None):
+        super().__init__()
+        fam = _families()
+        self.L = check_length(L, "Markov chain")
+        P, exact = fam._stochastic(transition, "transition")
+        V = P.shape[0]
+        if P.shape != (V, V) or V < 2:
+            raise ValueError(f"transition must be a square V x V matrix with V >= 2, got shape {P.shape}")
+        if V > MAX_V:
+            raise ValueError(f"structured Markov chains take V <= {MAX_V}, got V={V}")
+        if initial is None:
+            mu = fam._stationary(P, exact)
+        else:
+            mu, ex0 = fam._vector(initial, "initial", V)
+            exact = exact and ex0
+        if not exact:
+            P, mu = P.astype(float), np.asarray(mu).astype(float)
+        self.V, self.exact = V, exact
+        self.P, self.mu = P, mu
+        if exact:
+            self.stationary = all(sum((mu[x] * P[x, y] for x in range(V)), Fraction(0)) == mu[y] for y in range(V))
+        else:
+            self.stationary = bool(np.max(np.abs(mu @ P - mu)) <= 1e-13)
+        self.params = {
+            "L": self.L,
+            "transition": [[str(x) for x in row] for row in P.tolist()],
+            "initial": None if initial is None else [str(x) for x in mu.tolist()],
+        }
+
+    # --- float path ------------------------------------------------------------------------
+    def _float_params(self):
+        return np.array(self.P, dtype=float), np.array(self.mu, dtype=float)
+
+    def _marginals(self):
+        P, mu = self._float_params()
+        mus = np.empty((self.L, self.V))
+        cur = mu
+        for a in range(self.L):
+            mus[a] = cur
+            cur = cur @ P
+        return mus
+
+    def pair_information_sums(self) -> np.ndarray:
+        """``J(d) = sum_a I(X_a; X_{a+d})``, d = 0..L-1 (``J[0] = 0``), float."""
+        if "J" not in self._cache:
+            P, mu = self._float_params()
+            if self.stationary:
+                J = K.markov_J_stationary(P, mu, self.L)
+            else:
+                Pd = np.empty((self.L, self.V, self.V))
+                Pd[0] = np.eye(self.V)
+                for d in range(1, self.L):
+                    Pd[d] = Pd[d - 1] @ P
+                J = K.markov_J_general(self._marginals(), Pd, self.L)
+            self._cache["J"] = J
+        return self._cache["J"]
+
+    def _mean_site_entropy(self) -> float:
+        if self.stationary:
+            mu = self._float_params()[1]
+            nz = mu[mu > 0]
+            return float(-(nz * np.log(nz)).sum())
+        ents = []
+        for row in self._marginals():
+            nz = row[row > 0]
+            ents.append(float(-(nz * np.log(nz)).sum()))
+        return math.fsum(ents) / self.L
+
+    def _float_curves(self):
+        Ib, g = K.markov_info_curve(self.pair_information_sums(), self.L, self._mean_site_entropy())
+        return g, Ib
+
+    # --- exact path ------------------------------------------------------------------------
+    def _exact_profile(self):
+        self._exact_limit("exact Markov profile")
+        L, V = self.L, self.V
+        P = [[Fraction(x) for x in row] for row in self.P.tolist()]
+        mu0 = [Fraction(x) for x in self.mu.tolist()]
+        J = K.markov_J_py(P, mu0, L)
+        mus = [mu0]
+        for _ in range(L - 1):
+            mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), Fraction(0)) for y in range(V)])
+        Hsum = LogForm()
+        for row in mus:
+            for x in row:
+                if x > 0:
+                    Hsum._add_term(x, -x)
+        g = np.empty(L + 1, dtype=object)
+        g[0] = LogForm()
+        for t in range(1, L + 1):
+            form = Hsum * Fraction(t, L)
+            if t >= 2:
+                for d in range(1, L - t + 2):
+                    form = form - J[d] * Fraction(comb(L - d - 1, t - 2), comb(L, t))
+            g[t] = form
+        return g
+
+    # --- mpmath reference --------------------------------------------------------------------
+    def _mp_params(self):
+        conv = (lambda x: mpmath.mpf(x.numerator) / x.denominator) if self.exact else mpmath.mpf
+        P = mpmath.matrix([[conv(Fraction(x) if self.exact else float(x)) for x in row] for row in self.P.tolist()])
+        mu = mpmath.matrix([[conv(Fraction(x) if self.exact else float(x)) for x in self.mu.tolist()]])
+        return P, mu
+
+    def _J_mp(self):
+        L, V = self.L, self.V
+        P, mu = self._mp_params()
+        J = [mpmath.mpf(0)] * L
+        if self.stationary:
+            Pd = mpmath.eye(V)
+            for d in range(1, L):
+                Pd = Pd * P
+                delta = mpmath.mpf(0)
+                for x in range(V):
+                    for y in range(V):
+                        m = mu[0, x] * Pd[x, y]
+                        if m > 0:
+                            delta += m * mpmath.log(Pd[x, y] / mu[0, y])
+                J[d] = (L - d) * delta
+            return J, mp_entropy_row(mu, V)
+        if L > MP_GENERAL_MAX_L:
+            raise ValueError(
+                f"the mpmath reference of a non-stationary chain costs O(L^2 V^2); it is limited to L <= {MP_GENERAL_MAX_L}"
+            )
+        mus = [mu]
+        for _ in range(L - 1):
+            mus.append(mus[-1] * P)
+        powers = [mpmath.eye(V)]
+        for _ in range(1, L):
+            powers.append(powers[-1] * P)
+        for d in range(1, L):
+            for a in range(L - d):
+                for x in range(V):
+                    for y in range(V):
+                        m = mus[a][0, x] * powers[d][x, y]
+                        if m > 0:
+                            J[d] += m * mpmath.log(powers[d][x, y] / mus[a + d][0, y])
+        Hbar = mpmath.fsum(mp_entropy_row(m, V) for m in mus) / L
+        return J, Hbar
+
+    def _profile_mp(self, ts, dps):
+        L = self.L
+        J, Hbar = self._J_mp()
+        out = []
+        for t in ts:
+            if t == 0:
+                out.append(mpmath.mpf(0))
+                continue
+            val = t * Hbar
+            if t >= 2:
+                den = comb(L, t)
+                for d in range(1, L - t + 2):
+                    val -= J[d] * mpmath.mpf(comb(L - d - 1, t - 2)) / den
+            out.append(val)
+        return out
+
+    # --- array form and mixture law ------------------------------------------------------
+    def _joint(self):
+        init = None if self.params["initial"] is None else list(self.mu)
+        return _families().markov_chain(self.L, self.P.tolist(), init)
+
+    def mixture_kl(self, sizes, exact: bool = False):
+        """``KL(p || q)`` through the lattice engine; only for lengths the lattice holds."""
+        try:
+            joint = self.to_joint()
+        except ValueError as exc:
+            raise ValueError(
+                f"mixture KL of a Markov chain at L={self.L} has no structured algorithm (the sampler's "
+                f"mixture couples all positions); only lengths the lattice holds work: {exc}"
+            ) from None
+        if not exact:
+            joint = joint.to_float()
+        from .. import sampler
+
+        if hasattr(sampler, "mixture_kl"):
+            return sampler.mixture_kl(joint, sizes)
+        from ._fallback import mixture_kl_enumerated
+
+        return mixture_kl_enumerated(joint, sizes)
+
+
+def mp_entropy_row(mu, V):
+    total = mpmath.mpf(0)
+    for x in range(V):
+        p = mu[0, x]
+        if p > 0:
+            total -= p * mpmath.log(p)
+    return total
+
+
+def markov_chain(L, transition, initial=None) -> MarkovChain:
+    """Markov chain with transition ``P`` (rows sum to 1) and initial law (None: stationary)."""
+    return MarkovChain(L, transition, initial)
+
+
+def from_joint(p, tol: float = 1e-12) -> MarkovChain:
+    """The Markov chain of a ``(V,)*L`` array, after checking that it is one.
+
+    Checks that ``p(x) = p(x_0) prod_i P(x_{i-1}, x_i)`` with one transition matrix for every
+    step (time-homogeneous), exactly for exact laws and within ``tol`` for float ones; the
+    ValueError names what fails. Rows of ``P`` that the law never reaches are set uniform.
+    """
+    law = as_law(p)
+    a, L, V = law.array, law.L, law.V
+    if L < 2:
+        raise ValueError("a Markov chain check needs L >= 2")
+    exact = law.exact
+    zero = Fraction(0) if exact else 0.0
+    P = [[None] * V for _ in range(V)]
+    for i in range(L - 1):
+        pair = law.marginal([i, i + 1])
+        for x in range(V):
+            tot = sum((pair[x, y] for y in range(V)), zero)
+            if tot == 0:
+                continue
+            row = [pair[x, y] / tot for y in range(V)]
+            if P[x][0] is None:
+                P[x] = row
+            elif (exact and row != P[x]) or (not exact and max(abs(u - v) for u, v in zip(row, P[x])) > tol):
+                raise ValueError(
+                    f"the law is not a time-homogeneous Markov chain: the transition from symbol {x} differs "
+                    f"between steps; use the lattice engine for it"
+                )
+    for x in range(V):
+        if P[x][0] is None:
+            P[x] = [Fraction(1, V) if exact else 1.0 / V] * V
+    mu0 = list(law.marginal([0]))
+    chain = MarkovChain(L, P, mu0)
+    rebuilt = chain.to_joint()
+    ok = bool(np.all(rebuilt.array == a)) if exact else bool(np.max(np.abs(rebuilt.float_array() - law.float_array())) <= tol)
+    if not ok:
+        raise ValueError("the law is not a Markov chain: it differs from p(x_0) prod P(x_{i-1}, x_i); "
+                         "use the lattice engine for it")
+    return chain
