@@ -24,7 +24,8 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from .search_cases import ClaimShapeError, claim_id, make_case, run_case, searchable
+from .search_cases import make_case, run_case
+from .search_claims import ClaimShapeError, check_claim, claim_id, searchable, unsearchable_reason
 from .search_sweep import JsonlLog, Progress, WorkerLost, make_executor, read_records
 
 RECORD_VERSION = 1
@@ -209,7 +210,8 @@ def _result_from_records(claim, recs: dict, seconds: float, files, do_shrink: bo
         res.found = True
         res.examples_tried = sum(recs[i]["examples"] for i in range(v)) + viol["examples_before"] + 1
         res.worst_ratio = _worst([recs[i] for i in range(v + 1)], kind_ge)
-        law, sizes = JointLaw.from_json(viol["law"]), tuple(viol["sizes"])
+        law = JointLaw.from_json(viol["law"])
+        sizes = None if viol["sizes"] is None else tuple(viol["sizes"])
         if do_shrink:
             law, sizes, steps = shrink(claim, law, sizes)
             res.shrink_steps = [[name, list(cx)] for name, cx in steps]
@@ -286,8 +288,7 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
             t0 = time.monotonic()
             if not searchable(claim):
                 res = ClaimResult(id=cid, found=False, examples_tried=0, seconds=0.0,
-                                  note="not searchable: the claim has no sides(law, sizes) "
-                                       "(an existence or limit claim, or an incomplete statement)")
+                                  note=f"not searchable: {unsearchable_reason(claim)}")
             else:
                 deadline = None
                 if total_deadline is not None:
@@ -331,32 +332,34 @@ def hypothesis_pairs(max_L: int = 4):
 
 
 def run_hypothesis(claims, n: int, seed: int = 0, max_L: int = 4) -> list[dict]:
-    """Run ``n`` hypothesis examples per claim, each decided by ``compare_sides`` (certified on
-    the exact laws the strategies draw). Returns one dict per claim:
+    """Run ``n`` hypothesis examples per claim, every comparison decided by ``compare_sides``
+    (certified on the exact laws the strategies draw). Returns one dict per claim:
     ``{"id", "examples", "verdict", "certified", "worst_ratio", "min_slack", "counterexample",
-    "error"}`` with verdict ``holds`` / ``violated`` / ``undecided`` / ``error`` /
-    ``not-applicable`` (no sides, or no example the claim applies to)."""
-    from hypothesis import HealthCheck, Phase, given, settings, target
-    from hypothesis import seed as hseed
+    "error", "reason"}``; verdict ``holds`` / ``violated`` / ``undecided`` / ``error`` /
+    ``not-applicable`` (nothing to search, or no example the claim applies to).
 
-    from .decide import compare_sides
+    Claims whose sides are per law and schedule see each drawn ``(law, sizes)``; claims that
+    pick their own schedules see each drawn law."""
+    from hypothesis import HealthCheck, Phase, given, settings, target
+
+    from hypothesis import seed as hseed
     from .laws import JointLaw
-    from .search_cases import _applies, _check_shape, claim_kind, to_float
-    from .search_space import MemoLaw, objective
+    from .search_claims import LawTarget, _objective, decide, items, per_schedule, to_float
 
     if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
         raise ValueError(f"--hypothesis needs a positive number of examples, got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     pairs = hypothesis_pairs(max_L)
     out = []
     for claim in claims:
-        cid = claim_id(claim)
-        entry = {"id": cid, "examples": 0, "verdict": "not-applicable", "certified": False, "worst_ratio": None,
-                 "min_slack": None, "counterexample": None, "error": None}
+        entry = {"id": claim_id(claim), "examples": 0, "verdict": "not-applicable", "certified": False,
+                 "worst_ratio": None, "min_slack": None, "counterexample": None, "error": None,
+                 "reason": unsearchable_reason(claim)}
         out.append(entry)
-        if not searchable(claim):
-            entry["error"] = None
+        if entry["reason"] is not None:
             continue
-        kind = claim_kind(claim)
+        with_sizes = per_schedule(claim)
         state = {"certified_all": True, "undecided": 0}
 
         @hseed(seed)
@@ -367,33 +370,34 @@ def run_hypothesis(claims, n: int, seed: int = 0, max_L: int = 4) -> list[dict]:
             if entry["counterexample"] is not None or entry["error"] is not None:
                 return
             law, sizes = pair
-            law = MemoLaw(law)
+            sizes = sizes if with_sizes else None
             try:
-                if not _applies(claim, law, sizes):
-                    return
-                lhs, rhs = _check_shape(claim, claim.sides(law, sizes))
-                cmp = compare_sides(lhs, rhs, kind)
+                decided = [(it, *decide(it.lhs, it.rhs, it.kind)) for it in items(claim, LawTarget(law), sizes)]
             except ClaimShapeError:
                 raise
             except Exception as exc:  # a raising claim: verdict error, the run goes on
                 entry["error"] = f"{type(exc).__name__}: {exc}"
                 return
+            if not decided:
+                return
             entry["examples"] += 1
-            target(max(-1e6, min(1e6, objective(to_float(lhs), to_float(rhs), kind))), label="objective")
-            state["certified_all"] &= bool(cmp.certified)
-            if cmp.ratio is not None and kind != "eq":
-                r = cmp.ratio
-                w = entry["worst_ratio"]
-                if w is None or (r < w if kind == "ge" else r > w):
-                    entry["worst_ratio"] = r
-            if entry["min_slack"] is None or cmp.slack < entry["min_slack"]:
-                entry["min_slack"] = cmp.slack
-            if cmp.outcome == "undecided":
-                state["undecided"] += 1
-            if cmp.outcome == "violated":
-                entry["counterexample"] = {"law": JointLaw.to_json(law), "sizes": list(sizes),
-                                           "lhs": cmp.lhs_exact or str(lhs), "rhs": cmp.rhs_exact or str(rhs),
-                                           "certified": bool(cmp.certified)}
+            target(max(-1e6, min(1e6, max(_objective(to_float(it.lhs), to_float(it.rhs), it.kind)
+                                          for it, _, _ in decided))), label="objective")
+            for it, outcome, cmp in decided:
+                state["certified_all"] &= bool(cmp.certified)
+                if it.kind == claim.kind and cmp.ratio is not None and it.kind != "eq":
+                    w = entry["worst_ratio"]
+                    if w is None or (cmp.ratio < w if it.kind == "ge" else cmp.ratio > w):
+                        entry["worst_ratio"] = cmp.ratio
+                if entry["min_slack"] is None or cmp.slack < entry["min_slack"]:
+                    entry["min_slack"] = cmp.slack
+                if outcome == "undecided":
+                    state["undecided"] += 1
+                if outcome == "violated" and entry["counterexample"] is None:
+                    entry["counterexample"] = {
+                        "law": JointLaw.to_json(law), "sizes": None if it.sizes is None else list(it.sizes),
+                        "lhs": cmp.lhs_exact or repr(cmp.lhs), "rhs": cmp.rhs_exact or repr(cmp.rhs),
+                        "check": it.label or None, "certified": bool(cmp.certified)}
 
         prop()
         if entry["error"] is not None:
@@ -402,10 +406,13 @@ def run_hypothesis(claims, n: int, seed: int = 0, max_L: int = 4) -> list[dict]:
             entry["verdict"] = "violated"
             entry["certified"] = entry["counterexample"]["certified"]
         elif entry["examples"] == 0:
-            entry["verdict"] = "not-applicable"
+            entry["reason"] = "no drawn example met the claim's hypotheses"
         elif state["undecided"]:
             entry["verdict"] = "undecided"
         else:
             entry["verdict"] = "holds"
             entry["certified"] = state["certified_all"]
     return out
+
+
+__all__ = ["ClaimResult", "check_claim", "refute", "report_json", "run_hypothesis", "hypothesis_pairs"]

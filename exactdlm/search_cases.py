@@ -10,9 +10,8 @@ on which worker ran them. Cases cycle through four stages:
    objective ``lhs/rhs - 1`` (or ``lhs - rhs``), candidates rounded to rationals;
 4. ``hypothesis``: hypothesis over :mod:`exactdlm.strategies` with ``target()`` on the objective.
 
-Every example is screened in float64; an example whose objective exceeds
-:data:`~exactdlm.search_space.SCREEN_TOL` is re-checked on an exact law with
-:func:`exactdlm.decide.compare_sides`. Only a certified ``violated`` outcome is a violation.
+Every example is screened in float64 and candidates are re-checked on an exact law
+(:mod:`exactdlm.search_claims`); only a certified ``violated`` outcome is a violation.
 """
 
 from __future__ import annotations
@@ -24,14 +23,11 @@ from contextlib import contextmanager
 import numpy as np
 
 from .laws import JointLaw
+from .search_claims import ClaimShapeError, Evaluator, LawTarget, per_schedule
 from .search_space import (
     GRID,
-    RATIO_FLOOR,
-    SCREEN_TOL,
-    MemoLaw,
     float_twin,
     grid_law,
-    objective,
     random_law,
     random_shape,
     rounded_exact,
@@ -63,137 +59,6 @@ def case_stage(index: int) -> tuple[str, int]:
 def make_case(claim_id: str, index: int, seed: int) -> dict:
     stage, sub = case_stage(index)
     return {"claim": claim_id, "index": int(index), "stage": stage, "sub": sub, "seed": int(seed)}
-
-
-# ----------------------------------------------------------------------------------------
-# the claim protocol
-# ----------------------------------------------------------------------------------------
-def claim_kind(claim) -> str:
-    kind = getattr(claim, "kind", "le")
-    if kind not in ("le", "ge", "eq"):
-        raise ValueError(f"claim {claim_id(claim)!r} has kind {kind!r}; use 'le', 'ge' or 'eq'")
-    return kind
-
-
-def claim_id(claim) -> str:
-    return str(getattr(claim, "id", getattr(claim, "__name__", repr(claim))))
-
-
-def searchable(claim) -> bool:
-    """A claim the search can attack: it has ``sides(law, sizes)``."""
-    return callable(getattr(claim, "sides", None))
-
-
-def _applies(claim, law, sizes) -> bool:
-    f = getattr(claim, "applies", None)
-    return True if f is None else bool(f(law, sizes))
-
-
-def _worst_measure(lhs: float, rhs: float, kind: str):
-    if kind == "eq":
-        return abs(lhs - rhs)
-    if not (math.isfinite(lhs) and math.isfinite(rhs)) or abs(rhs) < RATIO_FLOOR:
-        return None
-    return lhs / rhs
-
-
-def _worse(a: float, b: float, kind: str) -> bool:
-    return a < b if kind == "ge" else a > b
-
-
-def to_float(x) -> float:
-    """A side as a float (LogForm, Fraction, numpy, mpmath number or interval midpoint)."""
-    if hasattr(x, "mid") and hasattr(x, "delta"):  # mpmath interval
-        return float(x.mid)
-    return float(x)
-
-
-class ClaimShapeError(ValueError):
-    """A claim's ``sides`` returned something other than a pair: bad input, not a verdict."""
-
-
-def _check_shape(claim, out):
-    if not (isinstance(out, (tuple, list)) and len(out) == 2):
-        raise ClaimShapeError(
-            f"claim {claim_id(claim)!r}: sides(law, sizes) must return a pair (lhs, rhs), "
-            f"got {type(out).__name__}"
-        )
-    return out
-
-
-class Evaluator:
-    """Screens examples of one claim in float and certifies candidates exactly."""
-
-    def __init__(self, claim):
-        self.claim = claim
-        self.kind = claim_kind(claim)
-        self.examples = 0
-        self.best = None  # (objective, lhs, rhs) of the example closest to a violation
-        self.worst_ratio = None  # max lhs/rhs (le), min (ge), max |lhs - rhs| (eq)
-        self.violation = None
-        self.uncertified = 0
-        self.undecided = 0
-
-    def sides(self, law, sizes):
-        return _check_shape(self.claim, self.claim.sides(law, tuple(int(s) for s in sizes)))
-
-    def screen(self, flaw, sizes) -> float | None:
-        """Float objective of one example (None when the claim does not apply)."""
-        if not _applies(self.claim, flaw, sizes):
-            return None
-        lhs, rhs = (to_float(x) for x in self.sides(flaw, sizes))
-        self.examples += 1
-        if not (math.isfinite(lhs) and math.isfinite(rhs)):
-            obj = math.inf if (lhs == math.inf or rhs == -math.inf) else -math.inf
-        else:
-            obj = objective(lhs, rhs, self.kind)
-        if self.best is None or obj > self.best[0]:
-            self.best = (obj, lhs, rhs)
-        r = _worst_measure(lhs, rhs, self.kind)
-        if r is not None and (self.worst_ratio is None or _worse(r, self.worst_ratio, self.kind)):
-            self.worst_ratio = r
-        return obj
-
-    def certify(self, exact_law, sizes, origin: str) -> bool:
-        """Exact check of a candidate; records and returns True on a certified violation."""
-        from .decide import compare_sides
-
-        if not _applies(self.claim, exact_law, sizes):
-            return False
-        lhs, rhs = self.sides(exact_law, sizes)
-        cmp = compare_sides(lhs, rhs, self.kind)
-        if cmp.outcome == "violated" and cmp.certified:
-            self.violation = {
-                "law": JointLaw.to_json(exact_law),
-                "sizes": [int(s) for s in sizes],
-                "examples_before": self.examples - 1,
-                "origin": origin,
-            }
-            return True
-        if cmp.outcome == "violated":
-            self.uncertified += 1
-        elif cmp.outcome == "undecided":
-            self.undecided += 1
-        return False
-
-    def try_law(self, law, schedules, origin: str) -> bool:
-        """Screen ``law`` (exact) on every schedule; certify candidates. True on a violation."""
-        ex = MemoLaw(law)
-        fl = MemoLaw(float_twin(law))
-        for sizes in schedules:
-            obj = self.screen(fl, sizes)
-            if obj is not None and obj > SCREEN_TOL and self.certify(ex, sizes, origin):
-                return True
-        return False
-
-    def try_float_candidate(self, flaw, sizes, origin: str) -> bool:
-        """Round a float candidate to nearby rationals and certify the first that violates."""
-        for ex in rounded_exact(flaw):
-            exm = MemoLaw(ex)
-            obj = self.screen(MemoLaw(ex.to_float()), sizes)
-            if obj is not None and obj > SCREEN_TOL and self.certify(exm, sizes, origin):
-                return True
-        return False
 
 
 # ----------------------------------------------------------------------------------------
@@ -255,11 +120,13 @@ def _local(ev: Evaluator, case, rng):
     n = V**L
     theta = np.array([rng.gauss(0.0, 1.5) for _ in range(n)])
     sizes = sizes_from_cuts([rng.random() < 0.5 for _ in range(L - 1)])
-    cur = ev.screen(MemoLaw(_softmax_law(theta, L, V)), sizes)
+    if not per_schedule(ev.claim):
+        sizes = None  # the claim picks its own schedules: search over laws only
+    cur = ev.screen(LawTarget(_softmax_law(theta, L, V)), sizes)
     cur = -math.inf if cur is None else cur
     sigma = 1.0
     for _ in range(LOCAL_STEPS):
-        if rng.random() < 0.25:
+        if sizes is not None and rng.random() < 0.25:
             th2, s2 = theta, _neighbor_sizes(sizes, rng)
         else:
             th2 = theta.copy()
@@ -267,10 +134,10 @@ def _local(ev: Evaluator, case, rng):
                 th2[j] += rng.gauss(0.0, sigma)
             s2 = sizes
         flaw = _softmax_law(th2, L, V)
-        obj = ev.screen(MemoLaw(flaw), s2)
+        obj = ev.screen(LawTarget(flaw), s2)
         if obj is None:
             continue
-        if obj > SCREEN_TOL and ev.try_float_candidate(flaw, s2, "local search"):
+        if obj > 0 and ev.try_float_candidate(flaw, s2, "local search"):
             return
         if obj > cur:
             theta, sizes, cur = th2, s2, obj
@@ -304,14 +171,16 @@ def _hypothesis(ev: Evaluator, case, rng):
         if ev.violation is not None:
             return
         law, sizes = pair
-        obj = ev.screen(MemoLaw(float_twin(law)), sizes)
+        if not per_schedule(ev.claim):
+            sizes = None
+        obj = ev.screen(LawTarget(float_twin(law)), sizes)
         if obj is None:
             return
         target(max(-1e6, min(1e6, obj)), label="objective")
-        if obj > SCREEN_TOL:
+        if obj > 0:
             exacts = [law] if law.exact else rounded_exact(law)
             for ex in exacts:
-                if ev.certify(MemoLaw(ex), sizes, "hypothesis"):
+                if ev.certify(LawTarget(ex), sizes, "hypothesis"):
                     return
 
     run()
@@ -371,5 +240,4 @@ def _json_float(x):
     return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
 
-__all__ = ["Evaluator", "run_case", "make_case", "case_stage", "searchable", "claim_kind", "claim_id",
-           "STAGES", "ClaimShapeError"]
+__all__ = ["run_case", "make_case", "case_stage", "STAGES"]

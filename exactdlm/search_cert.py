@@ -10,9 +10,9 @@ execute it and it asserts the certified violation.
 from __future__ import annotations
 
 from .laws import JointLaw, as_law
-from .search_cases import claim_id, claim_kind, to_float
+from .search_claims import LawTarget, claim_id, claim_kind, decide, items, to_float
 
-_OP = {"le": "<=", "ge": ">=", "eq": "=="}
+_OP = {"le": "<=", "ge": ">=", "eq": "==", "lt": "<", "gt": ">"}
 
 
 def law_support(law: JointLaw) -> dict[str, str]:
@@ -38,46 +38,63 @@ def claim_loader_code(claim, claims_file=None) -> str:
 
 
 def snippet(claim, law: JointLaw, sizes, claims_file=None) -> str:
-    """A self-contained script that recomputes both sides and asserts the certified violation."""
-    kind = claim_kind(claim)
-    law_json = JointLaw.to_json(law)
-    return (
-        f"# certified counterexample to claim {claim_id(claim)!r}: lhs {_OP[kind]} rhs fails\n"
+    """A self-contained script that recomputes the comparison and asserts the certified violation."""
+    head = (
+        f"# certified counterexample to claim {claim_id(claim)!r}\n"
         "from exactdlm.laws import JointLaw\n"
-        "from exactdlm.decide import compare_sides\n"
         + claim_loader_code(claim, claims_file)
-        + f"law = JointLaw.from_json({law_json!r})\n"
-        f"sizes = {tuple(int(s) for s in sizes)!r}\n"
-        "lhs, rhs = claim.sides(law, sizes)\n"
-        f"verdict = compare_sides(lhs, rhs, {kind!r})\n"
-        "print(verdict)\n"
-        "assert verdict.outcome == 'violated' and verdict.certified\n"
+        + f"law = JointLaw.from_json({JointLaw.to_json(law)!r})\n"
+        f"sizes = {None if sizes is None else tuple(int(s) for s in sizes)!r}\n"
+    )
+    if callable(getattr(claim, "sides", None)):
+        kind = claim_kind(claim)
+        return head + (
+            "from exactdlm.decide import compare_sides\n"
+            "lhs, rhs = claim.sides(law, sizes)\n"
+            f"verdict = compare_sides(lhs, rhs, {kind!r})  # lhs {_OP[kind]} rhs?\n"
+            "print(verdict)\n"
+            "assert verdict.outcome == 'violated' and verdict.certified\n"
+        )
+    return head + (
+        "from exactdlm.search import check_claim\n"
+        "verdicts = check_claim(claim, law, sizes)  # every comparison the claim makes here\n"
+        "for v in verdicts:\n"
+        "    print(v.label, v.sizes, v.outcome, v.comparison)\n"
+        "assert any(v.outcome == 'violated' and v.certified for v in verdicts)\n"
     )
 
 
 def certificate(claim, law, sizes, claims_file=None) -> dict:
     """The certificate of a counterexample (recomputed here from the claim, exactly)."""
-    from .decide import compare_sides
-
     law = as_law(law)
     if not law.exact:
         raise ValueError("a certificate needs an exact (rational) law; convert with law.to_exact()")
-    sizes = tuple(int(s) for s in sizes)
-    kind = claim_kind(claim)
-    lhs, rhs = claim.sides(law, sizes)
-    cmp = compare_sides(lhs, rhs, kind)
+    sizes = None if sizes is None else tuple(int(s) for s in sizes)
+    target = LawTarget(law)
+    found = None
+    for it in items(claim, target, sizes):
+        outcome, cmp = decide(it.lhs, it.rhs, it.kind)
+        if found is None or (outcome == "violated" and found[1] != "violated"):
+            found = (it, outcome, cmp)
+        if outcome == "violated" and cmp.certified:
+            break
+    if found is None:
+        raise ValueError(f"claim {claim_id(claim)!r} makes no comparison on this law and schedule")
+    it, outcome, cmp = found
     return {
         "law": JointLaw.to_json(law),
         "support": law_support(law),
-        "sizes": list(sizes),
-        "kind": kind,
-        "lhs": cmp.lhs_exact if cmp.lhs_exact is not None else str(lhs),
-        "rhs": cmp.rhs_exact if cmp.rhs_exact is not None else str(rhs),
+        "sizes": None if sizes is None else list(sizes),
+        "check_sizes": None if it.sizes is None else list(it.sizes),
+        "check": it.label or None,
+        "kind": it.kind,
+        "lhs": cmp.lhs_exact if cmp.lhs_exact is not None else str(it.lhs),
+        "rhs": cmp.rhs_exact if cmp.rhs_exact is not None else str(it.rhs),
         "lhs_interval": cmp.lhs_interval,
         "rhs_interval": cmp.rhs_interval,
-        "lhs_float": to_float(lhs),
-        "rhs_float": to_float(rhs),
-        "outcome": cmp.outcome,
+        "lhs_float": to_float(it.lhs),
+        "rhs_float": to_float(it.rhs),
+        "outcome": outcome,
         "certified": bool(cmp.certified),
         "snippet": snippet(claim, law, sizes, claims_file),
     }
@@ -85,7 +102,10 @@ def certificate(claim, law, sizes, claims_file=None) -> dict:
 
 def format_certificate(cid: str, cert: dict) -> str:
     """Human-readable lines for the terminal."""
-    lines = [f"counterexample to {cid}: L={cert['law']['L']}, V={cert['law']['V']}, sizes={tuple(cert['sizes'])}"]
+    sizes = cert["check_sizes"] if cert.get("check_sizes") is not None else cert["sizes"]
+    where = f", sizes={tuple(sizes)}" if sizes is not None else ""
+    check = f" [{cert['check']}]" if cert.get("check") else ""
+    lines = [f"counterexample to {cid}{check}: L={cert['law']['L']}, V={cert['law']['V']}{where}"]
     for x, p in cert["support"].items():
         lines.append(f"  p({x}) = {p}")
     op = _OP[cert["kind"]]

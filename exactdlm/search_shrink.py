@@ -29,10 +29,11 @@ from math import lcm
 import numpy as np
 
 from .laws import JointLaw, exact_array
-from .search_cases import ClaimShapeError, Evaluator, single_thread
-from .search_space import MemoLaw
+from .search_cases import single_thread
+from .search_claims import ClaimShapeError, Evaluator, LawTarget, per_schedule
 
-#: a candidate whose float objective is below this clearly holds (float error is ~1e-14)
+#: a candidate whose float margin (objective minus the screen threshold) is below this
+#: clearly holds (float error is ~1e-14)
 SKIP_BELOW = -1e-9
 #: largest common denominator tried by rounding (step 5)
 MAX_ROUND_DENOMINATOR = 256
@@ -46,8 +47,9 @@ def common_denominator(law: JointLaw) -> int:
 
 
 def complexity(law: JointLaw, sizes) -> tuple[int, int, int, int, int]:
-    """``(L, V, K, |support|, D)``: every reduction step lowers it lexicographically."""
-    return (law.L, law.V, len(sizes), law.support_size, common_denominator(law))
+    """``(L, V, K, |support|, D)``: every reduction step lowers it lexicographically
+    (``K = 0`` when the claim picks its own schedules, ``sizes=None``)."""
+    return (law.L, law.V, 0 if sizes is None else len(sizes), law.support_size, common_denominator(law))
 
 
 def _exact_law(values, shape) -> JointLaw | None:
@@ -60,9 +62,13 @@ def _exact_law(values, shape) -> JointLaw | None:
 
 # --- the reduction steps ---------------------------------------------------------------
 def drop_position(law: JointLaw, sizes, i: int, k: int):
-    if law.L < 2 or sizes[k] < 1:
+    """The marginal law without position ``i``; one token fewer in step ``k`` (and the step
+    dropped when it empties). ``sizes=None`` stays None."""
+    if law.L < 2 or (sizes is not None and sizes[k] < 1):
         return None
     m = law.array.sum(axis=i)
+    if sizes is None:
+        return JointLaw(exact_array(m.reshape(-1), m.shape)), None
     new = list(sizes)
     new[k] -= 1
     new = tuple(s for s in new if s > 0)
@@ -121,7 +127,7 @@ def _candidates(law: JointLaw, sizes):
     """Every single reduction step, in the order of the module docstring."""
     L, V = law.L, law.V
     for i in range(L):
-        for k in range(len(sizes)):
+        for k in range(1 if sizes is None else len(sizes)):
             if L > 1:
                 yield "drop position", lambda i=i, k=k: drop_position(law, sizes, i, k)
     if V > 2:
@@ -130,7 +136,7 @@ def _candidates(law: JointLaw, sizes):
                 if a != b:
                     yield "merge symbol", lambda b=b, a=a: (merge_symbol(law, b, a), sizes)
             yield "delete symbol", lambda b=b: (delete_symbol(law, b), sizes)
-    for k in range(len(sizes) - 1):
+    for k in range(0 if sizes is None else len(sizes) - 1):
         yield "merge steps", lambda k=k: (law, merge_steps(sizes, k))
     flat = law.array.reshape(-1)
     support = sorted((i for i in range(flat.size) if flat[i] > 0), key=lambda i: (flat[i], i))
@@ -150,11 +156,11 @@ def _candidates(law: JointLaw, sizes):
 def _violates(ev: Evaluator, law, sizes) -> bool:
     """Certified violation (float screen first, then the exact check)."""
     try:
-        obj = ev.screen(MemoLaw(law.to_float()), sizes)
-        if obj is None or obj < SKIP_BELOW:
+        margin = ev.screen(LawTarget(law.to_float()), sizes)
+        if margin is None or margin < SKIP_BELOW:
             return False
         ev.violation = None
-        return ev.certify(MemoLaw(law), sizes, "shrink")
+        return ev.certify(LawTarget(law), sizes, "shrink")
     except ClaimShapeError:
         raise
     except Exception:  # the claim refuses this smaller case: not a violation
@@ -165,6 +171,8 @@ def shrink(claim, law: JointLaw, sizes, *, max_checks: int = 20000):
     """Reduce a certified counterexample until no single reduction step keeps it violated.
 
     Returns ``(law, sizes, log)`` with ``log`` the kept steps (name, complexity after).
+    For a claim that picks its own schedules (no ``sides``/``schedule_checks``) ``sizes``
+    is ignored and returned as None.
     ``max_checks`` bounds the number of candidate evaluations (a safety net; when it is hit
     the result is still a certified violation but minimality is not guaranteed, and the
     last log entry says so).
@@ -175,7 +183,7 @@ def shrink(claim, law: JointLaw, sizes, *, max_checks: int = 20000):
 
 def _shrink(claim, law, sizes, max_checks):
     ev = Evaluator(claim)
-    sizes = tuple(int(s) for s in sizes)
+    sizes = tuple(int(s) for s in sizes) if per_schedule(claim) and sizes is not None else None
     if not _violates(ev, law, sizes):
         raise ValueError("shrink needs a certified violation to start from; the given law and sizes are not one")
     log = []

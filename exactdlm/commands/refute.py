@@ -53,7 +53,7 @@ def _select(args):
 
 
 def _searchable(c) -> bool:
-    from ..search_cases import searchable
+    from ..search_claims import searchable
 
     return searchable(c)
 
