@@ -329,7 +329,7 @@ def _random_sizes(draw, L: int, max_denominator: int):
     kind = draw(st.sampled_from(("cutpoints", "bernoulli")))
     if kind == "cutpoints":
         K = draw(st.integers(1, L))
-        w = _fraction_weights(draw, max(L - 1, 1), max_denominator) if L > 1 else [Fraction(1)]
+        w = _fraction_weights(draw, L - 1, max_denominator) if L > 1 else []
         return sch.CutPoints(L, K, w)
     steps = draw(st.integers(1, max(1, L)))
     rates = [_small_fraction(draw, 0, max_denominator, strict_upper=False) for _ in range(steps)]

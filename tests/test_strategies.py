@@ -68,8 +68,8 @@ def test_laws_shrink_to_small_L_V_and_denominators():
 
 
 def test_laws_respect_max_cells():
-    law = find(eds.laws(L=6, V=3, max_cells=81), lambda law: True, settings=FIND)
-    assert law.V**law.L <= 81
+    law = find(eds.laws(L=5, V=3, max_cells=27), lambda law: True, settings=FIND)
+    assert (law.L, law.V) == (3, 3)
 
 
 def test_exact_from_weights():
@@ -165,6 +165,68 @@ def test_sizes_from_cuts():
 def test_pairs_match(pair):
     law, sizes = pair
     assert sum(sizes) == law.L
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 7).flatmap(lambda L: st.tuples(st.just(L), eds.named_schedules(L))))
+def test_named_schedules(pair):
+    L, sizes = pair
+    assert validate_sizes(sizes, L) == sizes
+
+
+def test_named_schedules_reach_every_rule():
+    from exactdlm import schedules as sch
+
+    seen = set()
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.data())
+    def run(data):
+        rule = data.draw(st.sampled_from(eds.NAMED_RULES))
+        sizes = data.draw(eds.named_schedules(6, rules=(rule,)))
+        # the drawn sizes are exactly what the rule gives for some parameter
+        params = range(1, 7) if rule not in ("geometric_dtc", "geometric_tc", "two_sided") else [
+            Fraction(a, b) for b in range(2, 9) for a in range(1, b + 1)]
+        assert sizes in {tuple(getattr(sch, rule)(6, x)) for x in params}
+        seen.add(rule)
+
+    run()
+    assert seen == set(eds.NAMED_RULES)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda L: st.tuples(eds.laws(L=L, V=2), eds.random_size_schedules(L))))
+def test_random_size_schedules_give_exact_laws(pair):
+    from exactdlm.sampler import sampler_law
+
+    law, sched = pair
+    assert sched.L == law.L
+    q = sampler_law(law, sched)
+    assert sum(q.reshape(-1)) == 1  # exact: rational weights and rates
+
+
+RATIONAL_PREDICTORS = ("exact", "law", "mix_uniform")
+
+
+@settings(max_examples=20, deadline=None)
+@given(eds.laws(L=(1, 3), V=2).flatmap(lambda law: st.tuples(st.just(law), eds.schedules(law.L),
+                                                              eds.predictors(law, kinds=RATIONAL_PREDICTORS))))
+def test_rational_predictors_learning_error_is_nonnegative(triple):
+    """(E6): EKL with a learned predictor = EKL + E_learn, E_learn >= 0 -- certified on exact laws."""
+    from exactdlm.sampler import expected_kl
+
+    law, sizes, pred = triple
+    assert expected_kl(law, sizes, pred) >= expected_kl(law, sizes)
+
+
+@settings(max_examples=20, deadline=None)
+@given(eds.float_laws(L=(1, 3), V=2).flatmap(lambda law: st.tuples(st.just(law), eds.schedules(law.L),
+                                                                    eds.predictors(law))))
+def test_predictors_on_float_laws(triple):
+    from exactdlm.sampler import expected_kl
+
+    law, sizes, pred = triple
+    assert float(expected_kl(law, sizes, pred)) >= float(expected_kl(law, sizes)) - 1e-12
 
 
 @settings(max_examples=10, deadline=None)
