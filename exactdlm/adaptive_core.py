@@ -53,6 +53,12 @@ class Conditionals:
         ):
             source = self._as_predictor_law(predictor, law)
         elif callable(getattr(predictor, "conditional", None)):
+            shape = (getattr(predictor, "L", law.L), getattr(predictor, "V", law.V))
+            if shape != (law.L, law.V):
+                raise ValueError(
+                    f"the predictor was built for L={shape[0]}, V={shape[1]}, the law has L={law.L}, "
+                    f"V={law.V}; build the predictor for this law"
+                )
             self._obj = predictor
         else:
             self._obj = self._resolve_other(predictor, law)

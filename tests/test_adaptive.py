@@ -110,15 +110,23 @@ def twin_order(masked, scores):
     return sorted(masked, key=functools.cmp_to_key(cmp))
 
 
+def twin_rows(p, pred):
+    """The predictor's rows as a function ``(j, R) -> row``: p's, another law's, or ``pred`` itself."""
+    if callable(pred):
+        return pred
+    pa = p if pred is None else pred
+    return lambda j, R: twin_cond(pa, j, R)
+
+
 def twin_adaptive(p, rule, sizes=None, tau=None, pred=None):
     a, L, V = p, p.ndim, p.shape[0]
-    pa = a if pred is None else pred
+    row_of = twin_rows(p, pred)
     out = np.empty(a.shape, dtype=object)
     for x in product(range(V), repeat=L):
         R, prob, k = {}, F(1), 0
         while len(R) < L:
             masked = [j for j in range(L) if j not in R]
-            rows = {j: twin_cond(pa, j, R) for j in masked}
+            rows = {j: row_of(j, R) for j in masked}
             scores = {j: twin_score(rule, rows[j]) for j in masked}
             order = twin_order(masked, scores)
             if rule == "threshold":
@@ -135,7 +143,7 @@ def twin_adaptive(p, rule, sizes=None, tau=None, pred=None):
 
 def twin_select(p, sizes, pred=None):
     L, V = p.ndim, p.shape[0]
-    pa = p if pred is None else pred
+    row_of = twin_rows(p, pred)
     out = np.empty(p.shape, dtype=object)
     out[...] = F(0)
 
@@ -144,7 +152,7 @@ def twin_select(p, sizes, pred=None):
             out[tuple(R[j] for j in range(L))] += prob
             return
         masked = [j for j in range(L) if j not in R]
-        rows = {j: twin_cond(pa, j, R) for j in masked}
+        rows = {j: row_of(j, R) for j in masked}
         for y in product(range(V), repeat=len(masked)):
             pr = math.prod((rows[j][v] for j, v in zip(masked, y)), start=F(1))
             if pr == 0:
@@ -531,3 +539,40 @@ def test_exact_law_with_float_predictor_runs_in_float():
     qs = sample_then_select_law(to_float(p), (1, 2), predictor=pred)
     assert qs.dtype == np.float64
     assert_close(qs, sample_then_select_law(p, (1, 2), predictor=pred))
+
+
+# ----------------------------------------------------------------------------------------
+# the sampler's predictor objects (exactdlm.predictors)
+# ----------------------------------------------------------------------------------------
+def test_predictor_objects_from_the_sampler_module():
+    """ExactPredictor = None; mix_uniform against a twin of its rows; a conditional table of
+    the same rows gives the same law; the KL split holds; a predictor for another shape is refused."""
+    from exactdlm.predictors import as_predictor, mix_uniform, temperature
+
+    p = rational_law([5, 1, 0, 2, 3, 3, 1, 0, 4], 3, 2)
+    lam = F(1, 4)
+
+    def mixed(j, R):
+        return [(1 - lam) * x + lam / 3 for x in twin_cond(p, j, R)]
+
+    for rule in SIZED:
+        for sizes in ((1, 1), (2,)):
+            assert np.array_equal(adaptive_law(p, rule, sizes, predictor=as_predictor(None, p)), adaptive_law(p, rule, sizes))
+            q = adaptive_law(p, rule, sizes, predictor=mix_uniform(lam))
+            assert q.dtype == object and np.array_equal(q, twin_adaptive(p, rule, sizes, pred=mixed))
+            assert np.array_equal(sample_then_select_law(p, sizes, predictor=mix_uniform(lam)),
+                                  twin_select(p, sizes, pred=mixed))
+    q = adaptive_law(p, "threshold", tau=F(1, 2), predictor=temperature(F(1, 2)))
+    assert q.dtype == object and sum(q.reshape(-1)) == 1
+    table = np.empty((16, 2, 3), dtype=object)
+    table[...] = F(1, 3)
+    for idx in range(16):
+        digits = (idx // 4, idx % 4)
+        R = {i: d for i, d in enumerate(digits) if d < 3}
+        for j in range(2):
+            if j not in R:
+                table[idx, j] = mixed(j, R)
+    assert np.array_equal(adaptive_law(p, "entropy", (1, 1), predictor=table),
+                          adaptive_law(p, "entropy", (1, 1), predictor=mix_uniform(lam)))
+    with pytest.raises(ValueError, match="built for L=2, V=3"):
+        adaptive_law(rational_law(range(1, 9), 2, 3), "confidence", (1, 1, 1), predictor=as_predictor(None, p))
