@@ -67,8 +67,9 @@ def test_laws_shrink_to_small_L_V_and_denominators():
     assert vals[0] == vals[1] == vals[2] and vals[3] > vals[0]
 
 
-def test_laws_respect_max_cells():
-    law = find(eds.laws(L=5, V=3, max_cells=27), lambda law: True, settings=FIND)
+@settings(max_examples=5, deadline=None)
+@given(eds.laws(L=5, V=3, max_cells=27))
+def test_laws_respect_max_cells(law):
     assert (law.L, law.V) == (3, 3)
 
 
@@ -271,6 +272,7 @@ def test_bad_input(make, match):
         make()
 
 
-def test_strategy_arguments_accept_strategies():
-    law = find(eds.laws(L=st.just(3), V=st.sampled_from([3])), lambda law: True, settings=FIND)
+@settings(max_examples=5, deadline=None)
+@given(eds.laws(L=st.just(3), V=st.sampled_from([3])))
+def test_strategy_arguments_accept_strategies(law):
     assert (law.L, law.V) == (3, 3)
