@@ -203,7 +203,11 @@ def top_positions(scores: dict, s: int, exact: bool) -> list[int]:
 # KL
 # ----------------------------------------------------------------------------------------
 def kl(p_arr: np.ndarray, q_arr: np.ndarray, exact: bool):
-    """``KL(p || q) = sum p log(p/q)``: LogForm if exact, float otherwise; ``inf`` if q = 0 < p."""
+    """``KL(p || q) = sum p log(p/q)``: LogForm if exact, float otherwise; ``inf`` if q = 0 < p.
+
+    ``divergence.kl`` on raw arrays: it would re-validate ``q`` as a law, and a float predictor's
+    rows may sum to 1 only within ``ROW_SUM_TOL``.
+    """
     if exact:
         form = LogForm()
         for x, y in zip(p_arr.reshape(-1), q_arr.reshape(-1)):
