@@ -60,7 +60,11 @@ def _claim_file(claim, files: tuple):
 
 def _run_task(task: dict) -> dict:
     """Worker entry point: resolve the claim by id, run the case."""
-    claim = _claims_table(tuple(task["files"]))[task["case"]["claim"]]
+    try:
+        claim = _claims_table(tuple(task["files"]))[task["case"]["claim"]]
+    except Exception as exc:  # noqa: BLE001 - reported in one line by the main process
+        raise ValueError(f"a worker could not load claim {task['case']['claim']!r}: "
+                         f"{type(exc).__name__}: {exc}") from None
     return run_case(claim, task["case"])
 
 

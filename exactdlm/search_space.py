@@ -29,7 +29,7 @@ from .schedules import compositions
 #: float objective above which an example is re-checked exactly
 SCREEN_TOL = 1e-10
 #: below this right side the objective is the difference (a ratio of float noise means nothing)
-RATIO_FLOOR = 1e-12
+RATIO_FLOOR = 1e-9
 #: largest ``V**L`` the search draws (exact arithmetic stays fast below it)
 MAX_CELLS = 729
 #: compositions listed in full up to this ``L``; above it a seeded sample
