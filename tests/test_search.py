@@ -265,3 +265,46 @@ def test_refute_bad_budgets(kwargs, match):
 def test_refute_duplicate_ids():
     with pytest.raises(ValueError, match="distinct"):
         refute([EKL_TC, EKL_TC], max_cases=1, time_budget=None)
+
+
+# --- property runs (exactdlm verify --hypothesis N) ------------------------------------------
+def test_run_hypothesis_verdicts():
+    from exactdlm.search import run_hypothesis
+
+    def boom(law, sizes):
+        raise KeyError("k")
+
+    class Exists:
+        id = "exists"
+        sides = None
+
+    out = {e["id"]: e for e in run_hypothesis([FALSE_09, EKL_TC, E3, Claim("boom", boom), Exists()], 25, seed=2)}
+    f = out[FALSE_09.id]
+    assert f["verdict"] == "violated" and f["certified"]
+    ce = f["counterexample"]
+    assert _violated(FALSE_09, JointLaw.from_json(ce["law"]), tuple(ce["sizes"]))
+    for cid in (EKL_TC.id, E3.id):
+        assert out[cid]["verdict"] == "holds" and out[cid]["certified"] and out[cid]["examples"] == 25
+    assert out[EKL_TC.id]["worst_ratio"] <= 1.0 + 1e-12 and out[EKL_TC.id]["min_slack"] >= -1e-12
+    assert out["boom"]["verdict"] == "error" and "KeyError" in out["boom"]["error"]
+    assert out["exists"]["verdict"] == "not-applicable" and out["exists"]["reason"]
+    again = {e["id"]: e for e in run_hypothesis([FALSE_09], 25, seed=2)}
+    assert again[FALSE_09.id]["counterexample"] == ce  # reproducible from the seed
+
+
+@pytest.mark.parametrize("n", [0, -3, 2.5, True])
+def test_run_hypothesis_bad_n(n):
+    from exactdlm.search import run_hypothesis
+
+    with pytest.raises(ValueError, match="positive number of examples"):
+        run_hypothesis([EKL_TC], n)
+
+
+def test_check_claim_public_helper():
+    from exactdlm.search import check_claim
+
+    law = exact_from_weights([1, 0, 0, 1], 2, 2)
+    (v,) = check_claim(FALSE_09, law, (2,))
+    assert v.outcome == "violated" and v.certified and v.sizes == (2,)
+    (v,) = check_claim(EKL_TC, law, (1, 1))
+    assert v.outcome == "holds" and v.certified
