@@ -11,9 +11,10 @@ A :class:`~exactdlm.exact.LogForm` is ``const + Λ`` with ``Λ = sum_r c_r log r
   is transcendental (Baker; for this case already Hermite–Lindemann, as ``e^const`` would
   equal the algebraic ``prod r^-c``), so it is never minus a rational. To keep the gcd work
   small, the integers are first divided by the primes below 1024 (trial division, bounded
-  cost; these primes are base elements); only the cofactors go through gcd refinement, and
+  cost; these primes are base elements); only the cofactors go through gcd refinement:
   cofactors coprime to all the others (one gcd with the product of the rest) are base
-  elements as they are. No integer is ever factored completely.
+  elements as they are, and the rest join the base one at a time, each compared with the
+  base by one pass of gcds. No integer is ever factored completely.
 * **sign** (``certified_sign``): a fixed-point enclosure at 64 bits (``exact.enclosure``:
   mpmath's directed-rounding log, exact integer sums); if it contains 0, the exact zero
   test; if the form is not zero, the enclosure of the form rewritten over the coprime base
@@ -36,6 +37,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from itertools import repeat
 from numbers import Rational
 
 import mpmath
@@ -69,8 +71,14 @@ def _as_base_int(x, what: str) -> int:
     return x
 
 
+#: ``len(nums) * total bits`` below which ``_isolate`` runs first (its cost is about that
+#: many bit operations; the pairwise refinement costs ``len(nums) * len(base)`` gcd calls)
+_ISOLATE_BUDGET = 4_000_000
+
+
 def _isolate(nums: list[int]) -> tuple[list[int], list[int]]:
-    """Split distinct integers into those coprime to all others and the rest."""
+    """Split distinct integers into those coprime to all others (``gcd(m, P/m) = 1``, ``P``
+    their product) and the rest."""
     if len(nums) < 2:
         return list(nums), []
     total = math.prod(nums)
@@ -80,8 +88,8 @@ def _isolate(nums: list[int]) -> tuple[list[int], list[int]]:
     return alone, tangled
 
 
-def _refine(nums: list[int]) -> list[int]:
-    """Gcd refinement: a pairwise coprime set such that every input is a product of its elements.
+def _refine_pairs(nums: list[int]) -> list[int]:
+    """Gcd refinement of a small set, pair by pair.
 
     Each split replaces ``b, m`` (``g = gcd(b, m) > 1``) by ``g, b/g, m/g``, which lowers the
     product of all pending numbers, so the loop ends.
@@ -104,15 +112,65 @@ def _refine(nums: list[int]) -> list[int]:
     return base
 
 
+def _refine(nums) -> list[int]:
+    """A pairwise coprime set such that every input is a product of its elements.
+
+    Inputs join one at a time: ``m`` is compared with every element by one pass of gcds; if
+    it shares factors with some, those elements and ``m`` are refined among themselves
+    (``_refine_pairs``). The pieces are coprime to every untouched element (a prime of a
+    piece divides ``m`` or a touched element; one dividing ``m`` and an untouched element
+    would have made that element touched), so one pass per input suffices.
+    """
+    base: list[int] = []
+    gcd = math.gcd
+    for m in nums:
+        gs = list(map(gcd, repeat(m), base))
+        if gs.count(1) == len(gs):
+            base.append(m)
+            continue
+        touched = [b for b, g in zip(base, gs) if g > 1]
+        base = [b for b, g in zip(base, gs) if g == 1]
+        base.extend(_refine_pairs(touched + [m]))
+    return base
+
+
+def _factor_over_base(nums) -> tuple[list[int], dict[int, dict[int, int]]]:
+    """The coprime base of distinct integers ``> 1`` (sorted) and each input's exponents over it."""
+    nums = sorted(set(nums))
+    if len(nums) * sum(m.bit_length() for m in nums) <= _ISOLATE_BUDGET:
+        alone, tangled = _isolate(nums)
+    else:
+        alone, tangled = [], nums
+    refined = _refine(tangled)
+    fact = {m: {m: 1} for m in alone}
+    for m in tangled:
+        exps: dict[int, int] = {}
+        rs, q, i = list(map(m.__mod__, refined)), m, 0
+        while True:
+            try:
+                i = rs.index(0, i)
+            except ValueError:
+                break
+            b, e = refined[i], 0
+            while q % b == 0:
+                q //= b
+                e += 1
+            exps[b] = e
+            i += 1
+        if q != 1:  # cannot happen: the refinement factors every input
+            raise ArithmeticError(f"coprime refinement left {q} of {m} unfactored")
+        fact[m] = exps
+    return sorted(alone + refined), fact
+
+
 def coprime_base(numbers) -> list[int]:
     """The pairwise coprime base of integers ``> 1``, by repeated gcds (no factoring).
 
     Every input is a product of powers of the returned (sorted, distinct) elements, and each
-    element is built from the inputs by gcds and exact divisions: the natural coprime base.
+    element is built from the inputs by gcds and exact divisions.
     """
-    nums = sorted({_as_base_int(x, "coprime_base numbers") for x in numbers})
-    alone, tangled = _isolate(nums)
-    return sorted(alone + _refine(tangled))
+    nums = {_as_base_int(x, "coprime_base numbers") for x in numbers}
+    return _factor_over_base(nums)[0]
 
 
 def _check_base(base) -> list[int]:
@@ -185,8 +243,7 @@ def _split_small(n: int) -> tuple[tuple[tuple[int, int], ...], int]:
 def base_totals(A: dict[int, int]) -> dict[int, int]:
     """``sum_n A_n log n`` rewritten over a coprime base: ``{b: E_b}``, zero totals dropped.
 
-    Base: the primes below 1024, the cofactors coprime to every other cofactor, and the gcd
-    refinement of the remaining cofactors.
+    Base: the primes below 1024 and the coprime base of the cofactors (``_factor_over_base``).
     """
     totals: dict[int, int] = {}
     cof: dict[int, int] = {}
@@ -197,15 +254,10 @@ def base_totals(A: dict[int, int]) -> dict[int, int]:
         if m > 1:
             cof[m] = cof.get(m, 0) + a
     cof = {m: a for m, a in cof.items() if a}
-    alone, tangled = _isolate(sorted(cof))
-    for m in alone:
-        totals[m] = totals.get(m, 0) + cof[m]
-    if tangled:
-        base = _refine(tangled)
-        for m in tangled:
-            exps, _ = _exponents_int(m, base)
-            for b, e in exps.items():
-                totals[b] = totals.get(b, 0) + cof[m] * e
+    _, fact = _factor_over_base(cof)
+    for m, a in cof.items():
+        for b, e in fact[m].items():
+            totals[b] = totals.get(b, 0) + a * e
     return {b: t for b, t in totals.items() if t}
 
 

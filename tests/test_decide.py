@@ -148,6 +148,29 @@ def test_coprime_base_properties(items):
     assert coprime_base(shuffled) == base
 
 
+@given(st.lists(known_ints(), min_size=1, max_size=10), st.randoms(use_true_random=False))
+@settings(max_examples=40, deadline=None)
+def test_refinement_paths_agree(items, rnd):
+    """The base does not depend on the order of insertion nor on the isolate-first shortcut."""
+    from exactdlm import decide
+
+    nums = sorted({n for n, _ in items if n > 1})
+    assume(nums)
+    base, fact = decide._factor_over_base(nums)
+    shuffled = list(nums)
+    rnd.shuffle(shuffled)
+    assert sorted(decide._refine(shuffled)) == sorted(decide._refine(nums))
+    old = decide._ISOLATE_BUDGET
+    try:
+        decide._ISOLATE_BUDGET = 0  # no isolate pass: everything through the refinement
+        base2, fact2 = decide._factor_over_base(shuffled)
+    finally:
+        decide._ISOLATE_BUDGET = old
+    assert base2 == base and fact2 == fact
+    for m in nums:
+        assert math.prod(b**e for b, e in fact[m].items()) == m
+
+
 def test_exponents_over_base_of_rationals_and_errors():
     assert exponents_over_base(Fraction(12, 35), [2, 3, 5, 7]) == {2: 2, 3: 1, 5: -1, 7: -1}
     assert exponents_over_base(1, [2, 3]) == {}
