@@ -26,8 +26,8 @@ import numpy as np
 
 from . import _kernels
 from .exact import LogForm
-from .lattice import marginal_lattice
-from .laws import as_law
+from .lattice import embed, marginal_lattice
+from .laws import as_law, check_fits, lattice_bytes
 
 
 def _structured(p):
@@ -53,13 +53,22 @@ def _revealed_masks_and_counts(L: int, V: int):
     return masks
 
 
+def _float_subset_entropies(law) -> np.ndarray:
+    """Every ``H(X_A)`` of a float law: one write of each lattice state (``lattice_entropies``)."""
+    L, V = law.L, law.V
+    check_fits(lattice_bytes(L, V, copies=1), f"the masked lattice (V+1)^L with L={L}, V={V}")
+    H = _kernels.lattice_entropies(embed(law.array, V), L, V)
+    H[0] = 0.0  # H of no variables; the kernel gives -1 log 1 up to rounding
+    return H
+
+
 def subset_entropies(p, base=None) -> np.ndarray:
     """``H(X_A)`` for all ``2^L`` subsets, indexed by bitmask. Object array of LogForm if exact."""
     law = as_law(p)
     L, V = law.L, law.V
-    M = marginal_lattice(law)
     if not law.exact:
-        return _to_base(_kernels.subset_entropy_pass(M, L, V), base)
+        return _to_base(_float_subset_entropies(law), base)
+    M = marginal_lattice(law)
     masks = _revealed_masks_and_counts(L, V)
     out = np.empty(1 << L, dtype=object)
     for k in range(1 << L):
@@ -77,7 +86,7 @@ def entropy_profile(p, base=None) -> np.ndarray:
     law = as_law(p)
     L, V = law.L, law.V
     if not law.exact:
-        H = _kernels.subset_entropy_pass(marginal_lattice(law), L, V)
+        H = _float_subset_entropies(law)
         pops = np.array([bin(k).count("1") for k in range(1 << L)])
         g = np.array([H[pops == t].mean() for t in range(L + 1)])
         g[0] = 0.0

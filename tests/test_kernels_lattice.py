@@ -4,11 +4,14 @@ import numpy as np
 import pytest
 
 from exactdlm._kernels import (
+    lattice_entropies,
+    lattice_entropies_py,
     lattice_sum_passes,
     lattice_sum_passes_py,
     subset_entropy_pass,
     subset_entropy_pass_py,
 )
+from exactdlm._kernels.lattice import unmasked_offsets
 from exactdlm.lattice import embed
 
 SHAPES = [(1, 2), (1, 4), (2, 2), (2, 3), (3, 2), (3, 3), (4, 2), (4, 3), (5, 2), (6, 2), (3, 4)]
@@ -57,3 +60,52 @@ def test_sum_passes_twin_on_exact_objects_matches_float_kernel():
     M_exact = lattice_sum_passes_py(embed(exact.reshape(p.shape), 3), 3, 3)
     M_float = lattice_sum_passes(embed(p, 3), 3, 3)
     assert np.allclose(np.array([float(x) for x in M_exact]), M_float, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("L, V", SHAPES)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_fused_lattice_entropies_match_twin(L, V, sparse):
+    p = _random_law(L, V, seed=3 * L + V, sparse=sparse)
+    M_fast, M_slow = embed(p, V), embed(p, V)
+    fast = lattice_entropies(M_fast, L, V)
+    slow = lattice_entropies_py(M_slow, L, V)
+    assert np.allclose(M_fast, M_slow, rtol=1e-14, atol=1e-16)  # the lattice is filled too
+    assert np.allclose(fast, slow, rtol=1e-13, atol=1e-15)
+
+
+def test_sum_passes_ignore_garbage_in_masked_states():
+    # masked states are written before they are read, so their initial content is irrelevant
+    L, V = 5, 2
+    p = _random_law(L, V, seed=0, sparse=False)
+    clean = lattice_sum_passes(embed(p, V), L, V)
+    dirty = embed(p, V)
+    masked = np.ones(dirty.size, dtype=bool)
+    masked[unmasked_offsets(L, V)] = False
+    dirty[masked] = np.nan
+    assert np.array_equal(lattice_sum_passes(dirty, L, V), clean)
+
+
+@pytest.mark.parametrize("n, V", [(0, 2), (1, 3), (3, 2), (2, 4)])
+def test_unmasked_offsets(n, V):
+    B = V + 1
+    want = sorted(
+        sum(d * B ** (n - 1 - k) for k, d in enumerate(digits))
+        for digits in np.ndindex(*(V,) * n)
+    ) if n else [0]
+    assert list(unmasked_offsets(n, V)) == want
+
+
+@pytest.mark.parametrize("L, V", [(1, 2), (4, 3), (6, 2), (5, 3)])
+@pytest.mark.parametrize("blocks", [1, 3, 16])
+def test_parallel_path_and_block_grids(monkeypatch, L, V, blocks):
+    import exactdlm._kernels.lattice as kl
+
+    monkeypatch.setattr(kl, "PARALLEL_MIN_STATES", 0)  # force the thread pool on small lattices
+    p = _random_law(L, V, seed=L * V + blocks, sparse=True)
+    M_fast = embed(p, V)
+    H = kl.lattice_entropies(M_fast, L, V, blocks=blocks)
+    M_slow = embed(p, V)
+    H_slow = lattice_entropies_py(M_slow, L, V)
+    assert np.allclose(M_fast, M_slow, rtol=1e-14, atol=1e-16)
+    assert np.allclose(H, H_slow, rtol=1e-13, atol=1e-15)
+    assert np.allclose(kl.lattice_sum_passes(embed(p, V), L, V, blocks=blocks), M_slow, rtol=1e-14, atol=1e-16)

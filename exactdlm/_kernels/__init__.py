@@ -3,7 +3,8 @@ twin (``*_py``) that the tests compare it with.
 
 Numbers in, numbers out: no classes, constants passed as arguments, ``cache=True``.
 The kernels are split by engine (``lattice``, ``sampler``, ``structured``) only to keep
-each file short; import them from here.
+each file short; import them from here. A kernel may be a thin Python driver over
+numba loops (``lattice_sum_passes``); its twin is still pure Python.
 
 Lattice layout (THEORY.md §7): a state of the masked lattice is a digit string
 ``d_0 ... d_{L-1}`` with ``d_j in 0..V`` and ``d_j = V`` meaning "position j masked".
@@ -12,6 +13,8 @@ revealed set of a state is the bitmask with bit ``j`` set when ``d_j < V``.
 """
 
 from .lattice import (  # noqa: F401
+    lattice_entropies,
+    lattice_entropies_py,
     lattice_sum_passes,
     lattice_sum_passes_py,
     subset_entropy_pass,

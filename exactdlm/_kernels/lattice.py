@@ -6,33 +6,181 @@ Layout: see the package docstring (digit V = masked, C order, bit j <-> position
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
+import numba
 import numpy as np
 from numba import njit, prange
+
+#: lattices with fewer states run the parallel kernels on one thread: waking the thread pool
+#: costs more than it saves there (tens of ms a pass when the cores are busy)
+PARALLEL_MIN_STATES = 1 << 21
+
+
+@contextmanager
+def threads_for(n_states: int):
+    """Run the enclosed parallel kernels on one thread when ``n_states`` is small."""
+    if n_states >= PARALLEL_MIN_STATES:
+        yield
+        return
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
 
 
 # ----------------------------------------------------------------------------------------
 # all marginals: L summation passes
 # ----------------------------------------------------------------------------------------
-@njit(cache=True, parallel=True)
-def lattice_sum_passes(M, L, V):
-    """In place: for each axis j, ``M[.., V, ..] = sum_{v<V} M[.., v, ..]`` (axis j).
-
-    On entry ``M`` holds ``p`` in the states with no mask and zeros elsewhere; on exit
-    ``M[state] = p(x_R)``, the marginal of the revealed values.
-    """
+@njit(cache=True)
+def unmasked_offsets(n, V):
+    """Flat offsets (base ``V+1``, ``n`` digits) of the ``V^n`` digit strings with no mask, ascending."""
     B = V + 1
-    for j in range(L):
-        stride = B ** (L - 1 - j)
-        outer = B**j
-        for o in prange(outer):
+    out = np.zeros(V**n, dtype=np.int64)
+    size, step = 1, 1
+    for _ in range(n):  # prepend one digit per round: out[d*size + k] = d*step + out[k]
+        for d in range(1, V):
+            for k in range(size):
+                out[d * size + k] = d * step + out[k]
+        size *= V
+        step *= B
+    return out
+
+
+#: parallel blocks per pass (each with its own row of entropy accumulators)
+BLOCKS = 16
+
+
+def _grid(L, V, j, blocks):
+    """Split pass ``j``'s ``(outer, tail)`` index space into ``so x sk`` blocks."""
+    so = min((V + 1) ** j, blocks)
+    sk = max(1, min(V ** (L - 1 - j), blocks // so))
+    return so, sk
+
+
+@njit(cache=True, parallel=True)
+def _sum_pass(M, L, V, j, offs, so, sk):
+    """Fill the states whose last masked position is ``j``: ``M[o, V, u] = sum_v M[o, v, u]``
+    on axis ``j``, for every outer index ``o`` (digits before ``j``) and every unmasked tail
+    ``u`` (digits after ``j``, flat offsets ``offs``). Those sums read only states whose
+    masks lie before ``j``, filled by earlier passes."""
+    B = V + 1
+    stride = B ** (L - 1 - j)
+    n_in, outer = V ** (L - 1 - j), B**j
+    oc, kc = (outer + so - 1) // so, (n_in + sk - 1) // sk
+    for t in prange(so * sk):
+        o0, k0 = (t // sk) * oc, (t % sk) * kc
+        for o in range(o0, min(o0 + oc, outer)):
             base = o * B * stride
-            for i in range(stride):
+            for k in range(k0, min(k0 + kc, n_in)):
+                i = base + offs[k]
                 acc = 0.0
                 for v in range(V):
-                    acc += M[base + v * stride + i]
-                M[base + V * stride + i] = acc
+                    acc += M[i + v * stride]
+                M[i + V * stride] = acc
+
+
+@njit(cache=True, parallel=True)
+def _sum_entropy_pass(M, L, V, j, offs, so, sk, H):
+    """:func:`_sum_pass` that also adds ``-m log m`` of each state it writes to ``H[block, mask]``.
+
+    Every state written for one outer index ``o`` reveals the same set: the digits of ``o``
+    that are not masks, none of ``j``, all after ``j``. A mixed-radix counter over the digits
+    of ``o`` keeps that mask current.
+    """
+    B = V + 1
+    stride = B ** (L - 1 - j)
+    n_in, outer = V ** (L - 1 - j), B**j
+    oc, kc = (outer + so - 1) // so, (n_in + sk - 1) // sk
+    tail = 0
+    for q in range(j + 1, L):
+        tail |= 1 << q
+    for t in prange(so * sk):
+        o0, k0 = (t // sk) * oc, (t % sk) * kc
+        o1, k1 = min(o0 + oc, outer), min(k0 + kc, n_in)
+        if o0 >= o1 or k0 >= k1:
+            continue
+        digits = np.zeros(j + 1, dtype=np.int64)
+        mask, rem = tail, o0
+        for q in range(j - 1, -1, -1):
+            digits[q] = rem % B
+            rem //= B
+            if digits[q] < V:
+                mask |= 1 << q
+        row = H[t]
+        for o in range(o0, o1):
+            base = o * B * stride
+            h = 0.0
+            for k in range(k0, k1):
+                i = base + offs[k]
+                acc = 0.0
+                for v in range(V):
+                    acc += M[i + v * stride]
+                M[i + V * stride] = acc
+                if acc > 0.0:
+                    h -= acc * math.log(acc)
+            row[mask] += h
+            q = j - 1  # next o: increment the digits (position j-1 fastest)
+            while q >= 0:
+                d = digits[q] + 1
+                if d == B:
+                    digits[q] = 0
+                    mask |= 1 << q
+                    q -= 1
+                else:
+                    digits[q] = d
+                    if d == V:
+                        mask &= ~(1 << q)
+                    break
+
+
+def lattice_sum_passes(M, L, V, blocks=BLOCKS):
+    """In place: ``M[state] = p(x_R)`` for every state, from ``p`` in the unmasked states.
+
+    On entry ``M`` holds ``p`` in the states with no mask (other entries are ignored and
+    overwritten). Pass ``j`` fills only the states whose **last** masked position is ``j``,
+    summing axis ``j`` over states whose masks all lie before ``j`` (filled by earlier
+    passes): each masked state is written once, ``V ((V+1)^L - V^L)`` additions in all,
+    against ``L V (V+1)^(L-1)`` for full passes over every axis (``lattice_sum_passes_py``).
+    """
+    offs = unmasked_offsets(max(L - 1, 0), V)
+    with threads_for(M.size):
+        for j in range(L):
+            so, sk = _grid(L, V, j, blocks)
+            _sum_pass(M, L, V, j, offs, so, sk)
     return M
+
+
+@njit(cache=True)
+def _unmasked_entropy(M, offs):
+    h = 0.0
+    for i in offs:
+        m = M[i]
+        if m > 0.0:
+            h -= m * math.log(m)
+    return h
+
+
+def lattice_entropies(M, L, V, blocks=BLOCKS):
+    """Fill ``M`` as :func:`lattice_sum_passes` and return ``H[mask] = -sum M log M`` over the
+    states revealing ``mask`` (every subset entropy), from the single write of each state."""
+    offs = unmasked_offsets(max(L - 1, 0), V)
+    acc = np.zeros((blocks, 1 << L))
+    with threads_for(M.size):
+        for j in range(L):
+            so, sk = _grid(L, V, j, blocks)
+            _sum_entropy_pass(M, L, V, j, offs, so, sk, acc)
+    H = acc.sum(axis=0)
+    H[(1 << L) - 1] = _unmasked_entropy(M, unmasked_offsets(L, V))
+    return H
+
+
+def lattice_entropies_py(M, L, V):
+    """Pure-Python twin of :func:`lattice_entropies`: full passes, then the entropy walk."""
+    lattice_sum_passes_py(M, L, V)
+    return subset_entropy_pass_py(M, L, V)
 
 
 def lattice_sum_passes_py(M, L, V):
