@@ -109,3 +109,21 @@ def test_parallel_path_and_block_grids(monkeypatch, L, V, blocks):
     assert np.allclose(M_fast, M_slow, rtol=1e-14, atol=1e-16)
     assert np.allclose(H, H_slow, rtol=1e-13, atol=1e-15)
     assert np.allclose(kl.lattice_sum_passes(embed(p, V), L, V, blocks=blocks), M_slow, rtol=1e-14, atol=1e-16)
+
+
+@pytest.mark.parametrize("L, V", SHAPES)
+@pytest.mark.parametrize("parallel", [False, True])
+def test_leave_one_out_kernel_matches_twin_and_numpy(monkeypatch, L, V, parallel):
+    import exactdlm._kernels.lattice as kl
+    from exactdlm._kernels import leave_one_out_entropies, leave_one_out_entropies_py
+
+    if parallel:
+        monkeypatch.setattr(kl, "PARALLEL_MIN_STATES", 0)
+    p = _random_law(L, V, seed=5 * L + V, sparse=True)
+    fast = leave_one_out_entropies(p.reshape(-1), L, V)
+    slow = leave_one_out_entropies_py(p.reshape(-1), L, V)
+    assert np.allclose(fast, slow, rtol=1e-13, atol=1e-15)
+    for i in range(L if L > 1 else 0):
+        m = p.sum(axis=i)
+        nz = m[m > 0]
+        assert abs(fast[i] + float(np.sum(nz * np.log(nz)))) < 1e-13

@@ -2,7 +2,7 @@
 twin (``*_py``) that the tests compare it with.
 
 Numbers in, numbers out: no classes, constants passed as arguments, ``cache=True``.
-The kernels are split by engine (``lattice``, ``sampler``, ``structured``) only to keep
+The kernels are split by engine (``lattice``, ``marginals``, ``sampler``, ``structured``) only to keep
 each file short; import them from here. A kernel may be a thin Python driver over
 numba loops (``lattice_sum_passes``); its twin is still pure Python.
 
@@ -20,3 +20,4 @@ from .lattice import (  # noqa: F401
     subset_entropy_pass,
     subset_entropy_pass_py,
 )
+from .marginals import leave_one_out_entropies, leave_one_out_entropies_py  # noqa: F401
