@@ -19,9 +19,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 NEG_INF = -np.inf
+#: log-probabilities below this contribute nothing representable (exp underflows)
+LOG_NEGLIGIBLE = -740.0
 
 
 # ----------------------------------------------------------------------------------------
@@ -40,7 +42,7 @@ def _logaddexp(a, b):
 
 @njit(cache=True)
 def kl_atom(d):
-    """``f(d) = d e^d - expm1(d) = (1+u) log(1+u) - u`` with ``u = e^d - 1`` (>= 0).
+    """``f(d) = d e^d - (e^d - 1) = (1+u) log(1+u) - u`` with ``u = e^d - 1`` (>= 0).
 
     ``KL(a || b) = sum_v b_v f(log a_v - log b_v)`` for probability vectors ``a, b``: a sum
     of nonnegative terms, so small divergences come out without cancellation. Near 0 the
@@ -58,7 +60,8 @@ def kl_atom(d):
             dk *= d
             fk *= k + 1
         return total
-    return d * math.exp(d) - math.expm1(d)
+    e = math.exp(d)
+    return d * e - (e - 1.0)
 
 
 def kl_atom_py(d: float) -> float:
@@ -107,6 +110,7 @@ def exch_mixture_layer(t, V, logw, logtheta, logfact):
         for v in range(V):
             lm -= logfact[n[v]]
         mx = NEG_INF
+        am = -1
         for m in range(M):
             a = logw[m]
             for v in range(V):
@@ -115,12 +119,14 @@ def exch_mixture_layer(t, V, logw, logtheta, logfact):
             tmp[m] = a
             if a > mx:
                 mx = a
+                am = m
         if mx == NEG_INF:
             continue
         acc = 0.0
         for m in range(M):
-            acc += math.exp(tmp[m] - mx)
-        out[idx] = lm + mx + math.log(acc)
+            if m != am and tmp[m] - mx > -745.0:
+                acc += math.exp(tmp[m] - mx)
+        out[idx] = lm + mx + (math.log1p(acc) if acc > 0.0 else 0.0)
     return out
 
 
@@ -160,27 +166,6 @@ def exch_thin(logP, t, V):
                 acc = _logaddexp(acc, lp + math.log(n[v] + 1.0) - logt)
         out[idx] = acc
     return out
-
-
-@njit(cache=True)
-def exch_layer_entropy(logP, t, V, logfact):
-    """``H(X_1..X_t) = -sum_n P_t(n) [log P_t(n) - log mult(t; n)]`` (each sequence with
-    counts ``n`` has probability ``P_t(n) / mult(t; n)``)."""
-    D = V - 1
-    R = t + 1
-    n = np.zeros(V, dtype=np.int64)
-    H = 0.0
-    for idx in range(logP.shape[0]):
-        lp = logP[idx]
-        if lp == NEG_INF:
-            continue
-        s = _decode(idx, R, D, n)
-        n[0] = t - s
-        lm = logfact[t]
-        for v in range(V):
-            lm -= logfact[n[v]]
-        H -= math.exp(lp) * (lp - lm)
-    return H
 
 
 @njit(cache=True)
@@ -224,22 +209,89 @@ def exch_log_conditionals(logP, logP1, t, V):
 
 
 @njit(cache=True)
-def exch_info_term(logP, logP1, t, V, logpi0):
-    """``Ī(t) = I(X_{t+1}; X_1..X_t) = sum_n P_t(n) KL(p(.|n) || p_1)`` (THEORY §3 for an
-    exchangeable law), as a sum of nonnegative terms ``P_t(n) pi0_v f(log pi_v - log pi0_v)``."""
-    lc = exch_log_conditionals(logP, logP1, t, V)
+def exch_layer_terms(logP, logP1, t, V, logfact, logint, pi0):
+    """``(H_t, Ī(t))`` of one layer (``logP1`` = layer ``t+1``, or empty to skip ``Ī``).
+
+    ``H_t = H(X_1..X_t) = -sum_n P_t(n) [log P_t(n) - log mult(t; n)]`` (each sequence with
+    counts ``n`` has probability ``P_t(n) / mult(t; n)``).
+    ``Ī(t) = I(X_{t+1}; X_1..X_t) = sum_n P_t(n) KL(p(.|n) || p_1)`` (THEORY §3 for an
+    exchangeable law) with ``log p(v|n) = log P_{t+1}(n + e_v) + log(n_v+1) - log(t+1) -
+    log P_t(n)``, summed as nonnegative terms ``P_t(n) pi0_v f(log p(v|n) - log pi0_v)``.
+    Entries below ``LOG_NEGLIGIBLE`` are skipped (their exp underflows). ``logint[k] = log k``.
+    """
+    D = V - 1
+    R = t + 1
+    R1 = t + 2
+    n = np.zeros(V, dtype=np.int64)
+    lt1 = logint[t + 1]
+    with_info = logP1.shape[0] > 0
+    H = 0.0
     total = 0.0
     for idx in range(logP.shape[0]):
         lp = logP[idx]
-        if lp == NEG_INF:
+        if lp < LOG_NEGLIGIBLE:
             continue
-        kl = 0.0
+        s = _decode(idx, R, D, n)
+        n[0] = t - s
+        p = math.exp(lp)
+        lm = logfact[t]
         for v in range(V):
-            if logpi0[v] == NEG_INF:
+            lm -= logfact[n[v]]
+        H -= p * (lp - lm)
+        if not with_info:
+            continue
+        base = 0
+        pw = 1
+        for v in range(1, D + 1):
+            base += n[v] * pw
+            pw *= R1
+        kl = 0.0
+        pw = 1
+        for v in range(V):
+            if v == 0:
+                src = base
+            else:
+                src = base + pw
+                pw *= R1
+            if pi0[v] == 0.0:
                 continue
-            kl += math.exp(logpi0[v]) * kl_atom(lc[idx, v] - logpi0[v])
-        total += math.exp(lp) * kl
-    return total
+            l1 = logP1[src]
+            if l1 == NEG_INF:
+                kl += pi0[v]
+            else:
+                kl += pi0[v] * kl_atom(l1 + logint[n[v] + 1] - lt1 - lp - math.log(pi0[v]))
+        total += p * kl
+    return H, total
+
+
+@njit(cache=True, parallel=True)
+def exch_mixture_all_layers(L, V, logw, logtheta, logfact, offs):
+    """Every layer ``log P_t``, t = 0..L, of a mixture of i.i.d. laws, flat at ``offs[t]`` (parallel in t)."""
+    out = np.empty(offs[L + 1])
+    for t in prange(L + 1):
+        lay = exch_mixture_layer(t, V, logw, logtheta, logfact)
+        out[offs[t]:offs[t + 1]] = lay
+    return out
+
+
+@njit(cache=True, parallel=True)
+def exch_curves(flat, offs, L, V, logfact, logint):
+    """``g(t)`` (t = 0..L) and ``Ī(t)`` (t = 0..L-1) from all layers (flat at ``offs``), parallel in t."""
+    g = np.zeros(L + 1)
+    Ib = np.zeros(L)
+    pi0 = np.zeros(V)
+    empty = np.zeros(0)
+    if L >= 1:
+        for v in range(V):
+            pi0[v] = math.exp(flat[offs[1] + (0 if v == 0 else 2 ** (v - 1))])
+    for t in prange(1, L + 1):
+        lay = flat[offs[t]:offs[t + 1]]
+        nxt = flat[offs[t + 1]:offs[t + 2]] if t <= L - 1 else empty
+        H, I = exch_layer_terms(lay, nxt, t, V, logfact, logint, pi0)
+        g[t] = H
+        if t <= L - 1:
+            Ib[t] = I
+    return g, Ib
 
 
 # ----------------------------------------------------------------------------------------
@@ -373,7 +425,7 @@ def exch_count_dp_py(layers, V: int, state_t, transitions, start: int, end: int)
         for n, mass in W[a].items():
             if mass == 0:
                 continue
-            pi = exch_conditional_py(layers, t, n, V)
+            pi = exch_conditional_py(layers, t, n, V) if s > 0 else None
             for m in comps:
                 weight = _multinomial(s, m)
                 for v in range(V):

@@ -12,8 +12,8 @@ Laws whose symmetry makes ``H(X_A)`` cheap:
 Every law follows the protocol of ``base.StructuredLaw`` (``.L``, ``.V``,
 ``entropy_profile()``, ``info_curve()``, ``expected_kl(sizes)``, ``mixture_kl(sizes)``, ...),
 so ``exactdlm.info`` and ``exactdlm.sampler.expected_kl`` accept them unchanged.
-Random-size schedules: ``sizes.BernoulliSizes``, ``sizes.CutPointSizes`` (or the sampler's
-``BernoulliReveal`` / ``CutPoints``, which expose the same attributes).
+Random-size schedules: ``exactdlm.schedules.BernoulliReveal`` and ``CutPoints`` (any object
+with ``L, rates`` or ``L, K, w`` works; see ``sizes.py``).
 """
 
 from .base import StructuredLaw
@@ -29,11 +29,9 @@ from .exchangeable import from_joint as exchangeable_from_joint
 from .markov import MarkovChain, markov_chain
 from .markov import from_joint as markov_from_joint
 from .mds import MDSCode, mds_code, next_prime
-from .sizes import BernoulliSizes, CutPointSizes, expected_N, zc_weights
+from .sizes import expected_N
 
 __all__ = [
-    "BernoulliSizes",
-    "CutPointSizes",
     "Exchangeable",
     "MDSCode",
     "MarkovChain",
@@ -52,5 +50,4 @@ __all__ = [
     "parity",
     "repeated_symbol",
     "weight_class",
-    "zc_weights",
 ]

@@ -86,8 +86,8 @@ class RepeatedSymbol(StructuredLaw):
 
     def _first_step_mean(self, sizes, exact):
         """``E[V^(-S_1)]`` with ``S_1`` the first (nonempty) step's size."""
-        law = _sizes.first_passage(sizes, self.L, 1)
-        if exact or all(isinstance(v, Fraction) for v in law.values()):
+        law = _sizes.first_passage(sizes, self.L, 1, exact=True if exact else False)
+        if exact:
             return sum((Fraction(pr) * Fraction(1, self.V**s) for s, pr in law.items()), Fraction(0))
         return math.fsum(float(pr) * self.V ** (-s) for s, pr in law.items())
 
@@ -98,8 +98,6 @@ class RepeatedSymbol(StructuredLaw):
             if not isinstance(m, Fraction):
                 raise ValueError("exact mixture KL needs rational rates / cut-point weights")
             return _exact_log(1 / (self.V * m))
-        if isinstance(m, Fraction):
-            return -(_log_fraction_big(m) + math.log(self.V))
         return -math.log(self.V * m)
 
     def tv(self, sizes, exact: bool = False):
@@ -107,7 +105,7 @@ class RepeatedSymbol(StructuredLaw):
         m = self._first_step_mean(sizes, exact)
         if exact:
             return 1 - self.V * Fraction(m)
-        return float(1 - self.V * m) if not isinstance(m, Fraction) else float(1 - self.V * m)
+        return float(1 - self.V * m)
 
 
 class SumModV(StructuredLaw):
@@ -164,7 +162,7 @@ class SumModV(StructuredLaw):
 
     def _last_single(self, sizes, exact):
         """``a = P(the last step has size 1)``."""
-        law = _sizes.last_step_from(sizes, self.L)
+        law = _sizes.last_step_from(sizes, self.L, exact=True if exact else False)
         a = law.get(self.L - 1, 0)
         if exact:
             return Fraction(a)
@@ -183,10 +181,6 @@ class SumModV(StructuredLaw):
         if exact:
             return (1 - a) * (1 - Fraction(1, self.V))
         return (1 - a) * (1 - 1 / self.V)
-
-
-def _log_fraction_big(x: Fraction) -> float:
-    return math.log(x.numerator) - math.log(x.denominator)
 
 
 def repeated_symbol(L, V=2) -> RepeatedSymbol:

@@ -46,7 +46,7 @@ from ._numerics import (
 from .base import StructuredLaw
 
 #: most count-grid cells the float engine holds at once (all layers / all DP states)
-MAX_GRID_CELLS = 60_000_000
+MAX_GRID_CELLS = 40_000_000
 #: most elementary updates the count DP may do (about 1e8 per second)
 MAX_DP_OPS = 5_000_000_000
 
@@ -130,51 +130,49 @@ class Exchangeable(StructuredLaw):
             out[_grid_index(n, self.L)] = _log_fraction(p) if isinstance(p, Fraction) else (math.log(p) if p > 0 else -math.inf)
         return out
 
-    def _all_layers(self):
-        """Every ``log P_t``, t = 0..L, by thinning from the top (count-law laws only)."""
+    def _flat_layers(self):
+        """Every ``log P_t``, t = 0..L, flat with offsets (``offs[t]:offs[t+1]`` is layer t).
+
+        Mixture of i.i.d. laws: the closed form, all layers in parallel; a count law: thinning
+        down from ``P_L``.
+        """
         if "layers" not in self._cache:
-            cells = sum(_grid_size(t, self.V) for t in range(self.L + 1))
-            check_fits(8 * cells, f"all count layers of an exchangeable law (L={self.L}, V={self.V})")
+            L, V = self.L, self.V
+            offs = np.zeros(L + 2, dtype=np.int64)
+            for t in range(L + 1):
+                offs[t + 1] = offs[t] + _grid_size(t, V)
+            cells = int(offs[-1])
             if cells > MAX_GRID_CELLS:
-                raise ValueError(f"all count layers need {cells:,} cells (over {MAX_GRID_CELLS:,}); use a smaller L")
-            layers = [None] * (self.L + 1)
-            layers[self.L] = self._top_log_grid()
-            for t in range(self.L, 0, -1):
-                layers[t - 1] = K.exch_thin(layers[t], t, self.V)
-            self._cache["layers"] = layers
+                raise ValueError(
+                    f"all count layers of this exchangeable law (L={L}, V={V}) need {cells:,} cells, over "
+                    f"{MAX_GRID_CELLS:,}; use a smaller L (V-ary layers cost O(L^(V-1)) each)"
+                )
+            check_fits(8 * cells, f"all count layers of an exchangeable law (L={L}, V={V})")
+            if self._mixture is not None:
+                logw, logth = self._log_mixture_params()
+                flat = K.exch_mixture_all_layers(L, V, logw, logth, self._logfact, offs)
+            else:
+                flat = np.empty(cells)
+                lay = self._top_log_grid()
+                flat[offs[L]:offs[L + 1]] = lay
+                for t in range(L, 0, -1):
+                    lay = K.exch_thin(lay, t, V)
+                    flat[offs[t - 1]:offs[t]] = lay
+            flat.flags.writeable = False
+            self._cache["layers"] = (flat, offs)
         return self._cache["layers"]
 
     def log_layer(self, t: int) -> np.ndarray:
         """``log P_t`` on the layer-``t`` grid (for V = 2: index = number of ones)."""
         if not 0 <= t <= self.L:
             raise ValueError(f"t must lie in 0..L={self.L}, got {t}")
-        if self._mixture is not None:
-            logw, logth = self._log_mixture_params()
-            return K.exch_mixture_layer(t, self.V, logw, logth, self._logfact)
-        return self._all_layers()[t]
-
-    def _layer_iter(self):
-        """Yield ``(t, log P_t)`` for t = 0..L in increasing order."""
-        if self._mixture is not None:
-            logw, logth = self._log_mixture_params()
-            for t in range(self.L + 1):
-                yield t, K.exch_mixture_layer(t, self.V, logw, logth, self._logfact)
-        else:
-            yield from enumerate(self._all_layers())
+        flat, offs = self._flat_layers()
+        return flat[offs[t]:offs[t + 1]].copy()
 
     def _float_curves(self):
-        L, V = self.L, self.V
-        g = np.zeros(L + 1)
-        Ib = np.zeros(L)
-        prev = None
-        logpi0 = None
-        for t, lay in self._layer_iter():
-            g[t] = K.exch_layer_entropy(lay, t, V, self._logfact) if t > 0 else 0.0
-            if t == 1:
-                logpi0 = np.array([lay[0 if v == 0 else 2 ** (v - 1)] for v in range(V)])
-            if t >= 2:
-                Ib[t - 1] = K.exch_info_term(prev, lay, t - 1, V, logpi0)
-            prev = lay
+        flat, offs = self._flat_layers()
+        logint = np.log(np.maximum(np.arange(self.L + 2, dtype=float), 1.0))
+        g, Ib = K.exch_curves(flat, offs, self.L, self.V, self._logfact, logint)
         return g, Ib
 
     # --- exact path ------------------------------------------------------------------------
@@ -252,11 +250,31 @@ class Exchangeable(StructuredLaw):
                     out[n] = out.get(n, mpmath.mpf(0)) + Pm * mpmath.mpf(ways) / Ct
         return out
 
+    def _binary_mixture_entropy_mp(self, t):
+        """``H_t`` of a binary mixture of i.i.d. laws: ``-sum_k C(t,k) s(k) log s(k)`` with the
+        per-sequence probability ``s(k) = sum_m w_m theta_m1^k theta_m0^(t-k)``."""
+        w, th = self._mixture
+        conv = (lambda x: mpmath.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mpmath.mpf(x))
+        wm = [conv(x) for x in w]
+        th0 = [conv(r[0]) for r in th]
+        th1 = [conv(r[1]) for r in th]
+        H = mpmath.mpf(0)
+        C = mpmath.mpf(1)
+        for k in range(t + 1):
+            s = mpmath.fsum(a * b**k * c ** (t - k) for a, b, c in zip(wm, th1, th0))
+            if s > 0:
+                H -= C * s * mpmath.log(s)
+            C = C * (t - k) / (k + 1)
+        return H
+
     def _profile_mp(self, ts, dps):
         vals = []
         for t in ts:
             if t == 0:
                 vals.append(mpmath.mpf(0))
+                continue
+            if self._mixture is not None and self.V == 2:
+                vals.append(self._binary_mixture_entropy_mp(t))
                 continue
             H = mpmath.mpf(0)
             for n, p in self._layer_mp(t).items():
@@ -268,16 +286,14 @@ class Exchangeable(StructuredLaw):
     # --- array form ------------------------------------------------------------------------
     def _joint(self) -> JointLaw:
         L, V = self.L, self.V
-        counts = np.zeros((V,) + (V,) * L, dtype=np.int64)
         idx = np.indices((V,) * L)
         comp = [tuple(int(c) for c in row) for row in
                 np.stack([(idx == v).sum(axis=0).reshape(-1) for v in range(V)], axis=1)]
-        del counts
         if self.exact:
             top = self.exact_count_law()
             vals = [top.get(n, Fraction(0)) / K._multinomial(L, n) for n in comp]
             return JointLaw(exact_array(vals, (V,) * L))
-        top = self._top_log_grid() if self._mixture is None else self.log_layer(L)
+        top = self.log_layer(L)
         vals = [math.exp(top[_grid_index(n, L)] - math.lgamma(L + 1) + sum(math.lgamma(k + 1) for k in n)) for n in comp]
         return JointLaw(np.array(vals).reshape((V,) * L), normalize=True)
 
@@ -317,13 +333,7 @@ class Exchangeable(StructuredLaw):
         pi_off = np.full(L + 1, -1, dtype=np.int64)
         blocks, off = [], 0
         need = set(src_ts) | {t + 1 for t in src_ts}
-        lay_cache = {}
-        if self._mixture is None:
-            lays = self._all_layers()
-            lay_cache = {t: lays[t] for t in need}
-        else:
-            for t in sorted(need):
-                lay_cache[t] = self.log_layer(t)
+        lay_cache = {t: self.log_layer(t) for t in need}
         for t in src_ts:
             lc = K.exch_log_conditionals(lay_cache[t], lay_cache[t + 1], t, V)
             pi_off[t] = off

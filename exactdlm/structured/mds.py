@@ -86,8 +86,8 @@ class MDSCode(StructuredLaw):
 
     def _crossing_mean(self, sizes, exact):
         """``E[q^(k-T)]`` over the law of the crossing count ``T``."""
-        law = _sizes.first_passage(sizes, self.L, self.k)
-        if exact or all(isinstance(v, Fraction) for v in law.values()):
+        law = _sizes.first_passage(sizes, self.L, self.k, exact=True if exact else False)
+        if exact:
             return sum((Fraction(pr) / Fraction(self.q) ** (T - self.k) for T, pr in law.items()), Fraction(0))
         return math.fsum(float(pr) * float(self.q) ** (self.k - T) for T, pr in law.items())
 
@@ -102,8 +102,6 @@ class MDSCode(StructuredLaw):
             if not isinstance(m, Fraction):
                 raise ValueError("exact mixture KL needs rational rates / cut-point weights")
             return LogForm.log(1 / m) if m != 1 else LogForm()
-        if isinstance(m, Fraction):
-            return -(math.log(m.numerator) - math.log(m.denominator))
         return -math.log(m)
 
     def tv(self, sizes, exact: bool = False):

@@ -38,54 +38,12 @@ from ._numerics import parse_distribution, parse_prob
 MAX_CHAIN_TRANSITIONS = 2_000_000
 
 
-class BernoulliSizes:
-    """Each masked token revealed with probability ``rates[k]`` at step ``k``, then clean-up."""
-
-    def __init__(self, L: int, rates):
-        self.L = int(L)
-        if self.L < 1:
-            raise ValueError(f"L must be >= 1, got {L}")
-        self.rates = tuple(parse_prob(r, f"Bernoulli rate {i + 1}") for i, r in enumerate(rates))
-        if not self.rates:
-            raise ValueError("Bernoulli reveal needs at least one rate")
-
-    def __repr__(self):
-        return f"BernoulliSizes(L={self.L}, rates={list(map(str, self.rates))})"
-
-
-class CutPointSizes:
-    """``K-1`` i.i.d. cut points with pmf ``w`` on ``1..L-1`` (``w[c-1]``); blocks end at the cuts."""
-
-    def __init__(self, L: int, K: int, w):
-        self.L, self.K = int(L), int(K)
-        if self.L < 2:
-            raise ValueError(f"cut points need L >= 2, got L={L}")
-        if self.K < 1:
-            raise ValueError(f"K (at most K steps, K-1 cuts) must be >= 1, got {K}")
-        w = parse_distribution(w, "cut-point pmf w")
-        if len(w) != self.L - 1:
-            raise ValueError(f"cut-point pmf w must have L-1 = {self.L - 1} entries (cuts 1..L-1), got {len(w)}")
-        self.w = w
-
-    def __repr__(self):
-        return f"CutPointSizes(L={self.L}, K={self.K})"
-
-
-def zc_weights(L: int, kind: str, exact: bool = False):
-    """ZC's cut-point pmfs on ``1..L-1``: ``"tc"``: ``w(c) ∝ 1/(L-c)``; ``"dtc"``: ``w(c) ∝ 1/c``."""
-    if kind not in ("tc", "dtc"):
-        raise ValueError(f"kind must be 'tc' (w ∝ 1/(L-c)) or 'dtc' (w ∝ 1/c), got {kind!r}")
-    if L < 2:
-        raise ValueError(f"cut points need L >= 2, got {L}")
-    if exact:
-        raw = [Fraction(1, L - c) if kind == "tc" else Fraction(1, c) for c in range(1, L)]
-        total = sum(raw)
-        return [x / total for x in raw]
-    raw = np.array([1.0 / (L - c) if kind == "tc" else 1.0 / c for c in range(1, L)])
-    return raw / raw.sum()
-
-
 def _kind(schedule):
+    if getattr(schedule, "uniform_positions", True) is False:
+        raise ValueError(
+            f"{schedule!r} does not reveal uniformly random positions (semi-AR blocks or a fixed "
+            "partition); the structured engines need position-uniform schedules: pass the law as an array"
+        )
     if hasattr(schedule, "rates") and hasattr(schedule, "L"):
         return "bernoulli"
     if hasattr(schedule, "w") and hasattr(schedule, "K") and hasattr(schedule, "L"):
@@ -93,10 +51,16 @@ def _kind(schedule):
     return "fixed"
 
 
-def describe(schedule, L: int):
-    """``("fixed", sizes)``, ``("bernoulli", rates)`` or ``("cutpoints", (K, w))``, validated for ``L``."""
+def describe(schedule, L: int, exact: bool | None = None):
+    """``("fixed", sizes)``, ``("bernoulli", rates)`` or ``("cutpoints", (K, w))``, validated for ``L``.
+
+    ``exact=False`` turns rational rates / weights into floats (the float engines at large L);
+    ``None`` keeps what was given.
+    """
     kind = _kind(schedule)
     if kind == "fixed":
+        if hasattr(schedule, "sizes") and not hasattr(schedule, "__iter__"):
+            schedule = schedule.sizes  # exactdlm.schedules.FixedSizes
         if isinstance(schedule, (str, bytes)) or not hasattr(schedule, "__iter__"):
             raise ValueError(
                 f"schedule must be a sequence of sizes or a random-size schedule "
@@ -106,16 +70,23 @@ def describe(schedule, L: int):
     if int(schedule.L) != L:
         raise ValueError(f"schedule is for L={schedule.L}, the law has L={L}; build it for the law's length")
     if kind == "bernoulli":
-        rates = tuple(parse_prob(r, "Bernoulli rate") for r in schedule.rates)
+        rates = [parse_prob(r, "Bernoulli rate") for r in schedule.rates]
         if not rates:
             raise ValueError("Bernoulli reveal needs at least one rate")
-        return "bernoulli", rates
-    w = parse_distribution(list(schedule.w), "cut-point pmf w")
-    if len(w) != L - 1:
-        raise ValueError(f"cut-point pmf w must have L-1 = {L - 1} entries, got {len(w)}")
+        if exact is False:
+            rates = [float(r) for r in rates]
+        return "bernoulli", tuple(rates)
     K = int(schedule.K)
     if K < 1:
         raise ValueError(f"K must be >= 1, got {K}")
+    if K == 1 or L == 1:
+        return "fixed", (L,)  # no cut points: one step (the weights play no part)
+    w = list(schedule.w)
+    if exact is False:
+        w = [float(x) for x in w]
+    w = parse_distribution(w, "cut-point pmf w")
+    if len(w) != L - 1:
+        raise ValueError(f"cut-point pmf w must have L-1 = {L - 1} entries, got {len(w)}")
     return "cutpoints", (K, w)
 
 
@@ -296,9 +267,11 @@ def expected_N(schedule, L: int, exact: bool | None = None):
     ``E[N_j] = sum_{m=j}^{L-1} (1 - sum_{c=j}^m w(c))^(K-1)``. Bernoulli reveal: from the
     law of the revealed count after each step (O(K L^2)).
     """
-    kind, params = describe(schedule, L)
+    kind, params = describe(schedule, L, exact=False if exact is False else None)
     if exact is None:
         exact = _exact_params(kind, params)
+    elif exact and not _exact_params(kind, params):
+        raise ValueError("exact E[N_j] needs rational rates / cut-point weights (Fractions)")
     zero = Fraction(0) if exact else 0.0
     EN = [zero] * L
     if kind == "fixed":
@@ -398,10 +371,12 @@ class StepLaw:
     ``q0^n - (q0-w_t)^n - (q0-w_t')^n + (q0-w_t-w_t')^n`` (terms dropped at the ends).
     """
 
-    def __init__(self, schedule, L: int):
+    def __init__(self, schedule, L: int, exact: bool | None = None):
         self.L = L
-        self.kind, self.params = describe(schedule, L)
+        self.kind, self.params = describe(schedule, L, exact=False if exact is False else None)
         self.exact = _exact_params(self.kind, self.params)
+        if exact and not self.exact:
+            raise ValueError("exact step laws need rational rates / cut-point weights (Fractions)")
         self.zero = Fraction(0) if self.exact else 0.0
         self._pmfs = {}
         if self.kind == "fixed":
@@ -454,12 +429,15 @@ class StepLaw:
         return pr
 
 
-def first_passage(schedule, L: int, k: int):
+def first_passage(schedule, L: int, k: int, exact: bool | None = None):
     """Law of ``T``, the first revealed count ``>= k`` (``{T: prob}``): ``P(T = τ) = sum_{t<k} F(t, τ)``.
 
     Used by MDS codes (``k`` = dimension) and the repeated symbol (``k = 1``: the first step).
     """
-    law = StepLaw(schedule, L)
+    law = StepLaw(schedule, L, exact)
+    if law.kind == "fixed":
+        T = next(t for t in cumulative(law.params) if t >= k)
+        return {T: law.zero + 1}
     out = {}
     for tp in range(k, L + 1):
         pr = sum((law.F(t, tp) for t in range(0, k)), law.zero)
@@ -468,7 +446,7 @@ def first_passage(schedule, L: int, k: int):
     return out
 
 
-def last_step_from(schedule, L: int):
+def last_step_from(schedule, L: int, exact: bool | None = None):
     """Law of the revealed count before the last step: ``{t: F(t, L)}``."""
-    law = StepLaw(schedule, L)
+    law = StepLaw(schedule, L, exact)
     return {t: law.F(t, L) for t in range(L) if law.F(t, L) != 0}
