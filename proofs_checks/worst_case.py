@@ -15,6 +15,7 @@ The uniform law on an MDS code ``[L,k]_q`` has ``Ī(t) = log q [t >= k]`` (THEOR
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy as sp
 
@@ -54,11 +55,13 @@ def worst_k(sizes, measure: str) -> int:
     return max(range(1, L), key=lambda j: (Fraction(N[j], weight(j)), -j))
 
 
+@lru_cache(maxsize=None)
 def formulas_match_tokens(max_L: int = 14) -> list:
     """Every schedule of every ``L <= max_L``: block formulas == token maxima. Returns mismatches."""
     return [s for L in range(2, max_L + 1) for s in compositions(L) if wc_formulas(s) != wc_by_tokens(s)]
 
 
+@lru_cache(maxsize=None)
 def slack_coefficients_nonnegative(max_L: int = 8) -> list:
     """``max(N_j/w_j) Σ w_j x_j - Σ N_j x_j`` has non-negative coefficients (w = j, and w = L-j)."""
     bad = []
@@ -92,6 +95,7 @@ def mds_attainment_symbolic() -> dict[str, sp.Expr]:
     }
 
 
+@lru_cache(maxsize=None)
 def engine_attainment(L: int = 5, q: int = 5) -> dict:
     """Exact engine, every schedule of L: the worst MDS code attains each formula; no k exceeds it."""
     from exactdlm.info import dual_total_correlation, ekl_from_profile, entropy_profile, total_correlation
