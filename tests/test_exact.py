@@ -225,3 +225,12 @@ def test_repr_round_trips(a):
     f, _, _ = a
     g = eval(repr(f), {"LogForm": LogForm})
     assert g.terms == f.terms and g.const == f.const
+
+
+def test_pickle_and_deepcopy_keep_terms_and_constant():
+    import copy
+    import pickle
+
+    f = LogForm.log(Fraction(3, 2), Fraction(1, 4)) + Fraction(1, 2)
+    for g in (pickle.loads(pickle.dumps(f)), copy.deepcopy(f)):
+        assert g.terms == f.terms and g.const == f.const and g is not f
