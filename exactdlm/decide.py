@@ -350,33 +350,28 @@ def _sign_of(lo: int, hi: int):
 
 
 def _integer_sign(A, C, start_prec, max_prec, *, need_sign=True):
-    """``(sign, prec, is_zero)`` of ``C + sum A_n log n``; ``sign`` is None if undecided.
+    """``(sign, prec)`` of ``C + sum A_n log n``; ``sign`` is None if undecided at ``max_prec``.
 
-    With ``need_sign=False`` a nonzero form whose first enclosure contains 0 returns
-    ``(None, prec, False)`` without refining (enough for an equality test).
+    With ``need_sign=False`` a nonzero value whose first enclosure contains 0 returns
+    ``(None, prec)`` without refining (enough for an equality test).
     """
     if not A:
-        return (C > 0) - (C < 0), start_prec, C == 0
+        return (C > 0) - (C < 0), start_prec
     prec = start_prec
     sign = _sign_of(*enclosure(A, C, prec))
     if sign is not None:
-        return sign, prec, False
-    if C == 0:
-        B = base_totals(A)
-        if not B:
-            return 0, prec, True
-    else:  # const + Λ, const != 0: nonzero (Baker); Λ may still be zero
-        B = base_totals(A)
-        if not B:
-            return (C > 0) - (C < 0), prec, False
+        return sign, prec
+    B = base_totals(A)  # the log part over the coprime base
+    if not B:  # the log part is exactly 0: the value is the constant
+        return (C > 0) - (C < 0), prec
     if not need_sign:
-        return None, prec, False
+        return None, prec
     while prec < max_prec:
         prec = min(2 * prec, max_prec)
         sign = _sign_of(*enclosure(B, C, prec))
         if sign is not None:
-            return sign, prec, False
-    return None, prec, False
+            return sign, prec
+    return None, prec
 
 
 def certified_sign(form, *, start_prec: int = START_PREC, max_prec: int = 4096) -> int | None:
@@ -635,7 +630,7 @@ def _difference(L: _Side, R: _Side):
 
 def _compare_exact(L, R, kind, max_prec) -> Comparison:
     A, C, D = _difference(L, R)
-    sign, prec, _zero = _integer_sign(A, C, START_PREC, max_prec, need_sign=kind != "eq")
+    sign, prec = _integer_sign(A, C, START_PREC, max_prec, need_sign=kind != "eq")
     if kind == "eq" and sign is None:
         sign = 1  # known nonzero: the exact test ran
     diff = float(approx_value(A, C, D, 56, integer_form_is_zero))
