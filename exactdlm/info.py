@@ -26,7 +26,7 @@ import numpy as np
 
 from . import _kernels
 from .exact import LogForm
-from .lattice import embed, marginal_lattice
+from .lattice import embed, integer_lattice
 from .laws import as_law, check_fits, lattice_bytes
 
 
@@ -43,7 +43,28 @@ def _to_base(values, base):
     return float(values) * scale
 
 
-def _revealed_masks_and_counts(L: int, V: int):
+def _count_entropy(nlogn: dict, W: int, k: int) -> LogForm:
+    """``(1/k) sum`` of ``k`` entropies of count vectors with total ``W`` each, given
+    ``nlogn = {n: sum of n over the entries equal to n}`` (entries 0 and 1 add nothing):
+    ``H = log W - (1/W) sum_x n_x log n_x``, so the mean is ``log W - (1/(k W)) sum n log n``."""
+    form = LogForm()
+    form._add_term(Fraction(W), Fraction(1))
+    for n, c in nlogn.items():
+        form._add_term(Fraction(n), Fraction(-c, k * W))
+    return form
+
+
+def _count_vector_entropy(counts, W: int) -> LogForm:
+    """Entropy of one count vector with total ``W`` (``p = n / W``)."""
+    d: dict = {}
+    for n in counts:
+        n = int(n)
+        if n > 1:
+            d[n] = d.get(n, 0) + n
+    return _count_entropy(d, W, 1)
+
+
+def _revealed_masks(L: int, V: int):
     """For every lattice state: its revealed bitmask (int64 array, flat C order)."""
     B = V + 1
     masks = np.zeros(B**L, dtype=np.int64)
@@ -68,14 +89,14 @@ def subset_entropies(p, base=None) -> np.ndarray:
     L, V = law.L, law.V
     if not law.exact:
         return _to_base(_float_subset_entropies(law), base)
-    M = marginal_lattice(law)
-    masks = _revealed_masks_and_counts(L, V)
+    N, W = integer_lattice(law)
+    sums = [dict() for _ in range(1 << L)]
+    for n, mask in zip(N, _revealed_masks(L, V).tolist()):
+        if n > 1:
+            d = sums[mask]
+            d[n] = d.get(n, 0) + n
     out = np.empty(1 << L, dtype=object)
-    for k in range(1 << L):
-        out[k] = LogForm()
-    for m, mask in zip(M, masks):
-        if m > 0:
-            out[mask]._add_term(m, -m)
+    out[:] = [_count_entropy(d, W, 1) for d in sums]
     return _to_base(out, base)
 
 
@@ -91,15 +112,15 @@ def entropy_profile(p, base=None) -> np.ndarray:
         g = np.array([H[pops == t].mean() for t in range(L + 1)])
         g[0] = 0.0
         return _to_base(g, base)
-    M = marginal_lattice(law)
-    masks = _revealed_masks_and_counts(L, V)
-    pops = np.array([bin(k).count("1") for k in range(1 << L)])[masks]
-    forms = [LogForm() for _ in range(L + 1)]
-    for m, t in zip(M, pops):
-        if m > 0 and t > 0:
-            forms[t]._add_term(m, -m / comb(L, int(t)))
+    N, W = integer_lattice(law)
+    pops = np.array([bin(k).count("1") for k in range(1 << L)])[_revealed_masks(L, V)]
+    sums = [dict() for _ in range(L + 1)]
+    for n, t in zip(N, pops.tolist()):
+        if n > 1:
+            d = sums[t]
+            d[n] = d.get(n, 0) + n
     g = np.empty(L + 1, dtype=object)
-    g[:] = forms
+    g[:] = [_count_entropy(sums[t], W, comb(L, t)) for t in range(L + 1)]
     return _to_base(g, base)
 
 
@@ -127,7 +148,11 @@ def _site_view(law, i):
 
 def _single_entropies(law):
     """``[H(X_i)]_i`` from the one-site marginals."""
-    return [_entropy_of(_site_view(law, i).sum(axis=(0, 2)), law.exact) for i in range(law.L)]
+    if law.exact:
+        n, W = law.as_counts()
+        V, L = law.V, law.L
+        return [_count_vector_entropy(n.reshape(V**i, V, -1).sum(axis=(0, 2)), W) for i in range(L)]
+    return [_entropy_of(_site_view(law, i).sum(axis=(0, 2)), False) for i in range(law.L)]
 
 
 def _leave_one_out_entropies(law):
@@ -136,7 +161,9 @@ def _leave_one_out_entropies(law):
         return [LogForm() if law.exact else 0.0]
     if not law.exact:
         return [float(h) for h in _kernels.leave_one_out_entropies(law.array.reshape(-1), law.L, law.V)]
-    return [_entropy_of(_site_view(law, i).sum(axis=1).reshape(-1), True) for i in range(law.L)]
+    n, W = law.as_counts()
+    V, L = law.V, law.L
+    return [_count_vector_entropy(n.reshape(V**i, V, -1).sum(axis=1).reshape(-1), W) for i in range(L)]
 
 
 def _sum(values):
@@ -182,7 +209,10 @@ def joint_entropy(p, base=None):
     if _structured(p):
         return _to_base(entropy_profile(p)[-1], base)
     law = as_law(p)
-    return _to_base(_entropy_of(law.array.reshape(-1), law.exact), base)
+    if law.exact:
+        n, W = law.as_counts()
+        return _to_base(_count_vector_entropy(n.reshape(-1), W), base)
+    return _to_base(_entropy_of(law.array.reshape(-1), False), base)
 
 
 def _entropy_of(probs, exact: bool):

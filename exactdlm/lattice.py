@@ -63,13 +63,34 @@ def embed(p: np.ndarray, V: int) -> np.ndarray:
     return M.reshape(-1)
 
 
+def integer_lattice(p) -> tuple[np.ndarray, int]:
+    """``(N, W)`` for an exact law: ``p(x_R) = N[state] / W`` with integer ``N`` (object array of
+    Python ints), ``W`` the least common denominator of ``p`` (``JointLaw.as_counts``).
+
+    Sums of integers below ``2^53`` are exact in float64, so when ``W < 2^53`` the float
+    kernel fills the lattice; otherwise the pure-Python passes add Python ints.
+    """
+    law = as_law(p)
+    L, V = law.L, law.V
+    check_fits(lattice_bytes(L, V, itemsize=EXACT_ENTRY_BYTES), f"the exact masked lattice (V+1)^L with L={L}, V={V}")
+    counts, W = law.as_counts()
+    if W < 2**53:
+        N = _kernels.lattice_sum_passes(embed(counts.astype(np.float64), V), L, V)
+        flat = np.empty(N.size, dtype=object)
+        flat[:] = N.astype(np.int64).tolist()
+        return flat, W
+    return _kernels.lattice_sum_passes_py(embed(counts.astype(object), V), L, V), W
+
+
 def marginal_lattice(p) -> np.ndarray:
     """``M`` of shape ``((V+1)^L,)``: float64 for a float law, ``Fraction`` objects for an exact one."""
     law = as_law(p)
     L, V = law.L, law.V
     if law.exact:
-        check_fits(lattice_bytes(L, V, itemsize=EXACT_ENTRY_BYTES), f"the exact masked lattice (V+1)^L with L={L}, V={V}")
-        return _kernels.lattice_sum_passes_py(embed(law.array, V), L, V)
+        N, W = integer_lattice(law)
+        M = np.empty(N.size, dtype=object)
+        M[:] = [Fraction(n, W) for n in N]
+        return M
     check_fits(lattice_bytes(L, V, copies=1), f"the masked lattice (V+1)^L with L={L}, V={V}")
     return _kernels.lattice_sum_passes(embed(law.array, V), L, V)
 

@@ -10,6 +10,7 @@ from exactdlm import families
 from exactdlm.lattice import (
     Lattice,
     embed,
+    integer_lattice,
     marginal_lattice,
     n_states,
     state_digits,
@@ -119,3 +120,20 @@ def test_lattice_memory_cap(monkeypatch):
         marginal_lattice(law)
     with pytest.raises(ValueError, match="exact masked lattice"):
         marginal_lattice(families.parity(4))
+
+
+@pytest.mark.parametrize("denominators", [(7, 9, 11), (2**31 - 1, 2**29 - 3, 5), (2**61 - 1, 2**31 - 1, 3)])
+def test_integer_lattice_small_and_huge_denominators(denominators):
+    # W < 2^53 goes through the float kernel; larger W through Python ints: both exact
+    from exactdlm.laws import JointLaw, exact_array
+
+    a, b, c = (Fraction(1, d) for d in denominators)
+    vals = [a, b, c, 1 - a - b - c, b, a, c, Fraction(0)]
+    total = sum(vals)
+    law = JointLaw(exact_array([v / total for v in vals], (2, 2, 2)))
+    N, W = integer_lattice(law)
+    assert all(isinstance(n, int) for n in N)
+    M = marginal_lattice(law)
+    for idx in range(n_states(3, 2)):
+        want = _brute_marginal(law.array, state_revealed(3, 2, idx))
+        assert Fraction(N[idx], W) == want == M[idx]

@@ -1,5 +1,6 @@
 """JointLaw: validation, exact/float forms, marginals, memory cap, save/load round trips."""
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -206,3 +207,15 @@ def test_load_errors(tmp_path):
     np.savez(npz, x=np.zeros(3))
     with pytest.raises(ValueError, match="not a saved law"):
         JointLaw.load(npz)
+
+
+@pytest.mark.parametrize("denominators", [(7, 9, 11), (2**31 - 1, 2**29 - 3, 5), (2**61 - 1, 2**31 - 1, 3)])
+def test_as_counts_over_the_common_denominator(denominators):
+    a, b, c = (Fraction(1, d) for d in denominators)
+    law = JointLaw(exact_array([a, b, c, 1 - a - b - c], (2, 2)))
+    n, W = law.as_counts()
+    assert W == math.lcm(*denominators)
+    assert n.dtype == (np.int64 if W < 2**62 else object)
+    assert all(Fraction(int(k), W) == x for k, x in zip(n.reshape(-1), law.array.reshape(-1)))
+    with pytest.raises(ValueError, match="exact law"):
+        law.to_float().as_counts()
