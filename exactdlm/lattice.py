@@ -4,6 +4,8 @@ A state is a digit string ``d_0..d_{L-1}``, ``d_j in 0..V``, ``d_j = V`` meaning
 ``j`` is masked; its flat index is ``sum_j d_j (V+1)^(L-1-j)``. ``M[state] = p(x_R)`` with
 ``R`` the revealed positions, so ``M[all masked] = 1`` and the unmasked states hold ``p``.
 All ``(V+1)^L`` marginals come from ``L`` summation passes (``_kernels.lattice_sum_passes``).
+An exact law's lattice is computed in integers, ``p(x_R) = N[state] / W`` over the common
+denominator ``W`` (``integer_lattice``), and only then turned into ``Fraction``s.
 
 Conditionals ``p(x_j = v | x_R) = M[x_R, x_j = v] / M[x_R]``; at a context with
 ``M[x_R] = 0`` the convention of THEORY §1 applies: uniform on ``[V]``.
