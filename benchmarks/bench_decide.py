@@ -4,7 +4,9 @@ Forms: ``EKL = expected_kl(law, (2,2,2))`` (3108 terms), ``TC`` (529 terms), the
 difference ``EKL - (TC - sum_k s_k Ī(t_{k-1}))`` (zero, and already empty after merging equal
 arguments), a chain-rule zero in disguise ``H(X) - [H(X_0) + H(X_{1..5} | X_0)]`` (1153
 terms over different arguments), and ``EKL - q`` with ``q`` a 200-bit rational
-approximation (nonzero, |value| < 2^-190: needs 256 bits). "cold" cases clear the log and
+approximation (nonzero, |value| < 2^-190: needs 256 bits); and a hard zero, E1 against
+per-pattern enumeration on an L=4, V=3 law with weights up to 10^6, whose cofactors above
+the primes below 1024 share many primes. "cold" cases clear the log and
 factorization caches on every run. The baseline evaluates EKL term by term with
 ``mpmath.iv`` at 64 bits, as ``LogForm.interval`` did before the fixed-point enclosures.
 """
@@ -23,7 +25,7 @@ from exactdlm.decide import canonical, certified_sign, compare_sides, log_form_i
 from exactdlm.exact import LogForm
 from exactdlm.info import info_curve, joint_entropy, total_correlation
 from exactdlm.laws import exact_array
-from exactdlm.sampler import expected_kl
+from exactdlm.sampler import expected_kl, expected_kl_enumerated
 
 SIZES = (2, 2, 2)
 
@@ -45,6 +47,16 @@ def forms():
         chain._add_term(law[idx] / p0[idx[0]], -law[idx])
     q = Fraction(round(ekl.exact_value(260) * 2**200), 2**200)
     return {"ekl": ekl, "tc": tc, "e3_diff": ekl - e3, "chain_diff": h - chain, "h": h, "chain": chain, "tiny": ekl - q}
+
+
+@lru_cache(maxsize=None)
+def tangled():
+    """E1 against per-pattern enumeration, L=4 V=3, weights up to 10^6, sizes (1,3): the
+    pattern laws' numerators and denominators share many primes above 1024."""
+    rng = np.random.default_rng(5)
+    w = rng.integers(1, 10**6, size=3**4)
+    law = exact_array([Fraction(int(x), int(w.sum())) for x in w], (3,) * 4)
+    return expected_kl(law, (1, 3)) - expected_kl_enumerated(law, (1, 3))
 
 
 def _cold(fn):
@@ -91,6 +103,8 @@ def cases():
                _check(lambda: log_form_is_zero(f()["chain_diff"]), True), goal="coprime base, warm")
     yield Case("decide: log_form_is_zero chain-rule zero cold",
                _cold(_check(lambda: log_form_is_zero(f()["chain_diff"]), True)), goal="coprime base, cold")
+    yield Case("decide: log_form_is_zero E1 - enumeration (tangled, L=4 V=3)",
+               _cold(_check(lambda: log_form_is_zero(tangled()), True)), goal="~600 tangled cofactors, cold")
     yield Case("decide: certified_sign chain-rule zero", _check(lambda: certified_sign(f()["chain_diff"]), 0),
                goal="exact 0")
     yield Case("decide: certified_sign EKL - 200-bit rational", _check(lambda: certified_sign(f()["tiny"]) in (1, -1), True),
