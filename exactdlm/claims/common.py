@@ -1,0 +1,88 @@
+"""Shared pieces of the catalogue: the papers, provenance shorthands, witnesses, the definitional Ī."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+
+from ..exact import LogForm
+from . import Provenance
+
+PAPERS = {
+    "LC": "Li & Cai, arXiv 2505.21400 (NeurIPS 2025)",
+    "ZC": "Zhao & Cai, arXiv 2602.20126",
+    "CCL": "Chen, Cong & Li, arXiv 2511.04647 (COLT 2026)",
+    "LZ": "Lavenant & Zanella, arXiv 2510.25544",
+    "WLL": "Wen, Liang & Lu, arXiv 2608.25505",
+    "THEORY": "exactdlm THEORY.md",
+}
+
+
+def prov(key: str, theorem: str, kind: str) -> Provenance:
+    return Provenance(paper=PAPERS[key], theorem=theorem, kind=kind)
+
+
+def log(r, coef=1) -> LogForm:
+    return LogForm.log(r, coef)
+
+
+def smallest_prime_at_least(n: int) -> int:
+    q = max(2, n)
+    while any(q % d == 0 for d in range(2, int(q**0.5) + 1)):
+        q += 1
+    return q
+
+
+@lru_cache(maxsize=64)
+def mds_law(L: int, k: int, q: int):
+    """The uniform law on the Reed–Solomon code ``[L, k]_q`` (lattice form), built once."""
+    from ..families import mds_code
+
+    return mds_code(L, k, q)
+
+
+@lru_cache(maxsize=64)
+def mds_profile(L: int, k: int, q: int):
+    from ..info import entropy_profile
+
+    return entropy_profile(mds_law(L, k, q))
+
+
+def structured_mds(L: int, k: int, q: int):
+    """A structured MDS law at any ``L`` from ``exactdlm.structured`` (None when unavailable)."""
+    try:
+        from .. import structured
+    except ImportError:
+        return None
+    for name in ("mds", "MDSCode", "mds_code"):
+        f = getattr(structured, name, None)
+        if f is not None:
+            try:
+                return f(L, k, q)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def ibar_definition(subset_H: np.ndarray, L: int, exact: bool) -> np.ndarray:
+    """``Ī(t)`` straight from its definition: mean over ``i`` and ``t``-subsets ``T`` of
+    ``[L] \\ {i}`` of ``I(X_i; X_T) = H(X_i) + H(X_T) - H(X_{T ∪ i})`` (THEORY §3)."""
+    out = np.empty(L, dtype=object)
+    for t in range(L):
+        coef: dict[int, int] = {}
+        n = 0
+        for i in range(L):
+            others = [j for j in range(L) if j != i]
+            for T in combinations(others, t):
+                mT = sum(1 << j for j in T)
+                for m, c in ((1 << i, 1), (mT, 1), (mT | 1 << i, -1)):
+                    coef[m] = coef.get(m, 0) + c
+                n += 1
+        total = LogForm() if exact else 0.0
+        for m, c in coef.items():
+            if c:
+                total = total + subset_H[m] * c
+        out[t] = total / n
+    return out

@@ -1,0 +1,152 @@
+"""Per-case shared quantities, so every claim and schedule of one law reuses one profile.
+
+By (E1) the expected KL of every schedule needs only the entropy profile ``g``; TC, DTC,
+the MI sum and ``Ī`` follow from it too (THEORY §3). A :class:`CaseContext` computes ``g``
+once per law and memoizes the EKL of each schedule and the mixture KL. Claims written with
+the public API see the same saving: they receive a :class:`SharedLaw`, a :class:`JointLaw`
+that answers ``entropy_profile()`` from the cache (``info`` functions use a law's own
+``entropy_profile()`` when it has one, as for structured laws).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import cached_property
+
+import numpy as np
+
+from .. import info
+from ..exact import LogForm
+from ..laws import JointLaw
+from .common import ibar_definition
+
+
+class SharedLaw(JointLaw):
+    """A validated :class:`JointLaw` that remembers its entropy profile (no re-validation)."""
+
+    def __init__(self, law: JointLaw):  # noqa: D107 - shares the validated array
+        self._array, self.L, self.V, self.exact = law.array, law.L, law.V, law.exact
+        self._base = law
+        self._profile = None
+        self._mixture = {}
+
+    @property
+    def base(self) -> JointLaw:
+        """The plain law (no cache)."""
+        return self._base
+
+    def entropy_profile(self):
+        if self._profile is None:
+            self._profile = info.entropy_profile(self._base)
+        return self._profile.copy()
+
+    def mixture_kl(self, sizes, predictor=None):
+        """``KL(p || q)`` of the sampler's output law, memoized per schedule (exact predictor)."""
+        from .. import sampler
+
+        key = tuple(int(s) for s in sizes)
+        if predictor is not None:
+            return sampler.mixture_kl(self._base, key, predictor)
+        if key not in self._mixture:
+            self._mixture[key] = sampler.mixture_kl(self._base, key)
+        return self._mixture[key]
+
+    def to_json(self) -> dict:
+        return self._base.to_json()
+
+    def __reduce__(self):
+        return (SharedLaw, (self._base,))
+
+
+def law_json(law) -> dict:
+    """The JSON form of a law: ``JointLaw.to_json`` or, for a structured law, its description."""
+    if hasattr(law, "to_json"):
+        return law.to_json()
+    out = {"L": int(law.L), "V": int(law.V), "structured": type(law).__name__}
+    for attr in ("family", "params"):
+        if hasattr(law, attr):
+            out[attr] = getattr(law, attr)
+    return out
+
+
+class CaseContext:
+    """The law of one suite case and its quantities, computed once on demand."""
+
+    def __init__(self, case, suite=None):
+        self.case = case
+        self.suite = suite
+        law = case.law
+        self.lattice = isinstance(law, JointLaw)
+        self.law = SharedLaw(law) if self.lattice else law
+        self.L, self.V = int(law.L), int(law.V)
+        self._ekl: dict[tuple, object] = {}
+
+    @property
+    def name(self) -> str:
+        return self.case.name
+
+    @cached_property
+    def g(self) -> np.ndarray:
+        return info.entropy_profile(self.law)
+
+    @cached_property
+    def exact(self) -> bool:
+        return isinstance(self.g[-1], LogForm)
+
+    def zero(self):
+        return LogForm() if self.exact else 0.0
+
+    def num(self, q: Fraction):
+        """A rational as the context's number type (exact stays exact, float sides get floats)."""
+        return Fraction(q) if self.exact else float(q)
+
+    @cached_property
+    def Ibar(self) -> np.ndarray:
+        return info.info_curve(self.law)
+
+    @cached_property
+    def tc(self):
+        return info.total_correlation(self.law)
+
+    @cached_property
+    def dtc(self):
+        return info.dual_total_correlation(self.law)
+
+    @cached_property
+    def mi(self):
+        return info.mi_sum(self.law)
+
+    @cached_property
+    def H(self):
+        return self.g[-1]
+
+    def ekl(self, sizes):
+        """EKL by (E1) from the cached profile (memoized per schedule)."""
+        key = tuple(int(s) for s in sizes)
+        if key not in self._ekl:
+            self._ekl[key] = info.ekl_from_profile(self.g, key)
+        return self._ekl[key]
+
+    def mixture_kl(self, sizes):
+        """``KL(p || q)`` of the output law (lattice laws via the sampler; structured laws' own)."""
+        return self.law.mixture_kl(tuple(int(s) for s in sizes))
+
+    @cached_property
+    def Ibar_def(self) -> np.ndarray:
+        """``Ī`` from its definition (mean ``I(X_i; X_T)`` over subset entropies) for lattice
+        laws; structured laws have only their profile, so ``Ī`` from ``g`` there."""
+        if not self.lattice:
+            return self.Ibar
+        return ibar_definition(self.subset_H, self.L, self.exact)
+
+    @cached_property
+    def tc_def(self):
+        """``TC = sum_i H(X_i) - H(X)`` from the marginals (lattice laws), not from ``g``."""
+        if not self.lattice:
+            return self.tc
+        return info.total_correlation(self.law.base)
+
+    @cached_property
+    def subset_H(self) -> np.ndarray:
+        """``H(X_A)`` for every subset (bitmask index), lattice laws only."""
+        return info.subset_entropies(self.law.base)

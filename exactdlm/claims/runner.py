@@ -1,0 +1,482 @@
+"""Check claims on a suite: every comparison decided by ``decide.compare_sides``, merged per claim.
+
+Work is split into tasks: one per suite case (every per-schedule and per-case claim on that
+law, sharing one :class:`~exactdlm.claims.context.CaseContext`) and one per global claim
+(witnesses and limit sequences). ``jobs > 1`` runs the tasks in worker processes; results
+are merged in task order, so the report (first counterexample included) does not depend on
+``jobs``.
+
+A claim's verdict: ``violated`` if any comparison is violated (the first one is the
+counterexample); else ``error`` if the claim raised (message kept, the run goes on); else
+``undecided`` if some comparison stayed undecided at the maximum precision; else ``holds``
+(``not-applicable`` when no case met its hypotheses). ``certified`` says every comparison
+behind ``holds`` (or the counterexample behind ``violated``) was decided exactly or by
+certified intervals; float-only sides are never certified.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import time
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+
+from ..decide import certified_sign, compare_sides
+from ..exact import LogForm, to_logform
+from . import Check, Claim, ClaimError, describe_error
+from .context import CaseContext, law_json
+
+#: internal strict kinds, decided as the complement of le/ge
+_COMPLEMENT = {"lt": "ge", "gt": "le"}
+_SYMBOL = {"le": "<=", "ge": ">=", "eq": "==", "lt": "<", "gt": ">"}
+
+
+@dataclass
+class ClaimResult:
+    """The verdict of one claim on one suite, with its figures."""
+
+    claim: Claim
+    verdict: str
+    certified: bool
+    cases: int = 0
+    worst_ratio: float | None = None
+    min_slack: float | None = None
+    counterexample: dict | None = None
+    reason: str | None = None
+    figures: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    violated: int = 0
+    undecided: int = 0
+    uncertified: int = 0
+    errors: int = 0
+
+    def to_json(self) -> dict:
+        c = self.claim
+        return {
+            "id": c.id,
+            "statement": c.statement,
+            "formula": c.formula,
+            "source": c.source,
+            "provenance": c.provenance.to_json(),
+            "hypotheses": c.hypotheses,
+            "quantifier": c.quantifier,
+            "kind": c.kind,
+            "origin": c.origin,
+            "verdict": self.verdict,
+            "certified": self.certified,
+            "cases": self.cases,
+            "worst_ratio": _finite(self.worst_ratio),
+            "min_slack": _finite(self.min_slack),
+            "counterexample": self.counterexample,
+            "reason": self.reason,
+            "figures": self.figures,
+            "counts": {"violated": self.violated, "undecided": self.undecided,
+                       "uncertified": self.uncertified, "errors": self.errors},
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def _finite(x):
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+# ----------------------------------------------------------------------------------------
+# one comparison
+# ----------------------------------------------------------------------------------------
+_SIDE_TYPES = (LogForm, int, float, np.floating, np.integer, mpmath.mpf, mpmath.iv.mpf)
+
+
+def _check_side(x, which: str, c: Claim) -> None:
+    from fractions import Fraction
+
+    if isinstance(x, np.ndarray) and x.shape == ():
+        x = x[()]
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, _SIDE_TYPES + (Fraction,)):
+        raise ClaimError(
+            f"{c.origin}: claim {c.id!r} returned {which} of type {type(x).__name__}; each side must be a "
+            "number (LogForm, Fraction, int or float)"
+        )
+
+
+@dataclass(frozen=True)
+class _Holds:
+    """A certified ``holds`` of two exact sides, without the printed forms ``compare_sides`` adds."""
+
+    outcome: str
+    certified: bool
+    lhs: float
+    rhs: float
+    slack: float
+    ratio: float | None
+
+
+def _is_exact(x) -> bool:
+    from numbers import Rational
+
+    return isinstance(x, LogForm) or (isinstance(x, (int, Rational)) and not isinstance(x, bool))
+
+
+def _decide(lhs, rhs, kind: str, max_prec: int):
+    """``compare_sides``, with a fast path for exact sides that hold: the sign of ``lhs - rhs``
+    (``decide.certified_sign``: exact zero test, then certified enclosures) settles it and the
+    canonical forms and decimal enclosures are only built for a violated or undecided
+    comparison, where they go into the counterexample."""
+    if _is_exact(lhs) and _is_exact(rhs):
+        diff = to_logform(lhs) - to_logform(rhs)
+        sign = certified_sign(diff, max_prec=max_prec)
+        if sign is not None and {"le": sign <= 0, "ge": sign >= 0, "eq": sign == 0}[kind]:
+            fl, fr = float(lhs), float(rhs)
+            d = 0.0 if sign == 0 else float(diff)
+            slack = -d if kind == "le" else d if kind == "ge" else 0.0
+            ratio = fl / fr if fr != 0 else None
+            return _Holds("holds", True, fl, fr, slack + 0.0, ratio)
+    return compare_sides(lhs, rhs, kind, max_prec=max_prec)
+
+
+def compare(check: Check, max_prec: int):
+    """Decide ``check`` (``decide.compare_sides`` semantics); strict lt/gt as the violated complement."""
+    kind = check.kind
+    if kind in _COMPLEMENT:
+        cmp = _decide(check.lhs, check.rhs, _COMPLEMENT[kind], max_prec)
+        flip = {"holds": "violated", "violated": "holds", "undecided": "undecided"}[cmp.outcome]
+        # a tie (slack 0) is a violation of the strict claim; compare_sides reports it as holds of the complement
+        return cmp, flip, 0.0 - cmp.slack
+    cmp = _decide(check.lhs, check.rhs, kind, max_prec)
+    return cmp, cmp.outcome, cmp.slack + 0.0
+
+
+def _side_text(exact, value) -> str:
+    return exact if exact is not None else repr(float(value))
+
+
+# ----------------------------------------------------------------------------------------
+# accumulation per claim
+# ----------------------------------------------------------------------------------------
+class _Acc:
+    """Running totals of one claim over the comparisons of a task (picklable)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.cases = self.violated = self.undecided = self.uncertified = self.errors = 0
+        self.worst_ratio = None
+        self.min_slack = None
+        self.counterexample = None
+        self.error = None
+        self.figures: dict = {}
+        self.seconds = 0.0
+
+    def add(self, check: Check, cmp, outcome: str, slack: float, where: dict) -> None:
+        self.cases += 1
+        if not cmp.certified:
+            self.uncertified += 1
+        if outcome == "undecided":
+            self.undecided += 1
+        if outcome == "violated":
+            self.violated += 1
+            if self.counterexample is None:
+                self.counterexample = _counterexample(check, cmp, where)
+        if not math.isnan(slack):
+            self.min_slack = slack if self.min_slack is None else min(self.min_slack, slack)
+        r = cmp.ratio
+        if r is not None and math.isfinite(r) and _kind_group(check.kind) == _kind_group(self.kind):
+            self.worst_ratio = _worse(self.kind, self.worst_ratio, r)
+        for name, (op, value) in (check.figures or {}).items():
+            self.add_figure(name, op, value, where)
+
+    def add_figure(self, name, op, value, where=None) -> None:
+        value = float(value) if not isinstance(value, (list, dict, str)) else value
+        old = self.figures.get(name)
+        if op == "set" or old is None:
+            self.figures[name] = {"op": op, "value": value, "where": where}
+        elif op == "sum":
+            old["value"] += value
+        elif (op == "min" and value < old["value"]) or (op == "max" and value > old["value"]):
+            self.figures[name] = {"op": op, "value": value, "where": where}
+
+    def merge(self, other: "_Acc") -> None:
+        self.cases += other.cases
+        self.violated += other.violated
+        self.undecided += other.undecided
+        self.uncertified += other.uncertified
+        self.errors += other.errors
+        self.seconds += other.seconds
+        if self.counterexample is None:
+            self.counterexample = other.counterexample
+        if self.error is None:
+            self.error = other.error
+        if other.min_slack is not None:
+            self.min_slack = other.min_slack if self.min_slack is None else min(self.min_slack, other.min_slack)
+        if other.worst_ratio is not None:
+            self.worst_ratio = _worse(self.kind, self.worst_ratio, other.worst_ratio)
+        for name, fig in other.figures.items():
+            self.add_figure(name, fig["op"], fig["value"], fig["where"])
+
+
+def _kind_group(kind: str) -> str:
+    return {"lt": "le", "gt": "ge"}.get(kind, kind)
+
+
+def _worse(kind: str, old, new):
+    if old is None:
+        return new
+    k = _kind_group(kind)
+    if k == "le":
+        return max(old, new)
+    if k == "ge":
+        return min(old, new)
+    return new if abs(new - 1) > abs(old - 1) else old
+
+
+def _counterexample(check: Check, cmp, where: dict) -> dict:
+    out = {
+        "law": where.get("law_json"),
+        "sizes": list(check.sizes) if check.sizes is not None else None,
+        "lhs": _side_text(cmp.lhs_exact, cmp.lhs),
+        "rhs": _side_text(cmp.rhs_exact, cmp.rhs),
+        "relation": _SYMBOL[check.kind],
+        "lhs_value": cmp.lhs,
+        "rhs_value": cmp.rhs,
+        "lhs_interval": cmp.lhs_interval,
+        "rhs_interval": cmp.rhs_interval,
+        "certified": cmp.certified,
+        "case": where.get("case"),
+        "check": check.label or None,
+    }
+    if check.note:
+        out["note"] = check.note
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# evaluating a claim on a case
+# ----------------------------------------------------------------------------------------
+def _sides_checks(c: Claim, law, sizes):
+    if c.applies is not None and not c.applies(law, sizes):
+        return []
+    got = c.sides(law, sizes)
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        what = f"a {type(got).__name__} of length {len(got)}" if isinstance(got, (tuple, list)) else type(got).__name__
+        raise ClaimError(f"{c.origin}: claim {c.id!r} returned {what}; sides(law, sizes) must return a pair (lhs, rhs)")
+    lhs, rhs = got
+    _check_side(lhs, "lhs", c)
+    _check_side(rhs, "rhs", c)
+    return [Check(lhs, rhs, c.kind, tuple(sizes))]
+
+
+def _case_checks(c: Claim, ctx: CaseContext):
+    if c.sides is not None:
+        for sizes in ctx.case.schedules:
+            yield from _sides_checks(c, ctx.law, sizes)
+    elif c.schedule_checks is not None:
+        for sizes in ctx.case.schedules:
+            yield from c.schedule_checks(ctx, tuple(sizes))
+    if c.case_checks is not None:
+        yield from c.case_checks(ctx)
+
+
+def _evaluate(c: Claim, checks, acc: _Acc, max_prec: int, where_of) -> None:
+    t0 = time.perf_counter()
+    try:
+        for check in checks:
+            if check.kind not in _SYMBOL:
+                raise ClaimError(f"claim {c.id!r}: check kind {check.kind!r} is not one of {tuple(_SYMBOL)}")
+            cmp, outcome, slack = compare(check, max_prec)
+            acc.add(check, cmp, outcome, slack, where_of(check))
+    except ClaimError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a raising claim gets verdict "error", the run goes on
+        acc.errors += 1
+        if acc.error is None:
+            acc.error = describe_error(exc, c)
+            acc.error_where = None
+    finally:
+        acc.seconds += time.perf_counter() - t0
+
+
+# ----------------------------------------------------------------------------------------
+# tasks (run in this process or in workers)
+# ----------------------------------------------------------------------------------------
+_ACTIVE: dict = {}
+
+
+def _task(task):
+    kind, key = task
+    claims, suite, max_prec = _ACTIVE["claims"], _ACTIVE["suite"], _ACTIVE["max_prec"]
+    if kind == "global":
+        c = next(x for x in claims if x.id == key)
+        acc = _Acc(c.kind)
+        t0 = time.perf_counter()
+        try:
+            checks, figures = c.global_checks(suite)
+        except ClaimError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            acc.errors += 1
+            acc.error = describe_error(exc, c)
+            acc.seconds += time.perf_counter() - t0
+            return {c.id: acc}, 0.0
+        acc.seconds += time.perf_counter() - t0
+        for name, value in (figures or {}).items():
+            acc.add_figure(name, "set", value)
+
+        def where(check):
+            return {"case": check.label or "witness", "law_json": law_json(check.law) if check.law is not None else None}
+
+        _evaluate(c, checks, acc, max_prec, where)
+        return {c.id: acc}, 0.0
+    case = suite.cases[key]
+    ctx = CaseContext(case, suite)
+    t0 = time.perf_counter()
+    _ = ctx.g  # the shared profile, timed apart from the claims
+    shared = time.perf_counter() - t0
+    out = {}
+    law_js = None
+
+    def where(check):
+        nonlocal law_js
+        if check.law is not None:
+            return {"case": case.name, "law_json": law_json(check.law)}
+        if law_js is None:
+            law_js = law_json(ctx.law)
+        return {"case": case.name, "law_json": law_js}
+
+    for c in claims:
+        if not (c.per_schedule or c.case_checks is not None):
+            continue
+        acc = _Acc(c.kind)
+        _evaluate(c, _case_checks(c, ctx), acc, max_prec, where)
+        if acc.error is not None and acc.errors:
+            acc.error = f"{acc.error} [case {case.name}]"
+        out[c.id] = acc
+    return out, shared
+
+
+def _tasks(claims, suite) -> list:
+    out = [("global", c.id) for c in claims if c.global_checks is not None]
+    if any(c.per_schedule or c.case_checks is not None for c in claims):
+        out += [("case", i) for i in range(len(suite.cases))]
+    return out
+
+
+def _init_worker(claims, suite_name, max_prec, claim_files):
+    from ..suites import get_suite
+    from . import get, load_claims_file
+
+    for path in claim_files:
+        load_claims_file(path)
+    by_file = {}
+    for path in claim_files:
+        for c in load_claims_file(path):
+            by_file[c.id] = c
+    _ACTIVE.update(claims=[by_file.get(cid) or get(cid) for cid in claims], suite=get_suite(suite_name),
+                   max_prec=max_prec)
+
+
+@dataclass
+class Report:
+    """The results of one run: per-claim results in catalogue order, and run-level figures."""
+
+    suite: str
+    results: list
+    seconds: float
+    shared_seconds: float
+    jobs: int
+    n_cases: int
+
+    @property
+    def violated(self) -> bool:
+        return any(r.verdict == "violated" for r in self.results)
+
+    @property
+    def failed(self) -> bool:
+        return any(r.verdict in ("violated", "error") for r in self.results)
+
+    def to_json(self) -> dict:
+        return {
+            "suite": self.suite,
+            "claims": [r.to_json() for r in self.results],
+            "run": {"seconds": round(self.seconds, 3), "shared_profile_seconds": round(self.shared_seconds, 3),
+                    "jobs": self.jobs, "laws": self.n_cases},
+        }
+
+
+def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, claim_files=(), progress=None) -> Report:
+    """Check ``claims`` on ``suite`` (a :class:`~exactdlm.suites.Suite`) and return the :class:`Report`.
+
+    ``progress(done, total)`` is called after each task. ``claim_files`` are re-imported by
+    worker processes that do not inherit this one's memory (spawn start method).
+    """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    t0 = time.perf_counter()
+    claims = list(claims)
+    results_by_id = {}
+    runnable = []
+    for c in claims:
+        if c.incomplete is not None:
+            results_by_id[c.id] = ClaimResult(c, "incomplete", False, reason=c.incomplete)
+            continue
+        missing = c.missing_requirement()
+        if missing is not None:
+            results_by_id[c.id] = ClaimResult(
+                c, "not-applicable", False, reason=f"needs {missing.replace(':', '.')}, which this build lacks")
+            continue
+        runnable.append(c)
+    tasks = _tasks(runnable, suite)
+    accs = {c.id: _Acc(c.kind) for c in runnable}
+    shared = 0.0
+    _ACTIVE.update(claims=runnable, suite=suite, max_prec=max_prec)
+    if jobs == 1 or len(tasks) <= 1:
+        stream = map(_task, tasks)
+        pool = None
+    else:
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        ctx = mp.get_context(method)
+        if method == "fork":
+            pool = ctx.Pool(jobs)
+        else:
+            pool = ctx.Pool(jobs, _init_worker, ([c.id for c in runnable], suite.name, max_prec, list(claim_files)))
+        stream = pool.imap(_task, tasks, chunksize=1)
+    try:
+        for done, (part, sh) in enumerate(stream, 1):
+            shared += sh
+            for cid, acc in part.items():
+                accs[cid].merge(acc)
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    for c in runnable:
+        results_by_id[c.id] = _result(c, accs[c.id], suite)
+    results = [results_by_id[c.id] for c in claims]
+    return Report(suite.name, results, time.perf_counter() - t0, shared, jobs, len(suite.cases))
+
+
+def _result(c: Claim, acc: _Acc, suite) -> ClaimResult:
+    figures = {k: v["value"] if v["op"] == "set" else v for k, v in acc.figures.items()}
+    base = dict(cases=acc.cases, worst_ratio=acc.worst_ratio, min_slack=acc.min_slack, figures=figures,
+                seconds=acc.seconds, violated=acc.violated, undecided=acc.undecided,
+                uncertified=acc.uncertified, errors=acc.errors)
+    if acc.violated:
+        cx = acc.counterexample
+        return ClaimResult(c, "violated", bool(cx and cx["certified"]), counterexample=cx,
+                           reason=acc.error, **base)
+    if acc.errors:
+        return ClaimResult(c, "error", False, reason=acc.error, **base)
+    if acc.undecided:
+        return ClaimResult(c, "undecided", False, reason=f"{acc.undecided} comparison(s) undecided at the maximum "
+                           "precision; raise --dps", **base)
+    if acc.cases == 0:
+        return ClaimResult(c, "not-applicable", False,
+                           reason=f"no case of suite {suite.name!r} meets its hypotheses ({c.hypotheses})", **base)
+    return ClaimResult(c, "holds", acc.uncertified == 0, **base)
+
+
+def default_jobs() -> int:
+    return max(1, (os.cpu_count() or 1))

@@ -1,0 +1,74 @@
+"""Zhao & Cai (ZC): adaptation to TC and DTC with random sizes from i.i.d. cut points (THEORY §5).
+
+ZC give rates Õ(TC/K) and Õ(DTC/K) (abstract); the constants below are for our construction
+(derived). With ``K-1`` i.i.d. cuts of pmf ``w`` on ``1..L-1``, (E4) gives
+``E EKL = sum_j ΔĪ(j) E[N_j]`` with the closed form of ``E[N_j]`` (itself checked by (E4)
+against enumerating the cuts).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import Check, Claim, register_catalogue
+from . import rules
+from .common import prov
+
+
+def _expected_ekl(ctx, K: int, kind: str):
+    w = rules.cut_pmf(ctx.L, kind)
+    EN = rules.expected_N_cuts(ctx.L, K, w)
+    I = ctx.Ibar
+    total = ctx.zero()
+    for j, n in enumerate(EN, start=1):
+        total = total + (I[j] - I[j - 1]) * ctx.num(n)
+    return total
+
+
+def zc_tc_factor(L: int, K: int) -> Fraction:
+    H = rules.harmonic(L - 1)
+    return 2 * H / (K - 1 + H)
+
+
+def zc_dtc_factor(L: int, K: int) -> Fraction | None:
+    H = rules.harmonic(L - 1)
+    return H / (K - 1 - H) if K > 1 + H else None
+
+
+def _zc_tc(ctx):
+    if ctx.L < 2:
+        return
+    for K in ctx.suite.ks:
+        yield Check(_expected_ekl(ctx, K, "tc"), ctx.tc * ctx.num(zc_tc_factor(ctx.L, K)), "le", None,
+                    f"K={K} (K-1 cuts, w ∝ 1/(L-c))", note={"K": K, "w": "1/(L-c)"})
+
+
+def _zc_dtc(ctx):
+    if ctx.L < 2:
+        return
+    for K in ctx.suite.ks + (ctx.L + 2, 2 * ctx.L + 2):
+        f = zc_dtc_factor(ctx.L, K)
+        if f is None:
+            continue
+        yield Check(_expected_ekl(ctx, K, "dtc"), ctx.dtc * ctx.num(f), "le", None,
+                    f"K={K} (K-1 cuts, w ∝ 1/c)", note={"K": K, "w": "1/c"})
+
+
+register_catalogue(Claim(
+    id="ZC-TC", source="ZC", provenance=prov("ZC", "rate Õ(TC/K) (abstract); constant for our construction", "derived"),
+    kind="le",
+    statement="random sizes from K-1 i.i.d. cut points with pmf w(c) ∝ 1/(L-c) give an expected EKL of at most "
+              "2 H_{L-1}/(K-1+H_{L-1}) TC",
+    formula="E EKL <= 2 H_{L-1}/(K - 1 + H_{L-1}) · TC",
+    hypotheses="every law of the suite with L >= 2, K in the suite's grid",
+    quantifier="named schedule family", case_checks=_zc_tc))
+
+register_catalogue(Claim(
+    id="ZC-DTC", source="ZC", provenance=prov("ZC", "rate Õ(DTC/K) (abstract); constant for our construction",
+                                              "derived"),
+    kind="le",
+    statement="random sizes from K-1 i.i.d. cut points with pmf w(c) ∝ 1/c give an expected EKL of at most "
+              "H_{L-1}/(K-1-H_{L-1}) DTC when K > 1 + H_{L-1}",
+    formula="E EKL <= H_{L-1}/(K - 1 - H_{L-1}) · DTC,  K > 1 + H_{L-1}",
+    hypotheses="every law of the suite with L >= 2, K in the suite's grid and K = L+2, 2L+2, where K > 1 + H_{L-1}",
+    quantifier="named schedule family", case_checks=_zc_dtc))

@@ -1,0 +1,287 @@
+"""Built-in suites of laws and schedules on which ``exactdlm verify`` checks the claims.
+
+A suite is a list of :class:`SuiteCase` (a law, how it was built, and the schedules to try)
+plus the parameters of the claims that build their own witnesses or sequences (the largest
+``L`` of a lattice witness, the lengths of the LZ-sqrt sequence, the grid of rho).
+Every case is rebuilt from its family, parameters and seed: same suite, same bits.
+
+* ``quick``: every family of :mod:`exactdlm.families` at ``L <= 4`` (``V = 2``; ``V = 3`` up to
+  ``L = 3``, and at ``L = 4`` the hidden Markov chain and the seeded random laws) plus seeded
+  random rational laws; every composition of ``L``. Under 20 s.
+* ``default``: ``L <= 6``, ``V <= 3`` with every composition, plus laws up to ``L = 8``
+  (lattice laws, and the structured laws of :mod:`exactdlm.structured` when present) with
+  named schedules. A few minutes.
+* ``full``: ``L <= 7`` (``L = 8`` at ``V = 2``) with every composition, more seeds, longer
+  witness sequences; for overnight runs.
+* ``large``: the structured laws of ``exactdlm.structured.suite.large_suite()`` (``L`` up to
+  thousands), with their named schedules.
+
+Laws are exact (rational) so that every verdict is certified; the Ising family, whose
+weights are exponentials, enters rationalized (``to_exact(max_denominator=1000)``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any, Callable
+
+import numpy as np
+
+from . import families as fam
+from .schedules import compositions
+
+SUITES = ("quick", "default", "full", "large")
+#: the suite ``exactdlm verify`` runs when no ``--suite`` is given
+DEFAULT_SUITE = "default"
+
+F = Fraction
+
+
+@dataclass
+class SuiteCase:
+    """One law of a suite: ``build()`` makes it; ``schedules`` are the sizes to try (reveal order)."""
+
+    name: str
+    family: str
+    params: dict
+    schedules: tuple
+    build: Callable[[], Any] = field(repr=False)
+    seed: int | None = None
+    _law: Any = field(default=None, repr=False)
+
+    @property
+    def law(self):
+        if self._law is None:
+            self._law = self.build()
+        return self._law
+
+    def params_json(self) -> dict:
+        return {k: _jsonable(v) for k, v in self.params.items()}
+
+    def describe(self) -> dict:
+        return {"name": self.name, "family": self.family, "params": self.params_json(), "seed": self.seed}
+
+
+@dataclass
+class Suite:
+    """Cases plus the parameters of the witness and limit claims."""
+
+    name: str
+    description: str
+    cases: list
+    witness_L: int = 4  # largest L of lattice witnesses (MDS codes, repeated symbols)
+    witness_L_structured: int = 0  # largest L of structured witnesses (if the structured laws exist)
+    lz_lengths: tuple = (16, 32, 64, 128)  # the growing L of the LZ-sqrt sequence
+    rhos: tuple = (F(1), F(1, 2), F(1, 4))  # rho grid of the geometric schedules
+    ks: tuple = (2, 3, 5)  # numbers of cuts + 1 for the random-size claims
+    ccl_lengths: tuple = (32, 64)  # L of the synthetic curves for CCL-1.9 at sizes where it bites
+
+
+def _jsonable(v):
+    if isinstance(v, Fraction):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    return v
+
+
+# ----------------------------------------------------------------------------------------
+# parameters of the families (exact, small denominators: fast exact arithmetic)
+# ----------------------------------------------------------------------------------------
+_MARGINALS = {2: [F(1, 3), F(2, 3)], 3: [F(1, 2), F(1, 3), F(1, 6)]}
+_TRANSITIONS = {
+    2: [[F(3, 4), F(1, 4)], [F(1, 3), F(2, 3)]],
+    3: [[F(1, 2), F(1, 4), F(1, 4)], [F(1, 5), F(3, 5), F(1, 5)], [F(1, 3), F(1, 3), F(1, 3)]],
+}
+_HIDDEN = [[F(4, 5), F(1, 5)], [F(1, 4), F(3, 4)]]
+_EMISSIONS = {2: [[F(9, 10), F(1, 10)], [F(1, 5), F(4, 5)]], 3: [[F(2, 3), F(1, 6), F(1, 6)], [F(1, 8), F(1, 8), F(3, 4)]]}
+
+
+#: families kept when a suite asks for the light set at some (L, V)
+_LIGHT = ("hmm", "random_rational")
+
+
+def _family_cases(L: int, V: int, seeds, light: bool = False) -> list[tuple[str, dict, Callable, int | None]]:
+    """``(family, params, builder, seed)`` for every family that lives at this ``L, V``
+    (``light``: only the hidden Markov chain and the seeded random laws)."""
+    out = [
+        ("iid", {"L": L, "marginal": _MARGINALS[V]}, None),
+        ("markov_chain", {"L": L, "transition": _TRANSITIONS[V]}, None),
+        ("hmm", {"L": L, "transition": _HIDDEN, "emission": _EMISSIONS[V], "initial": [F(1, 2), F(1, 2)]}, None),
+        ("repeated_symbol", {"L": L, "V": V}, None),
+        ("parity", {"L": L, "V": V}, None),
+        ("mixture", {"laws": [{"family": "iid", "L": L, "marginal": _MARGINALS[V]},
+                              {"family": "repeated_symbol", "L": L, "V": V}], "weights": [F(2, 3), F(1, 3)]}, None),
+        ("dirichlet", {"L": L, "V": V, "alpha": 1, "exact": True, "max_denominator": 24}, seeds[0]),
+        ("random_rational", {"L": L, "V": V, "support": "any"}, seeds[0]),
+    ]
+    for s in seeds:
+        out.append(("random_rational", {"L": L, "V": V}, s))
+    if V == 2:
+        out.append(("noisy_repetition", {"L": L, "eta": F(1, 10)}, None))
+        out.append(("noisy_repetition", {"L": L, "eta": F(1, 4)}, None))
+        out.append(("ising", {"L": L, "J": 0.5, "h": 0.25, "rationalized": 1000}, None))
+        out.append(("from_counts", {"L": L, "V": V, "max_count": 4}, seeds[0]))
+    if light:
+        out = [o for o in out if o[0] in _LIGHT and o[1].get("support") != "any"]
+    return [(name, params, _builder(name, params, seed), seed) for name, params, seed in out]
+
+
+def _builder(name: str, params: dict, seed):
+    def build():
+        if name == "ising":
+            p = dict(params)
+            md = p.pop("rationalized")
+            return fam.ising(p["L"], p["J"], p["h"]).to_exact(max_denominator=md)
+        if name == "mixture":
+            laws = [fam.make(d["family"], **{k: v for k, v in d.items() if k != "family"}) for d in params["laws"]]
+            return fam.mixture(laws, params["weights"])
+        if name == "from_counts":
+            rng = np.random.default_rng(seed)
+            L, V = params["L"], params["V"]
+            counts = rng.integers(0, params["max_count"] + 1, size=V**L)
+            if counts.sum() == 0:
+                counts[0] = 1
+            return fam.from_counts(counts.reshape((V,) * L))
+        kw = dict(params)
+        if seed is not None:
+            kw["seed"] = seed
+        return fam.FAMILIES[name](**kw)
+
+    return build
+
+
+_MDS = ((2, 1, 2), (3, 1, 3), (3, 2, 3), (4, 2, 5), (5, 2, 5), (5, 3, 5))
+
+
+def _name(family: str, params: dict, seed) -> str:
+    short = {k: v for k, v in params.items() if k in ("L", "V", "eta", "k", "q", "support", "J")}
+    body = " ".join(f"{k}={_jsonable(v)}" for k, v in short.items())
+    return f"{family} {body}" + (f" seed={seed}" if seed is not None else "")
+
+
+def _lattice_cases(lengths_vocab, seeds, schedules_of, light=()) -> list[SuiteCase]:
+    cases = []
+    for L, V in lengths_vocab:
+        for family, params, build, seed in _family_cases(L, V, seeds, light=(L, V) in light):
+            cases.append(SuiteCase(_name(family, params, seed), family, params, schedules_of(L), build, seed))
+    return cases
+
+
+def _mds_cases(max_L: int, schedules_of) -> list[SuiteCase]:
+    out = []
+    for L, k, q in _MDS:
+        if L <= max_L:
+            params = {"L": L, "k": k, "q": q}
+            out.append(SuiteCase(_name("mds_code", params, None), "mds_code", params, schedules_of(L),
+                                 _builder("mds_code", params, None)))
+    return out
+
+
+def all_compositions(L: int) -> tuple:
+    return tuple(compositions(L))
+
+
+def named_schedules(L: int, rhos=(F(1), F(1, 2), F(1, 4))) -> tuple:
+    """Balanced sizes for every K, and the geometric and two-sided rules for each rho (deduplicated)."""
+    from .claims import rules
+
+    out = [rules.balanced(L, K) for K in range(1, L + 1)]
+    for rho in rhos:
+        out += [rules.geometric_dtc(L, rho), rules.geometric_tc(L, rho), rules.two_sided(L, rho)]
+    seen, uniq = set(), []
+    for s in out:
+        if s not in seen:
+            seen.add(s)
+            uniq.append(s)
+    return tuple(uniq)
+
+
+def _structured_cases(max_L: int) -> list[SuiteCase]:
+    """Structured laws up to ``max_L`` from ``exactdlm.structured`` (none when it is absent)."""
+    try:
+        mod = importlib.import_module("exactdlm.structured.suite")
+    except ImportError:
+        return []
+    if not hasattr(mod, "small_suite"):
+        return []
+    return [_from_dict(d) for d in mod.small_suite(max_L)]
+
+
+def _from_dict(d: dict) -> SuiteCase:
+    law = d["law"]
+    scheds = tuple(tuple(int(x) for x in s) for s in d.get("schedules") or named_schedules(law.L))
+    return SuiteCase(str(d["name"]), str(d.get("family", type(law).__name__)), dict(d.get("params", {})), scheds,
+                     lambda law=law: law, d.get("seed"), law)
+
+
+# ----------------------------------------------------------------------------------------
+# the suites
+# ----------------------------------------------------------------------------------------
+def _quick() -> Suite:
+    pairs = [(1, 2), (2, 2), (2, 3), (3, 2), (3, 3), (4, 2), (4, 3)]
+    cases = _lattice_cases(pairs[1:], seeds=(0, 1), schedules_of=all_compositions, light=((4, 3),))
+    cases.append(SuiteCase("random_rational L=1 V=2 seed=0", "random_rational", {"L": 1, "V": 2}, ((1,),),
+                           _builder("random_rational", {"L": 1, "V": 2}, 0), 0))
+    cases += _mds_cases(4, all_compositions)
+    return Suite("quick", "every family at L <= 4 (V = 2, 3), seeded random rational laws, every composition",
+                 cases, witness_L=4, lz_lengths=(16, 32, 64), ccl_lengths=(32,))
+
+
+def _default() -> Suite:
+    pairs = [(L, V) for L in range(2, 7) for V in (2, 3)]
+    cases = _lattice_cases(pairs, seeds=(0, 1, 2), schedules_of=all_compositions)
+    cases += _mds_cases(5, all_compositions)
+    cases += _lattice_cases([(7, 2), (8, 2)], seeds=(0,), schedules_of=named_schedules)
+    cases += _structured_cases(8)
+    return Suite("default", "L <= 6, V <= 3 with every composition; laws up to L = 8 with named schedules",
+                 cases, witness_L=5, witness_L_structured=8, lz_lengths=(16, 32, 64, 128, 256),
+                 ccl_lengths=(32, 64, 128))
+
+
+def _full() -> Suite:
+    pairs = [(L, V) for L in range(2, 8) for V in (2, 3)] + [(8, 2)]
+    cases = _lattice_cases(pairs, seeds=(0, 1, 2, 3, 4), schedules_of=all_compositions)
+    cases += _mds_cases(5, all_compositions)
+    cases += _structured_cases(12)
+    return Suite("full", "L <= 7 (L = 8 at V = 2) with every composition, more seeds; structured laws to L = 12",
+                 cases, witness_L=5, witness_L_structured=16, lz_lengths=(16, 32, 64, 128, 256, 512),
+                 rhos=(F(1), F(1, 2), F(1, 4), F(1, 8)), ks=(2, 3, 5, 9), ccl_lengths=(32, 64, 128, 256))
+
+
+def _large() -> Suite:
+    try:
+        mod = importlib.import_module("exactdlm.structured.suite")
+        large = mod.large_suite
+    except (ImportError, AttributeError):
+        raise ValueError(
+            "suite 'large' needs exactdlm.structured.suite.large_suite(), which this build lacks; "
+            "use --suite quick, default or full"
+        ) from None
+    cases = [_from_dict(d) for d in large()]
+    return Suite("large", "structured laws at large L (exactdlm.structured) with their named schedules",
+                 cases, witness_L=4, witness_L_structured=64, lz_lengths=(16, 32, 64, 128, 256, 512),
+                 ccl_lengths=(32, 64, 128, 256))
+
+
+_BUILDERS = {"quick": _quick, "default": _default, "full": _full, "large": _large}
+
+
+@lru_cache(maxsize=None)
+def get_suite(name: str) -> Suite:
+    """The suite called ``name`` (one of :data:`SUITES`), built once per process."""
+    if name not in _BUILDERS:
+        raise ValueError(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
+    return _BUILDERS[name]()
+
+
+__all__ = ["DEFAULT_SUITE", "SUITES", "Suite", "SuiteCase", "all_compositions", "get_suite", "named_schedules"]
