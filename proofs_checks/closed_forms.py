@@ -24,7 +24,7 @@ Every closed form is finally compared with the exact engine (``exactdlm.info``,
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from math import comb
@@ -33,6 +33,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
+from exactdlm.info import ekl_from_profile
 from exactdlm.laws import JointLaw, exact_array
 from exactdlm.schedules import compositions, cumulative
 
@@ -122,7 +123,6 @@ class Family:
     params: tuple  # symbols substituted in concrete instances
     law: Callable  # (L, **params) -> JointLaw
     instances: tuple[dict, ...]
-    symbolic_values: dict = field(default_factory=dict)  # symbol -> sympy value for an instance
 
 
 def _mds_ekl(sizes, k_):
@@ -282,14 +282,6 @@ def ekl_symbolic(name: str) -> list[tuple[str, sp.Expr, sp.Expr]]:
     raise ValueError(f"unknown family {name!r}; choose from {sorted(FAMILIES)}")
 
 
-def _e1(gvals, sizes):
-    tt, total = 0, sp.Integer(0)
-    for s in sizes:
-        total += s * (gvals[tt + 1] - gvals[tt])
-        tt += s
-    return total - gvals[tt]
-
-
 @lru_cache(maxsize=None)
 def ekl_all_schedules(name: str, max_L: int = 8) -> tuple[int, list]:
     """(E1) from the symbolic g against the claimed EKL, every schedule of every L <= max_L.
@@ -305,7 +297,7 @@ def ekl_all_schedules(name: str, max_L: int = 8) -> tuple[int, list]:
             subs = {L: L_} | ({k: k_} if k_ is not None else {})
             gvals = [fam.g.subs(subs).subs(t, x) for x in range(L_ + 1)]
             for sizes in compositions(L_):
-                diff = _e1(gvals, sizes) - fam.ekl_claimed(sizes, {"k": k_})
+                diff = ekl_from_profile(gvals, sizes) - fam.ekl_claimed(sizes, {"k": k_})
                 checked += 1
                 if sp.expand(diff) != 0:
                     failures.append((L_, k_, sizes, diff))
@@ -346,8 +338,7 @@ def engine_check(name: str, index: int) -> dict[str, bool]:
 
 def compare_with_engine(name: str, inst: dict) -> dict[str, bool]:
     """Exact equality of every closed form with the engine at one instance."""
-    from exactdlm.info import (dual_total_correlation, ekl_from_profile, entropy_profile, info_curve, mi_sum,
-                               total_correlation)
+    from exactdlm.info import dual_total_correlation, entropy_profile, info_curve, mi_sum, total_correlation
     from exactdlm.sampler import expected_kl, expected_kl_enumerated
 
     fam = FAMILIES[name]
@@ -446,7 +437,7 @@ NOISY_INSTANCES = ({"L": 4, "eta": Fraction(1, 3)}, {"L": 5, "eta": Fraction(1, 
 
 @lru_cache(maxsize=None)
 def noisy_compare_with_engine(L_: int, eta_: Fraction) -> dict[str, bool]:
-    from exactdlm.info import dual_total_correlation, ekl_from_profile, entropy_profile, info_curve, total_correlation
+    from exactdlm.info import dual_total_correlation, entropy_profile, info_curve, total_correlation
     from exactdlm.sampler import expected_kl, expected_kl_enumerated
 
     law = noisy_repetition_law(L_, eta_)

@@ -21,7 +21,7 @@ DPS = 50
 
 
 def prime_exponents(form: LogForm) -> dict[int, Fraction]:
-    """``form = sum_p e_p log p`` over primes ``p``; the non-zero ``e_p``."""
+    """``form = const + sum_p e_p log p`` over primes ``p``; the non-zero ``e_p``."""
     out: dict[int, Fraction] = defaultdict(Fraction)
     for r, c in form.terms.items():
         for p, e in sp.factorint(r.numerator).items():
@@ -32,12 +32,18 @@ def prime_exponents(form: LogForm) -> dict[int, Fraction]:
 
 
 def forms_equal(a, b) -> bool:
-    """Exact equality of two log-forms (or a log-form and 0)."""
+    """Exact equality of two log-forms (or a log-form and 0).
+
+    ``const + Σ e_p log p = 0`` iff ``const = 0`` and every ``e_p = 0``: logs of primes are
+    linearly independent over Q, and a non-zero rational is not such a combination
+    (``e^r`` is transcendental for rational ``r != 0``, Lindemann).
+    """
     a = a if isinstance(a, LogForm) else LogForm() if a == 0 else None
     b = b if isinstance(b, LogForm) else LogForm() if b == 0 else None
     if a is None or b is None:
         raise ValueError("forms_equal compares LogForm values (or 0); convert sympy values with sympy_to_logform")
-    return not prime_exponents(a - b)
+    d = a - b
+    return getattr(d, "const", 0) == 0 and not prime_exponents(d)
 
 
 def sympy_to_logform(expr) -> LogForm:

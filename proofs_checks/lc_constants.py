@@ -31,6 +31,7 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
+from exactdlm.info import ekl_from_curve
 from exactdlm.schedules import compositions, cumulative
 
 from .exactness import DPS, fmt50
@@ -86,11 +87,6 @@ def sh1_middle(Ibar, sizes):
     return sum(((s - 1) * (Ibar[b - 1] - Ibar[a]) for s, a, b in zip(sizes, t, t[1:])), 0 * Ibar[0])
 
 
-def _ekl_from_curve(Ibar, sizes):
-    t = cumulative(sizes)
-    return sum((Ibar[u] - Ibar[a] for a, b in zip(t, t[1:]) for u in range(a, b)), 0 * Ibar[0])
-
-
 def repeated_symbol_attainment(max_L: int = 12) -> dict:
     """Every schedule of every ``L <= max_L``, ``log V`` symbolic: who attains SH-1 and LC-T1.
 
@@ -105,7 +101,7 @@ def repeated_symbol_attainment(max_L: int = 12) -> dict:
         mi = L * Ibar[-1]
         for sizes in compositions(L):
             smax = max(sizes)
-            ekl = _ekl_from_curve(Ibar, sizes)
+            ekl = ekl_from_curve(Ibar, sizes)
             sh1 = Fraction(smax - 1, L) * mi
             lct1 = Fraction(lc_factor(smax), L) * mi
             counts["schedules"] += 1

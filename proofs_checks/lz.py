@@ -33,6 +33,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from exactdlm.info import ekl_from_curve
+
 from .exactness import DPS
 
 _u = sp.Symbol("u", nonnegative=True)
@@ -173,14 +175,9 @@ def optimal_knots_quadratic(Ibar, m: int) -> tuple[int, ...]:
     return tuple(knots[i + 1] - knots[i] for i in range(m))
 
 
-def ekl_of(sizes, Ibar) -> float:
-    """(E2) ``Σ_k Σ_{t in block} [Ī(t) - Ī(t_{k-1})]`` in the arithmetic of the entries of ``Ibar``."""
-    total, a = 0 * Ibar[0], 0
-    for s in sizes:
-        for t in range(a, a + s):
-            total += Ibar[t] - Ibar[a]
-        a += s
-    return total
+def ekl_of(sizes, Ibar):
+    """(E2) ``Σ_k Σ_{t in block} [Ī(t) - Ī(t_{k-1})]`` in the arithmetic of ``Ibar``'s entries."""
+    return ekl_from_curve(Ibar, sizes)
 
 
 def ekl50(name: str, L: int, sizes):

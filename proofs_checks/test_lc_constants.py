@@ -16,9 +16,15 @@ from .closed_forms import mds_law, repeated_symbol_law
 from .exactness import forms_equal
 
 
-def test_lc_factor_matches_sympy_ceiling_log2():
-    for s in range(1, 1025):
-        assert lc.lc_factor(s) == 2 ** int(sp.ceiling(sp.log(s, 2))) - 1
+def test_lc_factor_matches_ceiling_log2_at_50_digits():
+    """(s-1).bit_length() == ceil(log2 s), checked against mpmath at 50 digits (powers of two are exact:
+    log2 of one is an integer, so it is compared without the ceiling)."""
+    near_powers = {2**e + d for e in range(1, 60) for d in (-1, 0, 1)}
+    with mpmath.workdps(50):
+        for s in sorted(near_powers | set(range(1, 1025))):
+            x = mpmath.log(s) / mpmath.log(2)
+            c = int(mpmath.nint(x)) if lc.is_power_of_two(s) else int(mpmath.ceil(x))
+            assert lc.lc_factor(s) == 2**c - 1
 
 
 @pytest.mark.parametrize("bad", [0, -3])

@@ -1,6 +1,5 @@
 """ZC-TC / ZC-DTC (THEORY §5, (E4)): E[N_j] of the cut-point construction and the coefficients."""
 
-from fractions import Fraction
 
 import mpmath
 import numpy as np
