@@ -140,7 +140,11 @@ def schedule_items(claim, target: LawTarget, sizes) -> list[Item]:
         lhs, rhs = _check_shape(claim, claim.sides(target.law, sizes))
         return [Item(lhs, rhs, claim_kind(claim), sizes)]
     if _fn(claim, "schedule_checks"):
-        return _items(claim.schedule_checks(target.ctx(), sizes), sizes)
+        ctx = target.ctx()
+        # some catalogue checks vary with the position of ``sizes`` among the case's schedules;
+        # one schedule per query keeps every check reproducible by check_claim(claim, law, sizes)
+        ctx.case.schedules = (sizes,)
+        return _items(claim.schedule_checks(ctx, sizes), sizes)
     return []
 
 
