@@ -48,12 +48,17 @@ def test_schedules_equal_exactdlm_constructors(rho):
         assert schedules.two_sided(L, rho) == ge.rule_schedule("min", L, rho)
 
 
-def test_schedule_step_counts_at_large_L():
+@pytest.mark.slow
+def test_schedule_step_counts_every_L():
+    """exactdlm's G-DTC / G-TC at every L <= 4096 (two ρ) and G-MIN at every L <= 300 have the step
+    counts swept here, so the step-count bounds checked in test_geometric hold for them too."""
     for rho in (Fraction(1, 10), Fraction(1, 2)):
         nD, nT = ge.step_counts("dtc", rho), ge.step_counts("tc", rho)
-        for L in (1000, 2500, 4096):
+        for L in range(1, 4097):
             assert len(schedules.geometric_dtc(L, rho)) == nD[L - 1]
             assert len(schedules.geometric_tc(L, rho)) == nT[L - 1]
+    nM = ge.step_counts("min", Fraction(1, 10))
+    assert all(len(schedules.two_sided(L, Fraction(1, 10))) == nM[L - 1] for L in range(1, 301))
 
 
 def test_balanced_smax():
