@@ -12,6 +12,9 @@ same results as one table (``table.py``):
 * ``zc``: E[N_j] of the cut-point construction and the ZC-TC / ZC-DTC coefficients;
 * ``lz``: the LZ square-root rule against the optimal-schedule DP.
 
-The schedule rules are re-derived here from THEORY §5, independently of
-``exactdlm.schedules``, so that the step-count checks cross-check its constructors.
+The laws, schedule rules and cut-point expectations are re-derived here from THEORY §5-§6,
+independently of ``exactdlm.families`` / ``exactdlm.schedules``; ``test_crosschecks.py``
+compares the two, so the step-count checks also cover the package's constructors. Exact
+equality of log-forms is decided here by prime factorization (``exactness.py``), and
+compared with ``exactdlm.decide``'s coprime-base decision.
 """

@@ -9,7 +9,7 @@ from it with the definitions of THEORY §3 and checked against the closed forms 
 * the identities ``TC = Σ_t Ī(t)`` and ``DTC = Σ_t [Ī(L-1) - Ī(t)]`` by ``sympy.summation``
   over the pieces with symbolic ``L, k`` (THEORY §3);
 * ``EKL`` for symbolic block sizes by (E3) ``EKL = TC - Σ_k s_k Ī(t_{k-1})``, and for every
-  schedule of every ``L <= 8`` by (E1) with symbolic ``V, q`` (a finite structure, exhaustive).
+  schedule of every ``L <= 10`` by (E1) with symbolic ``V, q`` (a finite structure, exhaustive).
 
 A ``Piecewise`` condition such as ``t <= k`` is decided by sympy once the symbols are written
 with non-negative integer gaps (``k = t + 1 + r``); each *case* below is such a substitution,

@@ -40,6 +40,12 @@ def test_main_one_theme_writes_json(tmp_path, capsys):
     assert "[verified] WC" in capsys.readouterr().out
 
 
+def test_cli_theme_names_match():
+    from exactdlm.commands import proofs
+
+    assert tuple(proofs.THEMES) == tuple(main_mod.THEMES)
+
+
 def test_cli_proofs_from_the_clone(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     assert cli.main(["proofs", "--only", "wc"]) == 0
