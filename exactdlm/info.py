@@ -140,19 +140,13 @@ def info_curve(p, base=None) -> np.ndarray:
     return _to_base(_curve_from_profile(entropy_profile(p)), base)
 
 
-def _site_view(law, i):
-    """The array as ``(V^i, V, V^(L-1-i))``: axis 1 is position ``i`` (fast 3-axis reductions)."""
-    V, L = law.V, law.L
-    return law.array.reshape(V**i, V, V ** (L - 1 - i))
-
-
 def _single_entropies(law):
     """``[H(X_i)]_i`` from the one-site marginals."""
     if law.exact:
         n, W = law.as_counts()
         V, L = law.V, law.L
         return [_count_vector_entropy(n.reshape(V**i, V, -1).sum(axis=(0, 2)), W) for i in range(L)]
-    return [_entropy_of(_site_view(law, i).sum(axis=(0, 2)), False) for i in range(law.L)]
+    return [_entropy_of(m, False) for m in _kernels.site_marginals(law.array.reshape(-1), law.L, law.V)]
 
 
 def _leave_one_out_entropies(law):

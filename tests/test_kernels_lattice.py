@@ -127,3 +127,19 @@ def test_leave_one_out_kernel_matches_twin_and_numpy(monkeypatch, L, V, parallel
         m = p.sum(axis=i)
         nz = m[m > 0]
         assert abs(fast[i] + float(np.sum(nz * np.log(nz)))) < 1e-13
+
+
+@pytest.mark.parametrize("L, V", SHAPES)
+@pytest.mark.parametrize("parallel", [False, True])
+def test_site_marginals_kernel_matches_twin_and_numpy(monkeypatch, L, V, parallel):
+    import exactdlm._kernels.lattice as kl
+    from exactdlm._kernels import site_marginals, site_marginals_py
+
+    if parallel:
+        monkeypatch.setattr(kl, "PARALLEL_MIN_STATES", 0)
+    p = _random_law(L, V, seed=11 * L + V, sparse=True)
+    fast = site_marginals(p.reshape(-1), L, V)
+    assert np.allclose(fast, site_marginals_py(p.reshape(-1), L, V), rtol=1e-13, atol=1e-16)
+    for i in range(L):
+        rest = tuple(k for k in range(L) if k != i)
+        assert np.allclose(fast[i], p.sum(axis=rest) if rest else p, rtol=1e-13, atol=1e-16)

@@ -20,4 +20,9 @@ from .lattice import (  # noqa: F401
     subset_entropy_pass,
     subset_entropy_pass_py,
 )
-from .marginals import leave_one_out_entropies, leave_one_out_entropies_py  # noqa: F401
+from .marginals import (  # noqa: F401
+    leave_one_out_entropies,
+    leave_one_out_entropies_py,
+    site_marginals,
+    site_marginals_py,
+)

@@ -1,5 +1,6 @@
-"""Kernels on the law's own array ``(V,)*L`` (no lattice): entropies of the ``L`` marginals
-that drop one position, ``H(X_{-i})``, which DTC and the MI sum need (THEORY.md §3).
+"""Kernels on the law's own array ``(V,)*L`` (no lattice): the one-site marginals (for TC)
+and the entropies of the ``L`` marginals that drop one position, ``H(X_{-i})`` (for DTC and
+the MI sum), THEORY.md §3.
 """
 
 from __future__ import annotations
@@ -52,4 +53,37 @@ def leave_one_out_entropies_py(p, L, V):
                 if m > 0:
                     h -= m * math.log(m)
         out[i] = h
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _site_marginals(p, L, V):
+    out = np.zeros((L, V))
+    n = V**L
+    for i in prange(L):
+        stride = V ** (L - 1 - i)
+        for o in range(0, n, V * stride):
+            for v in range(V):
+                acc = 0.0
+                start = o + v * stride
+                for r in range(stride):
+                    acc += p[start + r]
+                out[i, v] += acc
+    return out
+
+
+def site_marginals(p, L, V):
+    """``out[i, v] = P(X_i = v)`` for a flat float64 law ``p`` (C order)."""
+    with threads_for(p.size):
+        return _site_marginals(p, L, V)
+
+
+def site_marginals_py(p, L, V):
+    """Pure-Python twin of :func:`site_marginals`."""
+    out = np.zeros((L, V))
+    for idx in range(V**L):
+        rem = idx
+        for i in range(L - 1, -1, -1):
+            out[i, rem % V] += float(p[idx])
+            rem //= V
     return out
