@@ -383,6 +383,42 @@ def _multinomial(t, n):
     return out
 
 
+def exch_curves_py(layers, L: int, V: int):
+    """Twin of :func:`exch_curves` from linear-space layers (any number type).
+
+    ``g(t) = -sum_n P_t(n) log(P_t(n)/mult(t; n))`` and ``Ī(t) = sum_n P_t(n) sum_v p(v|n)
+    log(p(v|n)/p_1(v))`` by the plain formulas (LogForm values for Fraction layers).
+    """
+    from fractions import Fraction
+
+    from ..exact import LogForm
+
+    exact = any(isinstance(p, Fraction) for lay in layers for p in lay.values())
+
+    def acc_log(total, ratio, coef):
+        if exact:
+            total._add_term(Fraction(ratio), Fraction(coef))
+            return total
+        return total + float(coef) * math.log(float(ratio))
+
+    g = [LogForm() if exact else 0.0 for _ in range(L + 1)]
+    Ib = [LogForm() if exact else 0.0 for _ in range(L)]
+    for t in range(1, L + 1):
+        for n, p in layers[t].items():
+            if p != 0:
+                g[t] = acc_log(g[t], p / _multinomial(t, n), -p)
+    pi0 = exch_conditional_py(layers, 0, (0,) * V, V)
+    for t in range(1, L):
+        for n, p in layers[t].items():
+            if p == 0:
+                continue
+            pi = exch_conditional_py(layers, t, n, V)
+            for v in range(V):
+                if pi[v] != 0:
+                    Ib[t] = acc_log(Ib[t], pi[v] / pi0[v], p * pi[v])
+    return g, Ib
+
+
 def exch_conditional_py(layers, t: int, n, V: int):
     """``p(x_{t+1} = . | counts n)`` from linear-space layers; uniform at probability 0."""
     from fractions import Fraction

@@ -20,7 +20,7 @@ from .base import StructuredLaw
 from .closed import RepeatedSymbol, SumModV, parity, repeated_symbol
 from .exchangeable import (
     Exchangeable,
-    exchangeable,
+    exchangeable_from_counts,
     exchangeable_mixture,
     noisy_repetition,
     weight_class,
@@ -38,7 +38,7 @@ __all__ = [
     "RepeatedSymbol",
     "StructuredLaw",
     "SumModV",
-    "exchangeable",
+    "exchangeable_from_counts",
     "exchangeable_from_joint",
     "exchangeable_mixture",
     "expected_N",

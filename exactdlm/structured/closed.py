@@ -84,21 +84,20 @@ class RepeatedSymbol(StructuredLaw):
         rows = [[Fraction(int(i == v)) for i in range(V)] for v in range(V)]
         return exchangeable_mixture(self.L, [Fraction(1, V)] * V, rows)
 
-    def _first_step_mean(self, sizes, exact):
-        """``E[V^(-S_1)]`` with ``S_1`` the first (nonempty) step's size."""
+    def _first_step_mean(self, sizes, exact, log=False):
+        """``E[V^(-S_1)]`` with ``S_1`` the first (nonempty) step's size (its log if ``log``)."""
         law = _sizes.first_passage(sizes, self.L, 1, exact=True if exact else False)
         if exact:
             return sum((Fraction(pr) * Fraction(1, self.V**s) for s, pr in law.items()), Fraction(0))
+        if log:
+            return _logsumexp([math.log(pr) - s * math.log(self.V) for s, pr in law.items() if pr > 0])
         return math.fsum(float(pr) * self.V ** (-s) for s, pr in law.items())
 
     def mixture_kl(self, sizes, exact: bool = False):
         """``KL(p || q) = -log(V E[V^(-S_1)])`` (fixed sizes: ``(s_1 - 1) log V``)."""
-        m = self._first_step_mean(sizes, exact)
         if exact:
-            if not isinstance(m, Fraction):
-                raise ValueError("exact mixture KL needs rational rates / cut-point weights")
-            return _exact_log(1 / (self.V * m))
-        return -math.log(self.V * m)
+            return _exact_log(1 / (self.V * self._first_step_mean(sizes, True)))
+        return -(math.log(self.V) + self._first_step_mean(sizes, False, log=True))
 
     def tv(self, sizes, exact: bool = False):
         """``TV(p, q) = 1 - V E[V^(-S_1)]``."""
@@ -146,17 +145,17 @@ class SumModV(StructuredLaw):
 
     def as_exchangeable(self):
         """The same law through the count engine (count law ``P_L(n) ∝ mult(L; n)`` on ``sum v n_v = 0 mod V``)."""
-        from .exchangeable import exchangeable
+        from .exchangeable import exchangeable_from_counts
         from .._kernels.structured import compositions_of, _multinomial
 
         L, V = self.L, self.V
         if V == 2:
             pmf = [Fraction(comb(L, k), 2 ** (L - 1)) if k % 2 == 0 else Fraction(0) for k in range(L + 1)]
-            law = exchangeable(L, pmf)
+            law = exchangeable_from_counts(L, pmf)
         else:
             top = {n: Fraction(_multinomial(L, n), V ** (L - 1))
                    for n in compositions_of(L, V) if sum(v * c for v, c in enumerate(n)) % V == 0}
-            law = exchangeable(L, top, V=V)
+            law = exchangeable_from_counts(L, top, V=V)
         law.family = "parity"
         return law
 
@@ -181,6 +180,11 @@ class SumModV(StructuredLaw):
         if exact:
             return (1 - a) * (1 - Fraction(1, self.V))
         return (1 - a) * (1 - 1 / self.V)
+
+
+def _logsumexp(xs):
+    m = max(xs)
+    return m + math.log(math.fsum(math.exp(x - m) for x in xs))
 
 
 def repeated_symbol(L, V=2) -> RepeatedSymbol:

@@ -82,7 +82,7 @@ class Exchangeable(StructuredLaw):
     """An exchangeable law given by a mixture of i.i.d. laws or by its count law ``P_L``.
 
     Use the constructors (:func:`exchangeable_mixture`, :func:`noisy_repetition`,
-    :func:`exchangeable`, :func:`weight_class`, :func:`from_joint`) rather than this class.
+    :func:`exchangeable_from_counts`, :func:`weight_class`, :func:`from_joint`) rather than this class.
     """
 
     family = "exchangeable"
@@ -207,14 +207,10 @@ class Exchangeable(StructuredLaw):
         return self._cache["exact_layers"]
 
     def _exact_profile(self):
-        layers = self.exact_layers()
-        g = np.empty(self.L + 1, dtype=object)
-        for t in range(self.L + 1):
-            form = LogForm()
-            for n, p in layers[t].items():
-                form._add_term(p / K._multinomial(t, n), -p)
-            g[t] = form
-        return g
+        g, _ = K.exch_curves_py(self.exact_layers(), self.L, self.V)
+        out = np.empty(self.L + 1, dtype=object)
+        out[:] = g
+        return out
 
     # --- mpmath reference ------------------------------------------------------------------
     def _layer_mp(self, t):
@@ -250,21 +246,34 @@ class Exchangeable(StructuredLaw):
                     out[n] = out.get(n, mpmath.mpf(0)) + Pm * mpmath.mpf(ways) / Ct
         return out
 
-    def _binary_mixture_entropy_mp(self, t):
-        """``H_t`` of a binary mixture of i.i.d. laws: ``-sum_k C(t,k) s(k) log s(k)`` with the
-        per-sequence probability ``s(k) = sum_m w_m theta_m1^k theta_m0^(t-k)``."""
+    def _mixture_entropy_mp(self, t):
+        """``H_t`` of a mixture of i.i.d. laws: ``-sum_n mult(t; n) s(n) log s(n)`` with the
+        per-sequence probability ``s(n) = sum_m w_m prod_v theta_mv^n_v`` (powers tabulated)."""
         w, th = self._mixture
+        V = self.V
         conv = (lambda x: mpmath.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mpmath.mpf(x))
         wm = [conv(x) for x in w]
-        th0 = [conv(r[0]) for r in th]
-        th1 = [conv(r[1]) for r in th]
+        pw = []
+        for row in th:
+            tab = []
+            for v in range(V):
+                b, col, acc = conv(row[v]), [], mpmath.mpf(1)
+                for _ in range(t + 1):
+                    col.append(acc)
+                    acc = acc * b
+                tab.append(col)
+            pw.append(tab)
+        fact = [1] * (t + 1)
+        for i in range(1, t + 1):
+            fact[i] = fact[i - 1] * i
         H = mpmath.mpf(0)
-        C = mpmath.mpf(1)
-        for k in range(t + 1):
-            s = mpmath.fsum(a * b**k * c ** (t - k) for a, b, c in zip(wm, th1, th0))
+        for n in K.compositions_of(t, V):
+            s = mpmath.fsum(a * mpmath.fprod(tab[v][n[v]] for v in range(V)) for a, tab in zip(wm, pw))
             if s > 0:
-                H -= C * s * mpmath.log(s)
-            C = C * (t - k) / (k + 1)
+                mult = fact[t]
+                for c in n:
+                    mult //= fact[c]
+                H -= mpmath.mpf(mult) * s * mpmath.log(s)
         return H
 
     def _profile_mp(self, ts, dps):
@@ -273,8 +282,8 @@ class Exchangeable(StructuredLaw):
             if t == 0:
                 vals.append(mpmath.mpf(0))
                 continue
-            if self._mixture is not None and self.V == 2:
-                vals.append(self._binary_mixture_entropy_mp(t))
+            if self._mixture is not None:
+                vals.append(self._mixture_entropy_mp(t))
                 continue
             H = mpmath.mpf(0)
             for n, p in self._layer_mp(t).items():
@@ -471,7 +480,7 @@ def noisy_repetition(L, eta) -> Exchangeable:
     return law
 
 
-def exchangeable(L, count_pmf, V: int = 2) -> Exchangeable:
+def exchangeable_from_counts(L, count_pmf, V: int = 2) -> Exchangeable:
     """The exchangeable law with count law ``count_pmf``.
 
     ``V = 2``: a sequence of length ``L+1``, ``count_pmf[k] = P(k ones)``. Any V: a dict

@@ -84,12 +84,15 @@ class MDSCode(StructuredLaw):
 
         return mds_code(self.L, self.k, self.q)
 
-    def _crossing_mean(self, sizes, exact):
-        """``E[q^(k-T)]`` over the law of the crossing count ``T``."""
+    def _crossing_mean(self, sizes, exact, log=False):
+        """``E[q^(k-T)]`` over the law of the crossing count ``T`` (its log if ``log``)."""
         law = _sizes.first_passage(sizes, self.L, self.k, exact=True if exact else False)
         if exact:
             return sum((Fraction(pr) / Fraction(self.q) ** (T - self.k) for T, pr in law.items()), Fraction(0))
-        return math.fsum(float(pr) * float(self.q) ** (self.k - T) for T, pr in law.items())
+        terms = [math.log(pr) + (self.k - T) * math.log(self.q) for T, pr in law.items() if pr > 0]
+        m = max(terms)
+        lse = m + math.log(math.fsum(math.exp(x - m) for x in terms))
+        return lse if log else math.exp(lse)
 
     def mixture_kl(self, sizes, exact: bool = False):
         """``KL(p || q) = -log E[q^(k-T)]``; fixed sizes: ``(T - k) log q``."""
@@ -97,12 +100,10 @@ class MDSCode(StructuredLaw):
         if kind == "fixed":
             T = next(t for t in _sizes.cumulative(params) if t >= self.k)
             return LogForm.log(self.q, T - self.k) if exact else (T - self.k) * math.log(self.q)
-        m = self._crossing_mean(sizes, exact)
         if exact:
-            if not isinstance(m, Fraction):
-                raise ValueError("exact mixture KL needs rational rates / cut-point weights")
+            m = self._crossing_mean(sizes, True)
             return LogForm.log(1 / m) if m != 1 else LogForm()
-        return -math.log(m)
+        return -self._crossing_mean(sizes, False, log=True)
 
     def tv(self, sizes, exact: bool = False):
         """``TV(p, q) = 1 - E[q^(k-T)]``."""

@@ -438,10 +438,44 @@ def first_passage(schedule, L: int, k: int, exact: bool | None = None):
     if law.kind == "fixed":
         T = next(t for t in cumulative(law.params) if t >= k)
         return {T: law.zero + 1}
+    if law.kind == "cutpoints" and not law.exact:
+        return _first_passage_cut_float(law, L, k)
     out = {}
     for tp in range(k, L + 1):
         pr = sum((law.F(t, tp) for t in range(0, k)), law.zero)
         if pr != 0:
+            out[tp] = pr
+    return out
+
+
+def _pow_diff(a, b, n):
+    """``a^n - b^n`` for ``a >= b >= 0`` without cancellation: ``-a^n expm1(n log1p(-(a-b)/a))``."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(a > 0, (a - b) / np.where(a > 0, a, 1.0), 0.0)
+        out = -(a**n) * np.expm1(n * np.log1p(-np.clip(r, 0.0, 1.0)))
+    return np.where(a > 0, out, 0.0)
+
+
+def _first_passage_cut_float(law, L, k):
+    """``P(T = τ)`` for cut points in floats, vectorized over the previous block end ``t < k``."""
+    n = law._n
+    pref = np.array([float(x) for x in law._pref])
+    w = np.array([0.0] + [float(law._w[c]) for c in range(1, L)] + [0.0])  # w[0] = w[L] = 0
+    ts = np.arange(0, k)
+    out = {}
+    for tp in range(k, L + 1):
+        q0 = 1.0 - (pref[tp - 1] - pref[ts])
+        wt = w[ts]
+        if tp < L:
+            inner = _pow_diff(q0, q0 - wt, n) - _pow_diff(q0 - w[tp], q0 - wt - w[tp], n)
+            first = _pow_diff(q0, q0 - w[tp], n)[0]  # t = 0: no draw needed at t
+        else:
+            inner = _pow_diff(q0, q0 - wt, n)
+            first = q0[0] ** n
+        pr = first + float(np.sum(inner[1:])) if n > 0 else (first if tp == L else 0.0)
+        if pr > 0:
             out[tp] = pr
     return out
 
