@@ -86,6 +86,7 @@ class _Engine:
         self.mask_start[1:] = np.cumsum([len(m) for m in self.layer_masks])
         self._M = {}
         self._filters = {}
+        self._pool, self._buf_size, self._scratch = [], 0, None
 
     # --- memory ---------------------------------------------------------------------
     def item_bytes(self) -> int:
@@ -94,33 +95,34 @@ class _Engine:
     def layer_size(self, t: int) -> int:
         return comb(self.L, t) * self.V**t
 
-    def check_memory(self, sched, what: str) -> None:
-        """Refuse a run whose marginals + live DP layers exceed the memory cap."""
-        lattice = (self.V + 1) ** self.L
-        copies = 1 + (self.pred.base is not None and self.pred.base is not self.law)
-        peak_layers = self._peak_live(sched)
-        table = lattice * self.L * self.V if self.pred.table is not None else 0
-        check_fits((copies * lattice + peak_layers + table) * self.item_bytes(), what)
-
-    def _peak_live(self, sched) -> int:
-        """Largest total size of the DP arrays alive at once (simulating the chain, no arrays)."""
-        live, peak = {}, 0
-        start = (0, sched.start())
-        live[start] = 1
-        heap = [start]
+    def plan(self, sched) -> tuple[int, int]:
+        """``(most DP arrays alive at once, largest layer)`` by simulating the chain without arrays."""
+        live, peak, biggest = {(0, sched.start())}, 1, 1
+        heap = [(0, sched.start())]
         while heap:
             key = heapq.heappop(heap)
-            t = key[0]
-            if t == self.L:
+            if key[0] == self.L:
+                live.discard(key)
                 continue
             for mv in sched.moves(*key):
                 k2 = (mv.t, mv.state)
-                if k2 not in live:
-                    live[k2] = self.layer_size(mv.t)
+                if k2 not in live and mv.t < self.L:
+                    live.add(k2)
                     heapq.heappush(heap, k2)
-            peak = max(peak, sum(live.values()))
-            live.pop(key)
-        return max(peak, sum(live.values()))
+                    biggest = max(biggest, self.layer_size(mv.t))
+            peak = max(peak, len(live))
+            live.discard(key)
+        return peak, biggest
+
+    def check_memory(self, sched, what: str) -> tuple[int, int]:
+        """Refuse a run whose marginals + DP buffers exceed the memory cap; returns :meth:`plan`."""
+        lattice = (self.V + 1) ** self.L
+        copies = 1 + (self.pred.base is not None and self.pred.base is not self.law)
+        peak, biggest = self.plan(sched)
+        table = lattice * self.L * self.V if self.pred.table is not None else 0
+        buffers = (peak + 1) * biggest + 2 * self.V**self.L  # live layers + scratch, output
+        check_fits((copies * lattice + buffers + table) * self.item_bytes(), what)
+        return peak, biggest
 
     # --- marginals ------------------------------------------------------------------
     def marginals(self, law) -> np.ndarray:
@@ -164,13 +166,29 @@ class _Engine:
         return self._filters[key]
 
     # --- the run --------------------------------------------------------------------
-    def zeros(self, t: int) -> np.ndarray:
-        n = self.layer_size(t)
+    def zeros(self, n: int) -> np.ndarray:
+        """A zero array of length ``n``: Fractions in exact mode, else a view of a pooled float
+        buffer (reusing buffers avoids paying the first-touch page faults at every step)."""
         if self.exact:
             out = np.empty(n, dtype=object)
             out[:] = [Fraction(0)] * n
             return out
-        return np.zeros(n)
+        if n <= self._buf_size and self._pool:
+            buf = self._pool.pop()
+        else:
+            buf = np.empty(max(n, self._buf_size))
+        out = buf[:n]
+        out[:] = 0.0
+        return out
+
+    def release(self, arr) -> None:
+        if not self.exact:
+            base = arr.base if arr.base is not None else arr
+            if len(base) >= self._buf_size:
+                self._pool.append(base)
+
+    def _final(self) -> np.ndarray:
+        return self.zeros(self.V**self.L) if self.exact else np.zeros(self.V**self.L)
 
     def step(self, src, dst, t: int, mv, data) -> None:
         code, Mp, Tab, params, seed = data
@@ -181,27 +199,29 @@ class _Engine:
         if len(masks) == 0:
             return
         L, V, bo, ls = self.L, self.V, self.block_off, self.layer_start
-        nchunks = min(len(masks), 64)
+        src_masks = self.layer_masks[t]
         if self.exact:
             if code == ks.RATIO and s == 1:
-                ks.unit_step_ratio_py(src, dst, Mp, masks, allowed, scale, bo, ls, t, L, V)
+                ks.unit_step_ratio_py(src, dst, Mp, src_masks, masks, allowed, scale, bo, ls, t, L, V)
             else:
                 ks.block_step_py(src, dst, Mp, Tab, params, seed, code, masks, allowed, s, scale, bo, ls, t, L, V)
         elif code == ks.RATIO and s == 1:
-            ks.unit_step_ratio(src, dst, Mp, masks, allowed, scale, bo, ls, t, L, V, nchunks)
+            ks.unit_step_ratio(src, dst, Mp, src_masks, masks, allowed, scale, bo, ls, t, L, V, self._scratch)
         else:
-            ks.block_step(src, dst, Mp, Tab, params, seed, code, masks, allowed, s, scale, bo, ls, t, L, V, nchunks)
+            ks.block_step(src, dst, Mp, Tab, params, seed, code, masks, allowed, s, scale, bo, ls, t, L, V)
 
     def run(self, sched) -> np.ndarray:
         """The output law (flat, C order over ``[V]^L``) of a chain schedule."""
         L = self.L
-        self.check_memory(sched, f"the sampler DP with L={L}, V={self.V}")
+        _, self._buf_size = self.check_memory(sched, f"the sampler DP with L={L}, V={self.V}")
+        self._pool = []
         data = self.predictor_data()
+        self._scratch = np.empty(0 if self.exact else self._buf_size)
         start = (0, sched.start())
-        W = {start: self.zeros(0)}
+        W = {start: self.zeros(1)}
         W[start][0] = Fraction(1) if self.exact else 1.0
         heap = [start]
-        q = self.zeros(L)
+        q = self._final()
         while heap:
             key = heapq.heappop(heap)
             t = key[0]
@@ -214,12 +234,14 @@ class _Engine:
                     continue
                 k2 = (mv.t, mv.state)
                 if k2 not in W:
-                    W[k2] = self.zeros(mv.t)
+                    W[k2] = self.zeros(self.layer_size(mv.t)) if mv.t < L else self._final()
                     heapq.heappush(heap, k2)
                 if mv.size == 0:
                     W[k2] += (Fraction(mv.prob) if self.exact else float(mv.prob)) * src
                 else:
                     self.step(src, W[k2], t, mv, data)
+            self.release(src)
+        self._pool, self._scratch = [], None
         return q
 
 

@@ -138,35 +138,72 @@ def noise_int_py(seed: int, R: int, a: int, j: int, v: int) -> int:
 # ----------------------------------------------------------------------------------------
 # all marginals in the layout
 # ----------------------------------------------------------------------------------------
+#: below this much work (array entries touched) the serial kernels run: a parallel launch costs
+#: about a millisecond on a busy machine
+SERIAL_WORK = 200_000
+
+
+def _nchunks(n_items: int) -> int:
+    return max(1, min(n_items, 64))
+
+
+@njit(cache=True)
+def _marginal_blocks(out, n, L, V, layer_masks_all, m0, i0, i1, block_off, layer_start):
+    """Blocks ``i0..i1-1`` of layer ``n``: ``C`` sums its parent ``C + j`` (``j`` lowest not in ``C``) over ``x_j``."""
+    for i in range(i0, i1):
+        C = layer_masks_all[m0 + i]
+        j = 0
+        while C >> j & 1:
+            j += 1
+        P = C | (1 << j)
+        lo = V ** (n - j)
+        hi = V**j
+        src = layer_start[n + 1] + block_off[P]
+        dst = layer_start[n] + block_off[C]
+        for k in range(hi * lo):
+            out[dst + k] = 0.0
+        for h in range(hi):
+            for v in range(V):
+                s0 = src + (h * V + v) * lo
+                d0 = dst + h * lo
+                for l in range(lo):
+                    out[d0 + l] += out[s0 + l]
+
+
 @njit(cache=True, parallel=True)
-def block_marginals(p_flat, L, V, layer_masks_all, layer_mask_start, block_off, layer_start, out):
-    """``out`` (layout) gets ``p(x_R)`` for every block: the full block is ``p``; a block ``C``
-    sums its parent ``C + j`` (``j`` the lowest position not in ``C``) over ``x_j``."""
-    n_full = V**L
+def _block_marginals_par(p_flat, L, V, layer_masks_all, layer_mask_start, block_off, layer_start, out):
     base = layer_start[L]
-    for k in range(n_full):
+    for k in range(V**L):
         out[base + k] = p_flat[k]
     for n in range(L - 1, -1, -1):
         m0, m1 = layer_mask_start[n], layer_mask_start[n + 1]
-        for i in prange(m1 - m0):
-            C = layer_masks_all[m0 + i]
-            j = 0
-            while C >> j & 1:
-                j += 1
-            P = C | (1 << j)
-            lo = V ** (n - j)
-            hi = V**j
-            src = layer_start[n + 1] + block_off[P]
-            dst = layer_start[n] + block_off[C]
-            for k in range(hi * lo):
-                out[dst + k] = 0.0
-            for h in range(hi):
-                for v in range(V):
-                    s0 = src + (h * V + v) * lo
-                    d0 = dst + h * lo
-                    for l in range(lo):
-                        out[d0 + l] += out[s0 + l]
+        nm = m1 - m0
+        nch = min(nm, 64)
+        for ch in prange(nch):
+            _marginal_blocks(out, n, L, V, layer_masks_all, m0, ch * nm // nch, (ch + 1) * nm // nch,
+                             block_off, layer_start)
     return out
+
+
+@njit(cache=True)
+def _block_marginals_ser(p_flat, L, V, layer_masks_all, layer_mask_start, block_off, layer_start, out):
+    base = layer_start[L]
+    for k in range(V**L):
+        out[base + k] = p_flat[k]
+    for n in range(L - 1, -1, -1):
+        m0, m1 = layer_mask_start[n], layer_mask_start[n + 1]
+        _marginal_blocks(out, n, L, V, layer_masks_all, m0, 0, m1 - m0, block_off, layer_start)
+    return out
+
+
+def block_marginals(p_flat, L, V, layer_masks_all, layer_mask_start, block_off, layer_start, out, parallel=None):
+    """``out`` (layout, float64) gets ``p(x_R)`` for every block: the full block is ``p``; a block
+    ``C`` sums its parent ``C + j`` (``j`` the lowest position not in ``C``) over ``x_j``.
+    ``parallel=None`` picks the parallel kernel for large lattices."""
+    if parallel is None:
+        parallel = len(out) * V > SERIAL_WORK
+    fn = _block_marginals_par if parallel else _block_marginals_ser
+    return fn(p_flat, L, V, layer_masks_all, layer_mask_start, block_off, layer_start, out)
 
 
 def block_marginals_py(p_flat, L, V, layer_masks_all, layer_mask_start, block_off, layer_start, out):
@@ -293,10 +330,13 @@ def transform_row_py(code, out, params, seed, R, a, j, V, exact):
 # ----------------------------------------------------------------------------------------
 # one step of the sampler
 # ----------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, layer_start, t, L, V,
-                 local, prod, offR, offS, cpos, spos, idx, row):
-    """``local[x_C] = sum_S Wsrc[C\\S] prod_{j in S} p̂(x_j | x_{C\\S})`` for one child mask ``C``."""
+                 local, prod, offR, offS, cpos, spos, idx, row, rows, Pk, basek, lok, hik):
+    """``local[x_C] = sum_S Wsrc[C\\S] prod_{j in S} p̂(x_j | x_{C\\S})`` for one child mask ``C``.
+
+    For each ``S`` the parent block ``R = C\\S`` is read in order; the rows of a ``RATIO`` predictor
+    are read from the blocks ``R+j`` at ``ins_j(a, v)`` kept by counters (``a = hi_j P_j + lo_j``)."""
     n = t + s
     for k in range(V**n):
         local[k] = 0.0
@@ -315,6 +355,7 @@ def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, la
         return
     for k in range(s):
         idx[k] = k
+    mstart = layer_start[t]
     while True:
         S = 0
         for k in range(s):
@@ -325,15 +366,31 @@ def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, la
         size = 1
         offS[0] = 0
         sizeS = 1
+        k = 0
+        wlast = 1
         for r in range(n):
             j = cpos[r]
             w = V ** (n - 1 - r)
             if S >> j & 1:
-                for q in range(sizeS - 1, -1, -1):
-                    b = offS[q]
-                    for v in range(V):
-                        offS[q * V + v] = b + v * w
-                sizeS *= V
+                if k == s - 1:
+                    wlast = w  # the last new position is expanded while adding (see below)
+                else:
+                    for q in range(sizeS - 1, -1, -1):
+                        b = offS[q]
+                        for v in range(V):
+                            offS[q * V + v] = b + v * w
+                    sizeS *= V
+                # the k-th new position: P_j = V^(#R positions after j), block of R + j
+                P = 1
+                for r2 in range(r + 1, n):
+                    if not (S >> cpos[r2] & 1):
+                        P *= V
+                Pk[k] = P
+                basek[k] = layer_start[t + 1] + block_off[R | (1 << j)]
+                lok[k] = 0
+                hik[k] = 0
+                spos[L + k] = j
+                k += 1
             else:
                 for q in range(size - 1, -1, -1):
                     b = offR[q]
@@ -343,23 +400,45 @@ def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, la
         src = block_off[R]
         for a in range(size):
             wa = Wsrc[src + a]
-            if wa == 0.0:
-                continue
-            prod[0] = wa
-            ps = 1
-            for r in range(n):
-                j = cpos[r]
-                if not (S >> j & 1):
-                    continue
-                cond_row(code, Mp, Tab, params, seed, block_off, layer_start, L, V, t, R, a, j, row)
-                for q in range(ps - 1, -1, -1):
+            if wa != 0.0:
+                if code == RATIO:
+                    m0 = Mp[mstart + src + a]
+                    if m0 > 0.0:
+                        inv = 1.0 / m0
+                        for k in range(s):
+                            P = Pk[k]
+                            i0 = basek[k] + hik[k] * P * V + lok[k]
+                            for v in range(V):
+                                rows[k, v] = Mp[i0 + v * P] * inv
+                    else:
+                        for k in range(s):
+                            for v in range(V):
+                                rows[k, v] = 1.0 / V
+                else:
+                    for k in range(s):
+                        cond_row(code, Mp, Tab, params, seed, block_off, layer_start, L, V, t, R, a,
+                                 spos[L + k], row)
+                        for v in range(V):
+                            rows[k, v] = row[v]
+                prod[0] = wa
+                ps = 1
+                for k in range(s - 1):
+                    for q in range(ps - 1, -1, -1):
+                        x = prod[q]
+                        for v in range(V):
+                            prod[q * V + v] = x * rows[k, v]
+                    ps *= V
+                base = offR[a]
+                for q in range(ps):
                     x = prod[q]
+                    d = base + offS[q]
                     for v in range(V):
-                        prod[q * V + v] = x * row[v]
-                ps *= V
-            base = offR[a]
-            for b in range(ps):
-                local[base + offS[b]] += prod[b]
+                        local[d + v * wlast] += x * rows[s - 1, v]
+            for k in range(s):
+                lok[k] += 1
+                if lok[k] == Pk[k]:
+                    lok[k] = 0
+                    hik[k] += 1
         # next s-combination of the candidates
         k = s - 1
         while k >= 0 and idx[k] == ncand - s + k:
@@ -371,32 +450,95 @@ def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, la
             idx[q] = idx[q - 1] + 1
 
 
-@njit(cache=True, parallel=True)
-def block_step(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
-               block_off, layer_start, t, L, V, nchunks):
-    """One step of size ``s`` from layer ``t`` (``Wsrc``) into layer ``t+s`` (``Wdst``, accumulated)."""
+@njit(cache=True)
+def _block_chunk(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                 block_off, layer_start, t, L, V, i0, i1):
+    """Child masks ``dst_masks[i0:i1]`` of one step (generic ``V``)."""
     n = t + s
+    local = np.empty(V**n)
+    prod = np.empty(V**s)
+    offR = np.empty(V**t, dtype=np.int64)
+    offS = np.empty(V**s, dtype=np.int64)
+    cpos = np.empty(L, dtype=np.int64)
+    spos = np.empty(2 * L, dtype=np.int64)
+    idx = np.empty(max(s, 1), dtype=np.int64)
+    row = np.empty(V)
+    rows = np.empty((max(s, 1), V))
+    Pk = np.empty(max(s, 1), dtype=np.int64)
+    basek = np.empty(max(s, 1), dtype=np.int64)
+    lok = np.empty(max(s, 1), dtype=np.int64)
+    hik = np.empty(max(s, 1), dtype=np.int64)
+    for i in range(i0, i1):
+        C = dst_masks[i]
+        _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, layer_start,
+                     t, L, V, local, prod, offR, offS, cpos, spos, idx, row, rows, Pk, basek, lok, hik)
+        d0 = block_off[C]
+        for k in range(V**n):
+            Wdst[d0 + k] += scale * local[k]
+
+
+@njit(cache=True)
+def _block_chunk_v2(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                    block_off, layer_start, t, L, i0, i1):
+    """:func:`_block_chunk` with the constant ``V = 2`` (the loops over values unroll: ~1.5x)."""
+    n = t + s
+    local = np.empty(2**n)
+    prod = np.empty(2**s)
+    offR = np.empty(2**t, dtype=np.int64)
+    offS = np.empty(2**s, dtype=np.int64)
+    cpos = np.empty(L, dtype=np.int64)
+    spos = np.empty(2 * L, dtype=np.int64)
+    idx = np.empty(max(s, 1), dtype=np.int64)
+    row = np.empty(2)
+    rows = np.empty((max(s, 1), 2))
+    Pk = np.empty(max(s, 1), dtype=np.int64)
+    basek = np.empty(max(s, 1), dtype=np.int64)
+    lok = np.empty(max(s, 1), dtype=np.int64)
+    hik = np.empty(max(s, 1), dtype=np.int64)
+    for i in range(i0, i1):
+        C = dst_masks[i]
+        _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, layer_start,
+                     t, L, 2, local, prod, offR, offS, cpos, spos, idx, row, rows, Pk, basek, lok, hik)
+        d0 = block_off[C]
+        for k in range(2**n):
+            Wdst[d0 + k] += scale * local[k]
+
+
+@njit(cache=True, parallel=True)
+def _block_step_par(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                    block_off, layer_start, t, L, V, nchunks):
     nm = len(dst_masks)
     for ch in prange(nchunks):
-        local = np.empty(V**n)
-        prod = np.empty(V**s)
-        offR = np.empty(V**t, dtype=np.int64)
-        offS = np.empty(V**s, dtype=np.int64)
-        cpos = np.empty(L, dtype=np.int64)
-        spos = np.empty(L, dtype=np.int64)
-        idx = np.empty(max(s, 1), dtype=np.int64)
-        row = np.empty(V)
-        for i in range(ch * nm // nchunks, (ch + 1) * nm // nchunks):
-            C = dst_masks[i]
-            _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, layer_start,
-                         t, L, V, local, prod, offR, offS, cpos, spos, idx, row)
-            d0 = block_off[C]
-            for k in range(V**n):
-                Wdst[d0 + k] += scale * local[k]
+        i0, i1 = ch * nm // nchunks, (ch + 1) * nm // nchunks
+        if V == 2:
+            _block_chunk_v2(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                            block_off, layer_start, t, L, i0, i1)
+        else:
+            _block_chunk(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                         block_off, layer_start, t, L, V, i0, i1)
+
+
+def block_step(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+               block_off, layer_start, t, L, V, parallel=None):
+    """One step of size ``s`` from layer ``t`` (``Wsrc``) into layer ``t+s`` (``Wdst``, accumulated):
+    ``Wdst[C, x_C] += scale sum_{S ⊆ C∩allowed, |S|=s} Wsrc[C\\S] prod_{j in S} p̂(x_j | x_{C\\S})``.
+    Parallel over child masks for large steps (``parallel=None`` decides by the work)."""
+    nm = len(dst_masks)
+    if parallel is None:
+        parallel = nm * comb(t + s, s) * V ** (t + s) > SERIAL_WORK
+    if parallel:
+        _block_step_par(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                        block_off, layer_start, t, L, V, _nchunks(nm))
+    elif V == 2:
+        _block_chunk_v2(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                        block_off, layer_start, t, L, 0, nm)
+    else:
+        _block_chunk(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
+                     block_off, layer_start, t, L, V, 0, nm)
 
 
 def block_step_py(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s, scale,
-                  block_off, layer_start, t, L, V, nchunks=1):
+                  block_off, layer_start, t, L, V):
     """Pure-Python twin of :func:`block_step`, straight from the formula (object arrays allowed)."""
     from itertools import combinations, product
 
@@ -435,66 +577,120 @@ def block_step_py(Wsrc, Wdst, Mp, Tab, params, seed, code, dst_masks, allowed, s
             Wdst[d0 + k] = Wdst[d0 + k] + scale * local[k]
 
 
-@njit(cache=True, parallel=True)
-def unit_step_ratio(Wsrc, Wdst, Mp, dst_masks, allowed, scale, block_off, layer_start, t, L, V, nchunks):
-    """Step of size 1 with a ``RATIO`` predictor: ``Wdst[C] += scale (Mp[C] sum_j A_j + sum_j B_j)``,
-    ``A_j = Wsrc[C-j]/Mp[C-j]`` where ``Mp[C-j] > 0``, ``B_j = Wsrc[C-j]/V`` where it is 0."""
+@njit(cache=True)
+def _ratio_blocks(Wsrc, Mp, src_masks, i0, i1, block_off, layer_start, t, V, A, zflag):
+    """``A = Wsrc/Mp`` on source blocks ``i0..i1-1`` (0 where ``Mp = 0``); flag blocks holding
+    mass at contexts of probability 0."""
+    blk = V**t
+    for i in range(i0, i1):
+        R = src_masks[i]
+        sb = block_off[R]
+        mb = layer_start[t] + sb
+        z = False
+        for k in range(blk):
+            m = Mp[mb + k]
+            if m > 0.0:
+                A[sb + k] = Wsrc[sb + k] / m
+            else:
+                A[sb + k] = 0.0
+                if Wsrc[sb + k] != 0.0:
+                    z = True
+        zflag[R] = z
+
+
+@njit(cache=True)
+def _unit_chunk(Wsrc, Wdst, Mp, dst_masks, allowed, scale, block_off, layer_start, t, L, V, i0, i1, A, zflag):
+    """Child masks ``dst_masks[i0:i1]`` of a unit step with a ``RATIO`` predictor."""
     n = t + 1
-    nm = len(dst_masks)
-    for ch in prange(nchunks):
-        acc1 = np.empty(V**n)
-        acc2 = np.empty(V**n)
-        ratio = np.empty(V**t)
-        for i in range(ch * nm // nchunks, (ch + 1) * nm // nchunks):
-            C = dst_masks[i]
-            size = V**n
-            for k in range(size):
-                acc1[k] = 0.0
-                acc2[k] = 0.0
-            any_zero = False
-            r = 0
-            for j in range(L):
-                if not (C >> j & 1):
-                    continue
-                rank = r
-                r += 1
-                if not (allowed >> j & 1):
-                    continue
-                R = C ^ (1 << j)
-                sb = block_off[R]
-                mb = layer_start[t] + block_off[R]
-                lo = V ** (n - 1 - rank)
-                hi = V**rank
-                for k in range(hi * lo):
-                    w = Wsrc[sb + k]
-                    m = Mp[mb + k]
-                    if m > 0.0:
-                        ratio[k] = w / m
-                    else:
-                        ratio[k] = 0.0
-                        if w != 0.0:
-                            any_zero = True
+    size = V**n
+    acc1 = np.empty(size)
+    acc2 = np.empty(size)
+    for i in range(i0, i1):
+        C = dst_masks[i]
+        for k in range(size):
+            acc1[k] = 0.0
+        any_zero = False
+        r = 0
+        for j in range(L):
+            if not (C >> j & 1):
+                continue
+            rank = r
+            r += 1
+            if not (allowed >> j & 1):
+                continue
+            R = C ^ (1 << j)
+            sb = block_off[R]
+            lo = V ** (n - 1 - rank)
+            hi = V**rank
+            if lo == 1:
                 for h in range(hi):
+                    x = A[sb + h]
                     for v in range(V):
-                        d0 = (h * V + v) * lo
-                        s0 = h * lo
-                        for l in range(lo):
-                            acc1[d0 + l] += ratio[s0 + l]
-                if any_zero:
-                    for h in range(hi):
-                        for l in range(lo):
-                            k = h * lo + l
-                            if Mp[mb + k] <= 0.0:
-                                w = Wsrc[sb + k] / V
-                                for v in range(V):
-                                    acc2[(h * V + v) * lo + l] += w
-            d0 = block_off[C]
-            mc = layer_start[n] + block_off[C]
+                        acc1[h * V + v] += x
+            else:
+                # parent element read once, added to its V children (stride lo)
+                for h in range(hi):
+                    s0 = sb + h * lo
+                    d0 = h * V * lo
+                    for l in range(lo):
+                        x = A[s0 + l]
+                        for v in range(V):
+                            acc1[d0 + v * lo + l] += x
+            if zflag[R]:
+                if not any_zero:
+                    any_zero = True
+                    for k in range(size):
+                        acc2[k] = 0.0
+                mb = layer_start[t] + sb
+                for h in range(hi):
+                    for l in range(lo):
+                        k = h * lo + l
+                        if Mp[mb + k] <= 0.0:
+                            w = Wsrc[sb + k] / V
+                            for v in range(V):
+                                acc2[(h * V + v) * lo + l] += w
+        d0 = block_off[C]
+        mc = layer_start[n] + block_off[C]
+        if any_zero:
             for k in range(size):
                 Wdst[d0 + k] += scale * (Mp[mc + k] * acc1[k] + acc2[k])
+        else:
+            for k in range(size):
+                Wdst[d0 + k] += scale * (Mp[mc + k] * acc1[k])
 
 
-def unit_step_ratio_py(Wsrc, Wdst, Mp, dst_masks, allowed, scale, block_off, layer_start, t, L, V, nchunks=1):
+@njit(cache=True, parallel=True)
+def _unit_step_par(Wsrc, Wdst, Mp, src_masks, dst_masks, allowed, scale, block_off, layer_start, t, L, V,
+                   nchunks, A, zflag):
+    ns = len(src_masks)
+    for ch in prange(nchunks):
+        _ratio_blocks(Wsrc, Mp, src_masks, ch * ns // nchunks, (ch + 1) * ns // nchunks, block_off,
+                      layer_start, t, V, A, zflag)
+    nm = len(dst_masks)
+    for ch in prange(nchunks):
+        _unit_chunk(Wsrc, Wdst, Mp, dst_masks, allowed, scale, block_off, layer_start, t, L, V,
+                    ch * nm // nchunks, (ch + 1) * nm // nchunks, A, zflag)
+
+
+def unit_step_ratio(Wsrc, Wdst, Mp, src_masks, dst_masks, allowed, scale, block_off, layer_start, t, L, V,
+                    A, parallel=None):
+    """Step of size 1 with a ``RATIO`` predictor: ``Wdst[C] += scale (Mp[C] sum_j A[C-j] + sum_j B[C-j])``,
+    ``A = Wsrc/Mp`` where ``Mp > 0`` (computed once per source state into the scratch ``A``, at least
+    as long as ``Wsrc``), ``B = Wsrc/V`` where ``Mp = 0``."""
+    zflag = np.zeros(1 << L, dtype=np.bool_)
+    nm = len(dst_masks)
+    if parallel is None:
+        parallel = nm * (t + 1) * V ** (t + 1) > SERIAL_WORK
+    if parallel:
+        _unit_step_par(Wsrc, Wdst, Mp, src_masks, dst_masks, allowed, scale, block_off, layer_start, t, L, V,
+                       _nchunks(max(nm, len(src_masks))), A, zflag)
+    else:
+        _ratio_blocks(Wsrc, Mp, src_masks, 0, len(src_masks), block_off, layer_start, t, V, A, zflag)
+        _unit_chunk(Wsrc, Wdst, Mp, dst_masks, allowed, scale, block_off, layer_start, t, L, V, 0, nm, A, zflag)
+
+
+def unit_step_ratio_py(Wsrc, Wdst, Mp, src_masks, dst_masks, allowed, scale, block_off, layer_start, t, L, V,
+                       A=None):
     """Pure-Python twin of :func:`unit_step_ratio`."""
     n = t + 1
     for C in dst_masks:
@@ -523,36 +719,64 @@ def unit_step_ratio_py(Wsrc, Wdst, Mp, dst_masks, allowed, scale, block_off, lay
 # ----------------------------------------------------------------------------------------
 # learning terms D(R, j) = E_{x_R ~ p} KL(p(.|x_R) || p̂(.|x_R))
 # ----------------------------------------------------------------------------------------
+@njit(cache=True)
+def _learning_masks(D, M, Mp, Tab, params, seed, code, layer_masks_all, m0, i0, i1, block_off, layer_start,
+                    t, L, V):
+    row = np.empty(V)
+    for i in range(i0, i1):
+        R = layer_masks_all[m0 + i]
+        for j in range(L):
+            if R >> j & 1:
+                continue
+            P = V ** _popcount(R >> (j + 1))
+            acc = 0.0
+            for a in range(V**t):
+                mR = M[layer_start[t] + block_off[R] + a]
+                if mR <= 0.0:
+                    continue
+                cond_row(code, Mp, Tab, params, seed, block_off, layer_start, L, V, t, R, a, j, row)
+                hi = a // P
+                base = layer_start[t + 1] + block_off[R | (1 << j)] + hi * P * V + (a - hi * P)
+                for v in range(V):
+                    mv = M[base + v * P]
+                    if mv > 0.0:
+                        if row[v] <= 0.0:
+                            acc = np.inf
+                        else:
+                            acc += mv * (math.log(mv / mR) - math.log(row[v]))
+            D[R, j] = acc
+
+
 @njit(cache=True, parallel=True)
-def learning_terms(M, Mp, Tab, params, seed, code, layer_masks_all, layer_mask_start, block_off,
-                   layer_start, L, V):
-    """``D[R, j]`` for all masks ``R`` and ``j`` not in ``R`` (``inf`` where ``p̂ = 0 < p``)."""
-    D = np.zeros((1 << L, L))
+def _learning_par(D, M, Mp, Tab, params, seed, code, layer_masks_all, layer_mask_start, block_off,
+                  layer_start, L, V):
     for t in range(L):
         m0, m1 = layer_mask_start[t], layer_mask_start[t + 1]
-        for i in prange(m1 - m0):
-            R = layer_masks_all[m0 + i]
-            row = np.empty(V)
-            for j in range(L):
-                if R >> j & 1:
-                    continue
-                P = V ** _popcount(R >> (j + 1))
-                acc = 0.0
-                for a in range(V**t):
-                    mR = M[layer_start[t] + block_off[R] + a]
-                    if mR <= 0.0:
-                        continue
-                    cond_row(code, Mp, Tab, params, seed, block_off, layer_start, L, V, t, R, a, j, row)
-                    hi = a // P
-                    base = layer_start[t + 1] + block_off[R | (1 << j)] + hi * P * V + (a - hi * P)
-                    for v in range(V):
-                        mv = M[base + v * P]
-                        if mv > 0.0:
-                            if row[v] <= 0.0:
-                                acc = np.inf
-                            else:
-                                acc += mv * (math.log(mv / mR) - math.log(row[v]))
-                D[R, j] = acc
+        nm = m1 - m0
+        nch = min(nm, 64)
+        for ch in prange(nch):
+            _learning_masks(D, M, Mp, Tab, params, seed, code, layer_masks_all, m0, ch * nm // nch,
+                            (ch + 1) * nm // nch, block_off, layer_start, t, L, V)
+
+
+@njit(cache=True)
+def _learning_ser(D, M, Mp, Tab, params, seed, code, layer_masks_all, layer_mask_start, block_off,
+                  layer_start, L, V):
+    for t in range(L):
+        m0, m1 = layer_mask_start[t], layer_mask_start[t + 1]
+        _learning_masks(D, M, Mp, Tab, params, seed, code, layer_masks_all, m0, 0, m1 - m0, block_off,
+                        layer_start, t, L, V)
+
+
+def learning_terms(M, Mp, Tab, params, seed, code, layer_masks_all, layer_mask_start, block_off,
+                   layer_start, L, V, parallel=None):
+    """``D[R, j] = E_{x_R ~ p} KL(p(.|x_R) || p̂(.|x_R))`` for all masks ``R`` and ``j`` not in ``R``
+    (``inf`` where ``p̂ = 0 < p``); ``M`` holds ``p``'s marginals in the layout."""
+    D = np.zeros((1 << L, L))
+    if parallel is None:
+        parallel = len(M) * L > SERIAL_WORK
+    fn = _learning_par if parallel else _learning_ser
+    fn(D, M, Mp, Tab, params, seed, code, layer_masks_all, layer_mask_start, block_off, layer_start, L, V)
     return D
 
 
