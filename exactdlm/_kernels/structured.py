@@ -264,39 +264,49 @@ def exch_layer_terms(logP, logP1, t, V, logfact, logint, pi0):
     return H, total
 
 
+@njit(cache=True)
+def _mixture_layers_chunk(L, V, logw, logtheta, logfact, offs, out, c, nchunks):
+    for t in range(c, L + 1, nchunks):
+        out[offs[t]:offs[t + 1]] = exch_mixture_layer(t, V, logw, logtheta, logfact)
+
+
 @njit(cache=True, parallel=True)
-def exch_mixture_all_layers(L, V, logw, logtheta, logfact, offs):
-    """Every layer ``log P_t``, t = 0..L, of a mixture of i.i.d. laws, flat at ``offs[t]`` (parallel in t)."""
+def exch_mixture_all_layers(L, V, logw, logtheta, logfact, offs, nchunks):
+    """Every layer ``log P_t``, t = 0..L, of a mixture of i.i.d. laws, flat at ``offs[t]``;
+    ``nchunks`` interleaved chunks of t run in parallel (1: one thread)."""
     out = np.empty(offs[L + 1])
-    for t in prange(L + 1):
-        lay = exch_mixture_layer(t, V, logw, logtheta, logfact)
-        out[offs[t]:offs[t + 1]] = lay
+    for c in prange(nchunks):
+        _mixture_layers_chunk(L, V, logw, logtheta, logfact, offs, out, c, nchunks)
     return out
 
 
-@njit(cache=True, parallel=True)
-def exch_curves(flat, offs, L, V, logfact, logint):
-    """``g(t)`` (t = 0..L) and ``Ī(t)`` (t = 0..L-1) from all layers (flat at ``offs``), parallel in t."""
-    g = np.zeros(L + 1)
-    Ib = np.zeros(L)
-    pi0 = np.zeros(V)
+@njit(cache=True)
+def _curves_chunk(flat, offs, L, V, logfact, logint, pi0, g, Ib, c, nchunks):
     empty = np.zeros(0)
-    if L >= 1:
-        for v in range(V):
-            pi0[v] = math.exp(flat[offs[1] + (0 if v == 0 else 2 ** (v - 1))])
-    for t in prange(1, L + 1):
+    for t in range(1 + c, L + 1, nchunks):
         lay = flat[offs[t]:offs[t + 1]]
         nxt = flat[offs[t + 1]:offs[t + 2]] if t <= L - 1 else empty
         H, I = exch_layer_terms(lay, nxt, t, V, logfact, logint, pi0)
         g[t] = H
         if t <= L - 1:
             Ib[t] = I
+
+
+@njit(cache=True, parallel=True)
+def exch_curves(flat, offs, L, V, logfact, logint, nchunks):
+    """``g(t)`` (t = 0..L) and ``Ī(t)`` (t = 0..L-1) from all layers (flat at ``offs``);
+    ``nchunks`` interleaved chunks of t run in parallel (1: one thread)."""
+    g = np.zeros(L + 1)
+    Ib = np.zeros(L)
+    pi0 = np.zeros(V)
+    if L >= 1:
+        for v in range(V):
+            pi0[v] = math.exp(flat[offs[1] + (0 if v == 0 else 2 ** (v - 1))])
+    for c in prange(nchunks):
+        _curves_chunk(flat, offs, L, V, logfact, logint, pi0, g, Ib, c, nchunks)
     return g, Ib
 
 
-# ----------------------------------------------------------------------------------------
-# the sampler's count DP (exchangeable laws)
-# ----------------------------------------------------------------------------------------
 @njit(cache=True)
 def exch_count_dp(V, state_t, w_off, tr_src, tr_dst, tr_logw, pi_flat, pi_off,
                   comp_data, comp_logc, comp_off, comp_cnt, W):

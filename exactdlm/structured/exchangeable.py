@@ -51,6 +51,18 @@ MAX_GRID_CELLS = 40_000_000
 MAX_DP_OPS = 5_000_000_000
 
 
+#: below this many grid cells the layer passes run on one thread (thread start-up and
+#: contention with other processes cost more than the work)
+PARALLEL_MIN_CELLS = 200_000
+
+
+def _chunks(cells: int) -> int:
+    """Number of interleaved chunks for the parallel layer passes."""
+    import numba
+
+    return 1 if cells < PARALLEL_MIN_CELLS else max(1, 4 * numba.get_num_threads())
+
+
 def _grid_size(t, V):
     return (t + 1) ** (V - 1)
 
@@ -150,7 +162,7 @@ class Exchangeable(StructuredLaw):
             check_fits(8 * cells, f"all count layers of an exchangeable law (L={L}, V={V})")
             if self._mixture is not None:
                 logw, logth = self._log_mixture_params()
-                flat = K.exch_mixture_all_layers(L, V, logw, logth, self._logfact, offs)
+                flat = K.exch_mixture_all_layers(L, V, logw, logth, self._logfact, offs, _chunks(cells))
             else:
                 flat = np.empty(cells)
                 lay = self._top_log_grid()
@@ -172,7 +184,7 @@ class Exchangeable(StructuredLaw):
     def _float_curves(self):
         flat, offs = self._flat_layers()
         logint = np.log(np.maximum(np.arange(self.L + 2, dtype=float), 1.0))
-        g, Ib = K.exch_curves(flat, offs, self.L, self.V, self._logfact, logint)
+        g, Ib = K.exch_curves(flat, offs, self.L, self.V, self._logfact, logint, _chunks(len(flat)))
         return g, Ib
 
     # --- exact path ------------------------------------------------------------------------
