@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -183,7 +184,11 @@ def _hypothesis(ev: Evaluator, case, rng):
                 if ev.certify(LawTarget(ex), sizes, "hypothesis"):
                     return
 
-    run()
+    with warnings.catch_warnings():
+        # in a thread of a Dask worker, other threads move the global ``random`` state while
+        # hypothesis draws; our strategies never use it, so hypothesis's warning is a false alarm
+        warnings.filterwarnings("ignore", message=".*the `random` module inside strategies.*")
+        run()
 
 
 _STAGE_FN = {"grid": _grid, "random": _random, "local": _local, "hypothesis": _hypothesis}

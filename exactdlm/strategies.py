@@ -190,7 +190,7 @@ def _small_fraction(draw, lo_num: int, max_den: int, strict_upper: bool = True) 
     return Fraction(num, den)
 
 
-def _draw_family(draw, name: str, Lv: int, Vv: int, max_w: int) -> JointLaw:
+def _draw_family(draw, name: str, Lv: int, Vv: int, max_w: int, max_cells: int) -> JointLaw:
     from . import families as fam
 
     if name == "iid":
@@ -208,7 +208,7 @@ def _draw_family(draw, name: str, Lv: int, Vv: int, max_w: int) -> JointLaw:
     if name == "noisy_repetition":
         return fam.noisy_repetition(Lv, _small_fraction(draw, 0, 10))
     if name == "mds_code":
-        q = draw(st.sampled_from([p for p in _SMALL_PRIMES if p >= Lv]))
+        q = draw(st.sampled_from(_mds_primes(Lv, max_cells)))
         k = draw(st.integers(1, Lv))
         return fam.mds_code(Lv, k, q)
     if name == "ising":
@@ -241,28 +241,36 @@ STRUCTURED_FAMILIES = ("iid", "repeated_symbol", "parity", "noisy_repetition", "
 _BINARY = ("noisy_repetition", "ising")
 
 
+def _mds_primes(L: int, max_cells: int) -> list[int]:
+    return [q for q in _SMALL_PRIMES if q >= L and q**L <= max_cells]
+
+
 @st.composite
-def _structured(draw, names, L, V, max_w):
+def _structured(draw, names, L, V, max_w, max_cells):
     name = draw(st.sampled_from(names))
     Lv = draw(L)
     Vv = 2 if name in _BINARY else draw(V)
-    if name == "mds_code" and Lv > max(_SMALL_PRIMES):
-        Lv = max(_SMALL_PRIMES)
-    return _draw_family(draw, name, Lv, Vv, max_w)
+    if name == "mds_code":
+        while Lv > 1 and not _mds_primes(Lv, max_cells):  # q >= L and q^L cells must fit
+            Lv -= 1
+    while Lv > 1 and Vv**Lv > max_cells:
+        Lv -= 1
+    return _draw_family(draw, name, Lv, Vv, max_w, max_cells)
 
 
-def structured_laws(families=None, L=(2, 4), V=(2, 3), max_denominator: int = 6):
+def structured_laws(families=None, L=(2, 4), V=(2, 3), max_denominator: int = 6, max_cells: int = 729):
     """A law of a named family (:mod:`exactdlm.families`) with drawn (rational) parameters.
 
     ``families``: names from :data:`STRUCTURED_FAMILIES` (default all). Exact except ``ising``.
-    MDS codes use ``V = q`` (a prime ``>= L`` from 2, 3, 5, 7); binary families use ``V = 2``.
+    MDS codes use ``V = q``, a prime ``>= L`` from 2, 3, 5, 7; binary families use ``V = 2``.
+    ``max_cells`` caps ``V**L`` (larger draws drop positions).
     """
     names = tuple(STRUCTURED_FAMILIES if families is None else families)
     unknown = [n for n in names if n not in STRUCTURED_FAMILIES]
     if unknown or not names:
         raise ValueError(f"unknown families {unknown or names}; choose from {STRUCTURED_FAMILIES}")
     return _structured(names, _int_strategy(L, "L", 1), _int_strategy(V, "V", 2),
-                       _check_max_denominator(max_denominator))
+                       _check_max_denominator(max_denominator), _check_cells(max_cells))
 
 
 # ----------------------------------------------------------------------------------------
