@@ -115,16 +115,8 @@ def report_json(results) -> dict:
     return {"claims": [r.to_json() for r in results]}
 
 
-def _float_or_none(x):
-    if x is None:
-        return None
-    if isinstance(x, str):
-        return float(x)
-    return float(x)
-
-
 def _worst(recs, kind_is_ge: bool):
-    vals = [_float_or_none(r.get("worst_ratio")) for r in recs if r.get("worst_ratio") is not None]
+    vals = [float(r["worst_ratio"]) for r in recs if r.get("worst_ratio") is not None]  # "inf" reads too
     if not vals:
         return None
     return min(vals) if kind_is_ge else max(vals)
@@ -197,23 +189,27 @@ def _result_from_records(claim, recs: dict, seconds: float, files, do_shrink: bo
     from .search_shrink import shrink
 
     cid = claim_id(claim)
-    kind_ge = getattr(claim, "kind", "le") == "ge"
+    kind_ge = getattr(claim, "kind", "le") in ("ge", "gt")
     v, e = _first_violation(recs), _first_error(recs)
     done_before = lambda k: all(i in recs for i in range(k))  # noqa: E731
     res = ClaimResult(id=cid, found=False, examples_tried=0, seconds=seconds, cases=len(recs),
                       uncertified=sum(r.get("uncertified", 0) for r in recs.values()),
                       undecided=sum(r.get("undecided", 0) for r in recs.values()))
-    if e is not None and (v is None or e < v) and done_before(e):
+    # cases before the first hit that never ran (time ran out on a resumed run with gaps):
+    # the hit is reported, but it may not be the canonical lowest-index one
+    gaps = lambda k: "" if done_before(k) else "; earlier cases did not run: resume for the canonical result"  # noqa: E731
+    before = lambda k: [recs[i] for i in range(k) if i in recs]  # noqa: E731
+    if e is not None and (v is None or e < v):
         res.error = recs[e]["error"]
-        res.examples_tried = sum(recs[i]["examples"] for i in range(e + 1))
-        res.worst_ratio = _worst([recs[i] for i in range(e + 1)], kind_ge)
-        res.note = f"the claim raised on case {e}; search stopped"
+        res.examples_tried = sum(r["examples"] for r in before(e + 1))
+        res.worst_ratio = _worst(before(e + 1), kind_ge)
+        res.note = f"the claim raised on case {e}; search stopped" + gaps(e)
         return res
-    if v is not None and done_before(v):
+    if v is not None:
         viol = recs[v]["violation"]
         res.found = True
-        res.examples_tried = sum(recs[i]["examples"] for i in range(v)) + viol["examples_before"] + 1
-        res.worst_ratio = _worst([recs[i] for i in range(v + 1)], kind_ge)
+        res.examples_tried = sum(r["examples"] for r in before(v)) + viol["examples_before"] + 1
+        res.worst_ratio = _worst(before(v + 1), kind_ge)
         law = JointLaw.from_json(viol["law"])
         sizes = None if viol["sizes"] is None else tuple(viol["sizes"])
         if do_shrink:
@@ -221,7 +217,7 @@ def _result_from_records(claim, recs: dict, seconds: float, files, do_shrink: bo
             res.shrink_steps = [[name, list(cx)] for name, cx in steps]
         res.counterexample = certificate(claim, law, sizes, claims_file=_claim_file(claim, files))
         res.counterexample["found_by"] = viol.get("origin")
-        res.note = f"found in case {v} ({recs[v]['stage']})"
+        res.note = f"found in case {v} ({recs[v]['stage']})" + gaps(v)
         return res
     res.examples_tried = sum(r["examples"] for r in recs.values())
     res.worst_ratio = _worst(list(recs.values()), kind_ge)

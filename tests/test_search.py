@@ -308,3 +308,14 @@ def test_check_claim_public_helper():
     assert v.outcome == "violated" and v.certified and v.sizes == (2,)
     (v,) = check_claim(EKL_TC, law, (1, 1))
     assert v.outcome == "holds" and v.certified
+
+
+def test_a_violation_past_unfinished_cases_is_still_reported():
+    from exactdlm.search import _result_from_records
+
+    hit = run_case(FALSE_09, make_case(FALSE_09.id, 0, 7))  # the grid finds the repeated bit at once
+    assert hit["violation"] is not None
+    hit = dict(hit, index=5)
+    res = _result_from_records(FALSE_09, {5: hit}, 0.0, (), do_shrink=False)
+    assert res.found and "resume" in res.note
+    assert _violated(FALSE_09, JointLaw.from_json(res.counterexample["law"]), tuple(res.counterexample["sizes"]))
