@@ -28,7 +28,11 @@ def _random_law(L, V, seed, sparse):
 
 @pytest.mark.parametrize("L, V", SHAPES)
 @pytest.mark.parametrize("sparse", [False, True])
-def test_sum_passes_kernel_matches_twin(L, V, sparse):
+@pytest.mark.parametrize("tail_elems", [3, 10**6])
+def test_sum_passes_kernel_matches_twin(monkeypatch, L, V, sparse, tail_elems):
+    import exactdlm._kernels.lattice as kl
+
+    monkeypatch.setattr(kl, "TAIL_ELEMS", tail_elems)
     p = _random_law(L, V, seed=10 * L + V, sparse=sparse)
     fast = lattice_sum_passes(embed(p, V), L, V)
     slow = lattice_sum_passes_py(embed(p, V), L, V)
@@ -64,7 +68,11 @@ def test_sum_passes_twin_on_exact_objects_matches_float_kernel():
 
 @pytest.mark.parametrize("L, V", SHAPES)
 @pytest.mark.parametrize("sparse", [False, True])
-def test_fused_lattice_entropies_match_twin(L, V, sparse):
+@pytest.mark.parametrize("tail_elems", [3, 10**6])
+def test_fused_lattice_entropies_match_twin(monkeypatch, L, V, sparse, tail_elems):
+    import exactdlm._kernels.lattice as kl
+
+    monkeypatch.setattr(kl, "TAIL_ELEMS", tail_elems)  # head passes on most axes, or none
     p = _random_law(L, V, seed=3 * L + V, sparse=sparse)
     M_fast, M_slow = embed(p, V), embed(p, V)
     fast = lattice_entropies(M_fast, L, V)
@@ -97,10 +105,14 @@ def test_unmasked_offsets(n, V):
 
 @pytest.mark.parametrize("L, V", [(1, 2), (4, 3), (6, 2), (5, 3)])
 @pytest.mark.parametrize("blocks", [1, 3, 16])
-def test_parallel_path_and_block_grids(monkeypatch, L, V, blocks):
+@pytest.mark.parametrize("tail_elems", [1, 10, 100, 10**6])
+def test_parallel_path_block_grids_and_tail_widths(monkeypatch, L, V, blocks, tail_elems):
     import exactdlm._kernels.lattice as kl
 
     monkeypatch.setattr(kl, "PARALLEL_MIN_STATES", 0)  # force the thread pool on small lattices
+    monkeypatch.setattr(kl, "TAIL_ELEMS", tail_elems)  # tail widths from 1 axis to all of them
+    c = kl.tail_width(L, V)
+    assert 1 <= c <= L and (c == 1 or (V + 1) ** c <= tail_elems)
     p = _random_law(L, V, seed=L * V + blocks, sparse=True)
     M_fast = embed(p, V)
     H = kl.lattice_entropies(M_fast, L, V, blocks=blocks)

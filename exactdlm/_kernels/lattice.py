@@ -51,6 +51,8 @@ def unmasked_offsets(n, V):
 
 #: parallel blocks per pass (each with its own row of entropy accumulators)
 BLOCKS = 16
+#: lattice elements of one cache block of the fused tail passes (256 KiB of float64)
+TAIL_ELEMS = 32768
 
 
 def _grid(L, V, j, blocks):
@@ -60,35 +62,61 @@ def _grid(L, V, j, blocks):
     return so, sk
 
 
+def tail_width(L, V, tail_elems=None):
+    """Number ``c`` of last axes whose passes run fused in blocks of ``(V+1)^c <= tail_elems``
+    states (``TAIL_ELEMS`` by default; at least one axis)."""
+    tail_elems = TAIL_ELEMS if tail_elems is None else tail_elems
+    c = 1
+    while c < L and (V + 1) ** (c + 1) <= tail_elems:
+        c += 1
+    return min(c, L)
+
+
+@njit(cache=True, inline="always")
+def _fill_run(M, V, stride, base, offs, k0, k1, entropy):
+    """``M[base + offs[k] + V stride] = sum_v M[base + offs[k] + v stride]`` for ``k0 <= k < k1``;
+    returns ``-sum m log m`` of the values written when ``entropy`` (else 0)."""
+    h = 0.0
+    for k in range(k0, k1):
+        i = base + offs[k]
+        acc = 0.0
+        for v in range(V):
+            acc += M[i + v * stride]
+        M[i + V * stride] = acc
+        if entropy and acc > 0.0:
+            h -= acc * math.log(acc)
+    return h
+
+
+@njit(cache=True, inline="always")
+def _next_digits(digits, n, B, V, mask, bit0):
+    """Increment the ``n`` digits (last fastest) whose position ``q`` has bitmask bit
+    ``bit0 + q``; returns the updated revealed mask (digit ``V`` = masked)."""
+    q = n - 1
+    while q >= 0:
+        d = digits[q] + 1
+        if d == B:
+            digits[q] = 0
+            mask |= 1 << (bit0 + q)
+            q -= 1
+        else:
+            digits[q] = d
+            if d == V:
+                mask &= ~(1 << (bit0 + q))
+            break
+    return mask
+
+
 @njit(cache=True, parallel=True)
-def _sum_pass(M, L, V, j, offs, so, sk):
+def _head_pass(M, L, V, j, offs, so, sk, H, entropy):
     """Fill the states whose last masked position is ``j``: ``M[o, V, u] = sum_v M[o, v, u]``
     on axis ``j``, for every outer index ``o`` (digits before ``j``) and every unmasked tail
     ``u`` (digits after ``j``, flat offsets ``offs``). Those sums read only states whose
-    masks lie before ``j``, filled by earlier passes."""
-    B = V + 1
-    stride = B ** (L - 1 - j)
-    n_in, outer = V ** (L - 1 - j), B**j
-    oc, kc = (outer + so - 1) // so, (n_in + sk - 1) // sk
-    for t in prange(so * sk):
-        o0, k0 = (t // sk) * oc, (t % sk) * kc
-        for o in range(o0, min(o0 + oc, outer)):
-            base = o * B * stride
-            for k in range(k0, min(k0 + kc, n_in)):
-                i = base + offs[k]
-                acc = 0.0
-                for v in range(V):
-                    acc += M[i + v * stride]
-                M[i + V * stride] = acc
+    masks lie before ``j``, filled by earlier passes.
 
-
-@njit(cache=True, parallel=True)
-def _sum_entropy_pass(M, L, V, j, offs, so, sk, H):
-    """:func:`_sum_pass` that also adds ``-m log m`` of each state it writes to ``H[block, mask]``.
-
-    Every state written for one outer index ``o`` reveals the same set: the digits of ``o``
-    that are not masks, none of ``j``, all after ``j``. A mixed-radix counter over the digits
-    of ``o`` keeps that mask current.
+    With ``entropy``, ``-m log m`` of each written state is added to ``H[block, mask]``: all
+    states of one ``o`` reveal the same set (the unmasked digits of ``o`` and every position
+    after ``j``), kept current by a mixed-radix counter over the digits of ``o``.
     """
     B = V + 1
     stride = B ** (L - 1 - j)
@@ -109,31 +137,57 @@ def _sum_entropy_pass(M, L, V, j, offs, so, sk, H):
             rem //= B
             if digits[q] < V:
                 mask |= 1 << q
-        row = H[t]
         for o in range(o0, o1):
-            base = o * B * stride
-            h = 0.0
-            for k in range(k0, k1):
-                i = base + offs[k]
-                acc = 0.0
-                for v in range(V):
-                    acc += M[i + v * stride]
-                M[i + V * stride] = acc
-                if acc > 0.0:
-                    h -= acc * math.log(acc)
-            row[mask] += h
-            q = j - 1  # next o: increment the digits (position j-1 fastest)
-            while q >= 0:
-                d = digits[q] + 1
-                if d == B:
-                    digits[q] = 0
+            h = _fill_run(M, V, stride, o * B * stride, offs, k0, k1, entropy)
+            if entropy:
+                H[t, mask] += h
+            mask = _next_digits(digits, j, B, V, mask, 0)
+
+
+@njit(cache=True, parallel=True)
+def _tail_passes(M, L, V, c, offs, H, nchunks, entropy):
+    """The passes of the last ``c`` axes, fused: their sums never leave a block of ``(V+1)^c``
+    consecutive states (one prefix of digits ``0..L-c-1``), so each block is finished in
+    cache. Runs after the head passes (axes ``< L-c``), which its sums read."""
+    B = V + 1
+    head = L - c
+    nblocks = B**head
+    per = (nblocks + nchunks - 1) // nchunks
+    for ch in prange(nchunks):
+        digits = np.zeros(c + 1, dtype=np.int64)
+        for P in range(ch * per, min((ch + 1) * per, nblocks)):
+            pmask, rem = 0, P  # revealed bits of the prefix digits
+            for q in range(head - 1, -1, -1):
+                if rem % B < V:
+                    pmask |= 1 << q
+                rem //= B
+            base = P * B**c
+            for jj in range(c):  # axis j = head + jj
+                stride, n_in = B ** (c - 1 - jj), V ** (c - 1 - jj)
+                mask = pmask
+                for q in range(head + jj + 1, L):
                     mask |= 1 << q
-                    q -= 1
-                else:
-                    digits[q] = d
-                    if d == V:
-                        mask &= ~(1 << q)
-                    break
+                for q in range(jj):
+                    digits[q] = 0
+                    mask |= 1 << (head + q)
+                for o in range(B**jj):
+                    h = _fill_run(M, V, stride, base + o * B * stride, offs, 0, n_in, entropy)
+                    if entropy:
+                        H[ch, mask] += h
+                    mask = _next_digits(digits, jj, B, V, mask, head)
+
+
+def _fill(M, L, V, blocks, entropy):
+    """Every masked state of ``M``, once; with ``entropy`` the per-block subset entropies."""
+    c = tail_width(L, V)
+    offs = unmasked_offsets(max(L - 1, 0), V)
+    H = np.zeros((blocks, 1 << L) if entropy else (1, 1))
+    with threads_for(M.size):
+        for j in range(L - c):
+            so, sk = _grid(L, V, j, blocks)
+            _head_pass(M, L, V, j, offs, so, sk, H, entropy)
+        _tail_passes(M, L, V, c, unmasked_offsets(max(c - 1, 0), V), H, blocks, entropy)
+    return H
 
 
 def lattice_sum_passes(M, L, V, blocks=BLOCKS):
@@ -144,12 +198,9 @@ def lattice_sum_passes(M, L, V, blocks=BLOCKS):
     summing axis ``j`` over states whose masks all lie before ``j`` (filled by earlier
     passes): each masked state is written once, ``V ((V+1)^L - V^L)`` additions in all,
     against ``L V (V+1)^(L-1)`` for full passes over every axis (``lattice_sum_passes_py``).
+    The passes of the last axes run fused in cache-sized blocks (``_tail_passes``).
     """
-    offs = unmasked_offsets(max(L - 1, 0), V)
-    with threads_for(M.size):
-        for j in range(L):
-            so, sk = _grid(L, V, j, blocks)
-            _sum_pass(M, L, V, j, offs, so, sk)
+    _fill(M, L, V, blocks, False)
     return M
 
 
@@ -166,13 +217,7 @@ def _unmasked_entropy(M, offs):
 def lattice_entropies(M, L, V, blocks=BLOCKS):
     """Fill ``M`` as :func:`lattice_sum_passes` and return ``H[mask] = -sum M log M`` over the
     states revealing ``mask`` (every subset entropy), from the single write of each state."""
-    offs = unmasked_offsets(max(L - 1, 0), V)
-    acc = np.zeros((blocks, 1 << L))
-    with threads_for(M.size):
-        for j in range(L):
-            so, sk = _grid(L, V, j, blocks)
-            _sum_entropy_pass(M, L, V, j, offs, so, sk, acc)
-    H = acc.sum(axis=0)
+    H = _fill(M, L, V, blocks, True).sum(axis=0)
     H[(1 << L) - 1] = _unmasked_entropy(M, unmasked_offsets(L, V))
     return H
 
