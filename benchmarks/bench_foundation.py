@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from itertools import product
 
-import numpy as np
 
 from benchmarks import Case
 from exactdlm import families
