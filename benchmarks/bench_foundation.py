@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from itertools import product
 
-
 from benchmarks import Case
 from exactdlm import families
 from exactdlm.info import dual_total_correlation, entropy_profile, subset_entropies, total_correlation
