@@ -137,6 +137,13 @@ def _integer_is_zero(A, C) -> bool:
     return integer_form_is_zero(A, C)
 
 
+def _term_key(rc):
+    try:
+        return (float(rc[0]), rc[0])
+    except OverflowError:  # a rational above ~1.8e308: after every float-sized one
+        return (float("inf"), rc[0])
+
+
 class LogForm:
     """``const + sum_r c_r log r``, terms stored as ``{r: c}`` with every ``r > 1``
     (``log(1/r) = -log r``), ``const`` a Fraction (default 0)."""
@@ -281,8 +288,8 @@ class LogForm:
 
     # --- printing -------------------------------------------------------------------
     def _sorted_terms(self):
-        # float keys first (fast), exact tie-break
-        return sorted(self.terms.items(), key=lambda rc: (float(rc[0]), rc[0]))
+        # float keys first (fast), exact tie-break; arguments beyond float range sort last
+        return sorted(self.terms.items(), key=_term_key)
 
     def __repr__(self):
         body = "{" + ", ".join(f"'{r}': '{c}'" for r, c in self._sorted_terms()) + "}"
