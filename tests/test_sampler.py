@@ -326,3 +326,22 @@ def test_comb_weights_sum_to_one_for_every_layer():
         p /= p.sum()
         for sizes in [(2, 2, 2)[: L // 2] + ((L % 2,) if L % 2 else ()), (L,), (1, L - 1)]:
             assert abs(sampler_law(p, sizes).sum() - 1) < 1e-12
+
+
+# ----------------------------------------------------------------------------------------
+# structured laws supply their own profile and mixture KL
+# ----------------------------------------------------------------------------------------
+def test_structured_laws_dispatch():
+    from exactdlm import structured
+
+    law = structured.repeated_symbol(5, 3)
+    dense = law.to_joint()
+    for sizes in [(2, 3), (1, 1, 3), (5,)]:
+        assert mixture_kl(law, sizes) == law.mixture_kl(sizes)  # dispatched, not recomputed
+        assert abs(float(mixture_kl(law, sizes)) - float(mixture_kl(dense, sizes))) <= 1e-12
+        assert abs(float(expected_kl(law, sizes)) - float(expected_kl(dense, sizes))) <= 1e-12
+    # random sizes through (E4) on the structured profile
+    from exactdlm.schedules import CutPoints
+
+    cp = CutPoints(5, 3, "tc")
+    assert abs(float(expected_kl(law, cp)) - float(expected_kl(dense, cp))) <= 1e-12
