@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -49,8 +50,9 @@ NOISE_BITS = 20
 # ----------------------------------------------------------------------------------------
 # layout tables (plain numpy, run once per (L, V))
 # ----------------------------------------------------------------------------------------
+@lru_cache(maxsize=16)
 def layout(L: int, V: int):
-    """``(layer_masks, block_off, layer_start)`` of the mask-block layout.
+    """``(layer_masks, block_off, layer_start)`` of the mask-block layout (cached: do not modify).
 
     ``layer_masks[t]``: int64 array of the masks with ``t`` bits, ascending;
     ``block_off[R]``: offset of R's block inside layer ``|R|``;
@@ -68,7 +70,7 @@ def layout(L: int, V: int):
         layer_masks.append(mt)
         block_off[mt] = np.arange(len(mt), dtype=np.int64) * V**t
         layer_start[t + 1] = layer_start[t] + comb(L, t) * V**t
-    return layer_masks, block_off, layer_start
+    return tuple(layer_masks), block_off, layer_start
 
 
 def layout_to_flat(L: int, V: int) -> np.ndarray:
