@@ -158,3 +158,14 @@ def test_mixture_layer_against_closed_binomial():
     for k in (0, 7, 20, 40):
         want = 0.25 * math.comb(40, k) * 0.1**k * 0.9 ** (40 - k) + 0.75 * math.comb(40, k) * 0.6**k * 0.4 ** (40 - k)
         assert abs(math.exp(lay[k]) / want - 1) < 1e-13
+
+
+def test_parallel_and_serial_layer_passes_agree(monkeypatch):
+    import exactdlm.structured.exchangeable as ex
+
+    serial = noisy_repetition(300, F(1, 7))
+    g1, I1 = serial.entropy_profile(), serial.info_curve()
+    monkeypatch.setattr(ex, "PARALLEL_MIN_CELLS", 0)
+    par = noisy_repetition(300, F(1, 7))
+    assert np.array_equal(par._flat_layers()[0], serial._flat_layers()[0])
+    assert np.array_equal(par.entropy_profile(), g1) and np.array_equal(par.info_curve(), I1)

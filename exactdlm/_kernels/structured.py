@@ -292,6 +292,27 @@ def _curves_chunk(flat, offs, L, V, logfact, logint, pi0, g, Ib, c, nchunks):
             Ib[t] = I
 
 
+@njit(cache=True)
+def exch_curves_serial(flat, offs, L, V, logfact, logint):
+    """:func:`exch_curves` on one thread, outside any parallel region (small laws)."""
+    g = np.zeros(L + 1)
+    Ib = np.zeros(L)
+    pi0 = np.zeros(V)
+    if L >= 1:
+        for v in range(V):
+            pi0[v] = math.exp(flat[offs[1] + (0 if v == 0 else 2 ** (v - 1))])
+    _curves_chunk(flat, offs, L, V, logfact, logint, pi0, g, Ib, 0, 1)
+    return g, Ib
+
+
+@njit(cache=True)
+def exch_mixture_all_layers_serial(L, V, logw, logtheta, logfact, offs):
+    """:func:`exch_mixture_all_layers` on one thread, outside any parallel region."""
+    out = np.empty(offs[L + 1])
+    _mixture_layers_chunk(L, V, logw, logtheta, logfact, offs, out, 0, 1)
+    return out
+
+
 @njit(cache=True, parallel=True)
 def exch_curves(flat, offs, L, V, logfact, logint, nchunks):
     """``g(t)`` (t = 0..L) and ``Ī(t)`` (t = 0..L-1) from all layers (flat at ``offs``);

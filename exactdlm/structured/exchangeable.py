@@ -162,7 +162,11 @@ class Exchangeable(StructuredLaw):
             check_fits(8 * cells, f"all count layers of an exchangeable law (L={L}, V={V})")
             if self._mixture is not None:
                 logw, logth = self._log_mixture_params()
-                flat = K.exch_mixture_all_layers(L, V, logw, logth, self._logfact, offs, _chunks(cells))
+                nch = _chunks(cells)
+                if nch == 1:
+                    flat = K.exch_mixture_all_layers_serial(L, V, logw, logth, self._logfact, offs)
+                else:
+                    flat = K.exch_mixture_all_layers(L, V, logw, logth, self._logfact, offs, nch)
             else:
                 flat = np.empty(cells)
                 lay = self._top_log_grid()
@@ -184,7 +188,11 @@ class Exchangeable(StructuredLaw):
     def _float_curves(self):
         flat, offs = self._flat_layers()
         logint = np.log(np.maximum(np.arange(self.L + 2, dtype=float), 1.0))
-        g, Ib = K.exch_curves(flat, offs, self.L, self.V, self._logfact, logint, _chunks(len(flat)))
+        nch = _chunks(len(flat))
+        if nch == 1:
+            g, Ib = K.exch_curves_serial(flat, offs, self.L, self.V, self._logfact, logint)
+        else:
+            g, Ib = K.exch_curves(flat, offs, self.L, self.V, self._logfact, logint, nch)
         return g, Ib
 
     # --- exact path ------------------------------------------------------------------------

@@ -130,7 +130,7 @@ def small_suite(max_L: int = 8) -> list[dict]:
     schedules come from the caller: ``schedules`` is None)."""
     return [{"name": f"structured {family} L={max_L}", "law": law, "schedules": None,
              "family": family, "params": params}
-            for family, params, law in suite_laws(int(max_L)) if family != "mds_code" or max_L <= 13]
+            for family, params, law in suite_laws(int(max_L))]
 
 
 # ----------------------------------------------------------------------------------------
