@@ -61,10 +61,6 @@ EXACT_ITEM_BYTES = 120
 TRAIN_ROW_CAP = 2_000_000
 
 
-def _law_length(p) -> int:
-    return p.L if hasattr(p, "L") else as_law(p).L
-
-
 def _structured(p) -> bool:
     return hasattr(p, "entropy_profile") and not isinstance(p, np.ndarray)
 
@@ -245,8 +241,17 @@ class _Engine:
         return q
 
 
+def _as_dense(p):
+    """A JointLaw; structured laws (``exactdlm.structured``) are expanded with ``to_joint()``."""
+    if _structured(p) and not hasattr(p, "array"):
+        if not hasattr(p, "to_joint"):
+            raise ValueError(f"{type(p).__name__} has no dense form; this needs the law as an array")
+        return as_law(p.to_joint())
+    return as_law(p)
+
+
 def _run(p, schedule, predictor):
-    law = as_law(p)
+    law = _as_dense(p)
     eng = _Engine(law, predictor)
     q = eng.run(as_schedule(schedule, law.L))
     return q.reshape((law.V,) * law.L)
@@ -269,7 +274,7 @@ def sampler_law(p, sizes, predictor=None) -> np.ndarray:
 
 def pattern_law(p, partition, predictor=None) -> np.ndarray:
     """``q_S`` for one ordered partition ``S = (S_1, ..., S_K)`` of the positions."""
-    law = as_law(p)
+    law = _as_dense(p)
     return _run(law, Partition(partition, law.L), predictor)
 
 
@@ -338,9 +343,7 @@ def _ekl(p, sizes):
         for j in range(1, L):
             total = total + (Ibar[j] - Ibar[j - 1]) * EN[j - 1]
         return total
-    if _structured(p):
-        raise ValueError("semi-AR / fixed-pattern schedules need subset entropies; pass the law as an array")
-    law = as_law(p)
+    law = _as_dense(p)
     return _ekl_masks(law, as_schedule(sizes, law.L))
 
 
@@ -407,7 +410,7 @@ def learning_error(p, sizes, predictor):
 
     ``inf`` when the predictor gives probability 0 to a value ``p`` can reach.
     """
-    law = as_law(p)
+    law = _as_dense(p)
     L = law.L
     D, exact = _learning_D(law, predictor)
     if isinstance(D, float):
@@ -444,7 +447,7 @@ def epsilon_train(p, sizes, predictor):
     rest, ``X ~ p``; computed from the definition with ``predictor.conditional`` (small L).
     Equals :func:`learning_error` exactly (the coefficient of ε_train in LC's bound is 1).
     """
-    law = as_law(p)
+    law = _as_dense(p)
     L, V = law.L, law.V
     sizes = validate_sizes(sizes, L)
     pred = as_predictor(predictor, law)
@@ -486,7 +489,7 @@ def mixture_kl(p, sizes, predictor=None):
     """``KL(p || q)`` with ``q = sampler_law(p, sizes, predictor)``; structured laws use their own."""
     if predictor is None and hasattr(p, "mixture_kl") and not isinstance(p, np.ndarray):
         return p.mixture_kl(sizes)
-    law = as_law(p)
+    law = _as_dense(p)
     return kl(law, sampler_law(law, sizes, predictor))
 
 
@@ -501,7 +504,7 @@ def step_breakdown(p, sizes, predictor=None) -> list[dict]:
     for t, s in zip(cumulative(sizes)[:-1], sizes):
         out.append({"size": s, "t": t, "ekl": (g[t + 1] - g[t]) * s - (g[t + s] - g[t])})
     if predictor is not None:
-        D, exact = _learning_D(as_law(p), predictor)
+        D, exact = _learning_D(_as_dense(p), predictor)
         for row in out:
             if isinstance(D, float):
                 row["learn"] = D

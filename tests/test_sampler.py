@@ -345,3 +345,24 @@ def test_structured_laws_dispatch():
 
     cp = CutPoints(5, 3, "tc")
     assert abs(float(expected_kl(law, cp)) - float(expected_kl(dense, cp))) <= 1e-12
+
+
+@settings(max_examples=8, deadline=None)
+@given(law_and_sizes(max_L=4), st.integers(0, 10**6))
+def test_e6_property(case, seed):
+    p, sizes = case
+    hat = families.random_rational(p.L, p.V, seed, max_denominator=5, support="full")
+    e = expected_kl(p, sizes, hat)
+    assert e == expected_kl_enumerated(p, sizes, hat)
+    assert epsilon_train(p, sizes, hat) == learning_error(p, sizes, hat) == e - expected_kl(p, sizes)
+
+
+def test_structured_law_expanded_for_the_dp():
+    from exactdlm import structured
+
+    law = structured.repeated_symbol(4, 2)
+    dense = law.to_joint()
+    for sizes in [(2, 2), (1, 3)]:
+        assert bool(np.all(sampler_law(law, sizes) == sampler_law(dense, sizes)))
+        assert learning_error(law, sizes, mix_uniform(Fraction(1, 3))) == learning_error(
+            dense, sizes, mix_uniform(Fraction(1, 3)))

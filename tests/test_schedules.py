@@ -373,3 +373,46 @@ def test_fixed_sizes_expected_N():
     assert expected_N((4,)) == [3, 2, 1]
     for sizes in compositions(6):
         assert expected_N(sizes) == N_of(sizes)
+
+
+# ----------------------------------------------------------------------------------------
+# learned predictors with random sizes and semi-AR blocks (E6)
+# ----------------------------------------------------------------------------------------
+def test_random_sizes_with_predictor_exact():
+    from exactdlm.predictors import mix_uniform
+
+    p = families.random_rational(4, 2, seed=12, max_denominator=7, support="any")
+    hat = families.random_rational(4, 2, seed=13, max_denominator=5, support="full")
+    for sched in (BernoulliReveal(4, [Fraction(1, 3), Fraction(1, 2)]), CutPoints(4, 3, "dtc")):
+        law = size_law(sched)
+        for pred in (hat, mix_uniform(Fraction(1, 6))):
+            got = expected_kl(p, sched, pred)
+            assert got == sum((expected_kl(p, s, pred) * pr for s, pr in law.items()), 0 * got)
+            q = sampler_law(p, sched, pred)
+            assert bool(np.all(q == sum(pr * sampler_law(p, s, pred) for s, pr in law.items())))
+
+
+def test_semiar_with_predictor_against_listing():
+    from exactdlm.divergence import kl
+    from exactdlm.sampler import learning_error, pattern_law_enumerated
+
+    lengths, subs = [2, 2], [(2,), (1, 1)]
+    p = families.random_rational(4, 2, seed=14, max_denominator=7, support="any")
+    hat = families.random_rational(4, 2, seed=15, max_denominator=5, support="full")
+    sched = SemiAR(lengths, list(subs))
+    qs = [pattern_law_enumerated(p, part, hat) for part in semiar_partitions(lengths, subs)]
+    want = sum((kl(p, q) for q in qs), 0 * expected_kl(p, (4,))) / len(qs)
+    assert expected_kl(p, sched, hat) == want  # (E6) per pattern, averaged
+    assert expected_kl(p, sched, hat) == expected_kl(p, sched) + learning_error(p, sched, hat)
+    assert bool(np.all(sampler_law(p, sched, hat) == sum(qs) / len(qs)))
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.fractions(0, 1, max_denominator=6), min_size=1, max_size=3), st.integers(0, 10**6))
+def test_bernoulli_e4_property(rates, seed):
+    p = families.random_rational(4, 2, seed, max_denominator=6, support="any")
+    sched = BernoulliReveal(4, rates)
+    law = size_law(sched)
+    assert sum(law.values()) == 1
+    got = expected_kl(p, sched)
+    assert got == sum((expected_kl(p, s) * pr for s, pr in law.items()), 0 * got)
