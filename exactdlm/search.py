@@ -415,4 +415,28 @@ def run_hypothesis(claims, n: int, seed: int = 0, max_L: int = 4) -> list[dict]:
     return out
 
 
-__all__ = ["ClaimResult", "check_claim", "refute", "report_json", "run_hypothesis", "hypothesis_pairs"]
+def format_hypothesis(results) -> str:
+    """The table of :func:`run_hypothesis` results (one line per claim), then each violation."""
+
+    def num(x):
+        return "-" if x is None else f"{float(x):.4g}"
+
+    rows = [("claim", "examples", "verdict", "certified", "worst ratio", "min slack", "note")]
+    for e in results:
+        note = f"error: {e['error']}" if e.get("error") else (e.get("reason") or "")
+        rows.append((e["id"], str(e["examples"]), e["verdict"], "yes" if e["certified"] else "no",
+                     num(e["worst_ratio"]), num(e["min_slack"]), note))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["property run (hypothesis examples, exactdlm.strategies):"]
+    lines += [("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1]).rstrip() for r in rows]
+    for e in results:
+        ce = e.get("counterexample")
+        if ce:
+            law = ce["law"]
+            lines.append(f"counterexample to {e['id']}: L={law['L']}, V={law['V']}, sizes={ce['sizes']}, "
+                         f"p={law['p']}; lhs = {ce['lhs']}, rhs = {ce['rhs']}")
+    return "\n".join(lines)
+
+
+__all__ = ["ClaimResult", "check_claim", "format_hypothesis", "hypothesis_pairs", "refute", "report_json",
+           "run_hypothesis"]

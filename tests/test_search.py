@@ -319,3 +319,15 @@ def test_a_violation_past_unfinished_cases_is_still_reported():
     res = _result_from_records(FALSE_09, {5: hit}, 0.0, (), do_shrink=False)
     assert res.found and "resume" in res.note
     assert _violated(FALSE_09, JointLaw.from_json(res.counterexample["law"]), tuple(res.counterexample["sizes"]))
+
+
+def test_format_hypothesis_table():
+    from exactdlm.search import format_hypothesis, run_hypothesis
+
+    text = format_hypothesis(run_hypothesis([FALSE_09, EKL_TC], 10, seed=1))
+    lines = text.splitlines()
+    assert lines[1].split()[:3] == ["claim", "examples", "verdict"]
+    first = lines[2].split()
+    assert first[0] == FALSE_09.id and first[2] == "violated" and int(first[1]) >= 1
+    assert lines[3].split()[:3] == [EKL_TC.id, "10", "holds"]
+    assert lines[-1].startswith(f"counterexample to {FALSE_09.id}: L=")
