@@ -301,3 +301,21 @@ def test_corrupt_resume_file(tmp_path, capsys):
     assert bad.read_text() == text  # the rest is kept
     code, _, err = _cli(["--claims", path, "--cases", "1", "--resume", str(tmp_path / "none.jsonl")], capsys)
     _one_line_exit_2(code, err, "does not exist")
+
+
+def test_json_to_stdout_and_several_claims_files(tmp_path, capsys):
+    a = _write(tmp_path, "a.py", FALSE_CLAIMS)
+    b = _write(tmp_path, "b.py", SLOW_TRUE_CLAIMS.replace("time.sleep(0.004)", "pass"))
+    code, out, err = _cli(["--claims", a, b, "--only", "ekl-0.9-smax", "slow-ekl-tc", "--cases", "2",
+                           "--json", "-"], capsys)
+    assert code == 1
+    data = json.loads(out)  # stdout holds only the JSON
+    assert [e["id"] for e in data["claims"]] == ["ekl-0.9-smax", "slow-ekl-tc"]
+    assert "VIOLATED" in err and "reproduce with" in err
+
+
+def test_unwritable_json(tmp_path, capsys):
+    a = _write(tmp_path, "a.py", FALSE_CLAIMS)
+    code, _, err = _cli(["--claims", a, "--only", "ekl-0.9-smax", "--cases", "1", "--json",
+                         str(tmp_path / "no" / "dir" / "x.json")], capsys)
+    _one_line_exit_2(code, err, "cannot write --json")

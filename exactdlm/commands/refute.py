@@ -15,8 +15,8 @@ HELP = "search for the smallest exact law and schedule that break a claim, with 
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--claims", metavar="FILE.py", action="append", default=[],
-                   help="a Python file of @claim functions (repeatable); without it the catalogue is searched")
+    p.add_argument("--claims", metavar="FILE.py", action="extend", nargs="+", default=[],
+                   help="Python files of @claim functions; without it the catalogue is searched")
     p.add_argument("--only", metavar="ID", nargs="+", default=None, help="search only these claim ids")
     p.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
     p.add_argument("--time", type=float, default=None, metavar="SECONDS",
@@ -31,7 +31,8 @@ def add_arguments(p) -> None:
     p.add_argument("--jsonl", metavar="FILE", default=None, help="append every finished case to this JSONL file")
     p.add_argument("--resume", metavar="FILE", default=None,
                    help="reuse the finished cases of this JSONL file (same --seed) and append to it")
-    p.add_argument("--json", metavar="OUT", default=None, help="write the results as JSON")
+    p.add_argument("--json", metavar="OUT", default=None,
+                   help="write the results as JSON to OUT ('-' for stdout; the table then goes to stderr)")
     p.add_argument("--no-shrink", action="store_true", help="report counterexamples as found, unshrunk")
 
 
@@ -92,15 +93,23 @@ def run(args) -> int:
     results = refute(claims, seed=args.seed, time_budget=time_budget, max_cases=args.cases, jobs=args.jobs,
                      dask=args.dask, dask_timeout=args.dask_timeout, jsonl=args.jsonl, resume=args.resume,
                      claims_files=args.claims, shrink=not args.no_shrink)
-    print(table(results))
+    out = sys.stderr if args.json == "-" else sys.stdout
+    print(table(results), file=out)
     for r in results:
         if r.found:
-            print()
-            print(format_certificate(r.id, r.counterexample))
-            print("  reproduce with:")
-            print("    " + r.counterexample["snippet"].rstrip().replace("\n", "\n    "))
+            print(file=out)
+            print(format_certificate(r.id, r.counterexample), file=out)
+            print("  reproduce with:", file=out)
+            print("    " + r.counterexample["snippet"].rstrip().replace("\n", "\n    "), file=out)
     if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(report_json(results), fh, indent=2)
+        text = json.dumps(report_json(results), indent=2)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            try:
+                with open(args.json, "w") as fh:
+                    fh.write(text + "\n")
+            except OSError as exc:
+                raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
     sys.stdout.flush()
     return 1 if any(r.found for r in results) else 0
