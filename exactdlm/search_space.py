@@ -19,7 +19,6 @@ across the schedules and both sides of a claim.
 
 from __future__ import annotations
 
-import math
 import random
 from fractions import Fraction
 
