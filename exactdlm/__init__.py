@@ -1,8 +1,20 @@
 """exactdlm: exact laws of masked diffusion samplers and certified checks of the theorems about them.
 
 The public API, re-exported; nothing else lives here. Sizes are in reveal order, logs natural.
+Exact (rational) laws give exact values (:class:`LogForm`); float laws give floats.
 """
 
+from . import families, schedules
+from .adaptive import (
+    RULES as ADAPTIVE_RULES,
+    adaptive_chain_rule,
+    adaptive_kl,
+    adaptive_law,
+    sample_then_select_kl,
+    sample_then_select_law,
+)
+from .decide import Comparison, canonical, certified_sign, compare_sides, log_form_is_zero
+from .divergence import chi2, kl, tv
 from .exact import LogForm
 from .info import (
     conditional_tc,
@@ -16,23 +28,59 @@ from .info import (
     total_correlation,
 )
 from .laws import JointLaw, as_law
-from .sampler import expected_kl, expected_kl_enumerated
+from .lattice import Lattice
+from .predictors import as_predictor, mix_uniform, noisy, temperature
+from .sampler import (
+    epsilon_train,
+    expected_kl,
+    expected_kl_enumerated,
+    learning_error,
+    mixture_kl,
+    pattern_law,
+    sampler_law,
+)
 
 __all__ = [
+    "ADAPTIVE_RULES",
+    "Comparison",
     "JointLaw",
+    "Lattice",
     "LogForm",
+    "adaptive_chain_rule",
+    "adaptive_kl",
+    "adaptive_law",
     "as_law",
+    "as_predictor",
+    "canonical",
+    "certified_sign",
+    "chi2",
+    "compare_sides",
     "conditional_tc",
     "dual_total_correlation",
     "entropy_profile",
+    "epsilon_train",
     "expected_kl",
     "expected_kl_enumerated",
+    "families",
     "info_curve",
     "joint_entropy",
+    "kl",
+    "learning_error",
+    "log_form_is_zero",
     "mi_sum",
+    "mix_uniform",
+    "mixture_kl",
+    "noisy",
     "optimal_schedule",
+    "pattern_law",
+    "sample_then_select_kl",
+    "sample_then_select_law",
+    "sampler_law",
+    "schedules",
     "subset_entropies",
+    "temperature",
     "total_correlation",
+    "tv",
 ]
 
 __version__ = "0.1.0"
