@@ -58,6 +58,12 @@ class SuiteCase:
             self._law = self.build()
         return self._law
 
+    def __getstate__(self):  # builders are closures: ship the built law instead
+        state = dict(self.__dict__)
+        state["_law"] = self.law
+        state["build"] = None
+        return state
+
     def params_json(self) -> dict:
         return {k: _jsonable(v) for k, v in self.params.items()}
 
@@ -121,7 +127,8 @@ def _family_cases(L: int, V: int, seeds, light: bool = False) -> list[tuple[str,
         ("parity", {"L": L, "V": V}, None),
         ("mixture", {"laws": [{"family": "iid", "L": L, "marginal": _MARGINALS[V]},
                               {"family": "repeated_symbol", "L": L, "V": V}], "weights": [F(2, 3), F(1, 3)]}, None),
-        ("dirichlet", {"L": L, "V": V, "alpha": 1, "exact": True, "max_denominator": 24}, seeds[0]),
+        # exact Dirichlet draws have unrelated denominators: keep them to small outcome spaces
+        ("dirichlet", {"L": L, "V": V, "alpha": 1, "exact": True, "max_denominator": 4 * V**L}, seeds[0]),
         ("random_rational", {"L": L, "V": V, "support": "any"}, seeds[0]),
     ]
     for s in seeds:
@@ -133,6 +140,8 @@ def _family_cases(L: int, V: int, seeds, light: bool = False) -> list[tuple[str,
         out.append(("from_counts", {"L": L, "V": V, "max_count": 4}, seeds[0]))
     if light:
         out = [o for o in out if o[0] in _LIGHT and o[1].get("support") != "any"]
+    if V**L > 64:
+        out = [o for o in out if o[0] != "dirichlet"]
     return [(name, params, _builder(name, params, seed), seed) for name, params, seed in out]
 
 
@@ -173,7 +182,8 @@ def _lattice_cases(lengths_vocab, seeds, schedules_of, light=()) -> list[SuiteCa
     cases = []
     for L, V in lengths_vocab:
         for family, params, build, seed in _family_cases(L, V, seeds, light=(L, V) in light):
-            cases.append(SuiteCase(_name(family, params, seed), family, params, schedules_of(L), build, seed))
+            name = _name(family, {**params, "L": L, "V": V}, seed)
+            cases.append(SuiteCase(name, family, params, schedules_of(L), build, seed))
     return cases
 
 
@@ -191,11 +201,24 @@ def all_compositions(L: int) -> tuple:
     return tuple(compositions(L))
 
 
+def step_counts(L: int) -> list[int]:
+    """Every ``K = 1..L`` up to ``L = 16``; beyond, ``1, 2, 3`` and about 12 values per decade up to ``L``."""
+    if L <= 16:
+        return list(range(1, L + 1))
+    ks = {1, 2, 3, L}
+    k = 4.0
+    while k < L:
+        ks.add(int(round(k)))
+        k *= 10 ** (1 / 12)
+    return sorted(ks)
+
+
 def named_schedules(L: int, rhos=(F(1), F(1, 2), F(1, 4))) -> tuple:
-    """Balanced sizes for every K, and the geometric and two-sided rules for each rho (deduplicated)."""
+    """Balanced sizes for each ``K`` of :func:`step_counts`, and the geometric and two-sided rules
+    for each rho (deduplicated)."""
     from .claims import rules
 
-    out = [rules.balanced(L, K) for K in range(1, L + 1)]
+    out = [rules.balanced(L, K) for K in step_counts(L)]
     for rho in rhos:
         out += [rules.geometric_dtc(L, rho), rules.geometric_tc(L, rho), rules.two_sided(L, rho)]
     seen, uniq = set(), []
@@ -206,15 +229,34 @@ def named_schedules(L: int, rhos=(F(1), F(1, 2), F(1, 4))) -> tuple:
     return tuple(uniq)
 
 
-def _structured_cases(max_L: int) -> list[SuiteCase]:
-    """Structured laws up to ``max_L`` from ``exactdlm.structured`` (none when it is absent)."""
+def _structured_specs(L: int) -> list[tuple[str, dict]]:
+    """Rational structured laws of :mod:`exactdlm.structured` at length ``L`` (family name, parameters)."""
+    return [
+        ("noisy_repetition", {"L": L, "eta": F(1, 10)}),
+        ("exchangeable_mixture", {"L": L, "weights": [F(1, 3), F(2, 3)], "thetas": [[F(4, 5), F(1, 5)], [F(1, 4), F(3, 4)]]}),
+        ("markov_chain", {"L": L, "transition": [[F(3, 4), F(1, 4)], [F(1, 3), F(2, 3)]]}),
+        ("weight_class", {"L": L, "w": L // 2}),
+        ("mds_code", {"L": L, "k": max(1, L // 3)}),
+        ("repeated_symbol", {"L": L, "V": 3}),
+        ("parity", {"L": L, "V": 2}),
+    ]
+
+
+def _structured_cases(lengths) -> list[SuiteCase]:
+    """Structured laws (exact parameters) at each length, with named schedules; none without the package."""
     try:
-        mod = importlib.import_module("exactdlm.structured.suite")
+        structured = importlib.import_module("exactdlm.structured")
     except ImportError:
         return []
-    if not hasattr(mod, "small_suite"):
-        return []
-    return [_from_dict(d) for d in mod.small_suite(max_L)]
+    cases = []
+    for L in lengths:
+        for family, params in _structured_specs(L):
+            fn = getattr(structured, family, None)
+            if fn is None:
+                continue
+            cases.append(SuiteCase(f"structured {_name(family, params, None)}", f"structured.{family}", params,
+                                   named_schedules(L), lambda fn=fn, params=params: fn(**params)))
+    return cases
 
 
 def _from_dict(d: dict) -> SuiteCase:
@@ -239,10 +281,10 @@ def _quick() -> Suite:
 
 def _default() -> Suite:
     pairs = [(L, V) for L in range(2, 7) for V in (2, 3)]
-    cases = _lattice_cases(pairs, seeds=(0, 1, 2), schedules_of=all_compositions)
+    cases = _lattice_cases(pairs, seeds=(0, 1), schedules_of=all_compositions, light=((6, 3),))
     cases += _mds_cases(5, all_compositions)
     cases += _lattice_cases([(7, 2), (8, 2)], seeds=(0,), schedules_of=named_schedules)
-    cases += _structured_cases(8)
+    cases += _structured_cases((8,))
     return Suite("default", "L <= 6, V <= 3 with every composition; laws up to L = 8 with named schedules",
                  cases, witness_L=5, witness_L_structured=8, lz_lengths=(16, 32, 64, 128, 256),
                  ccl_lengths=(32, 64, 128))
@@ -252,7 +294,7 @@ def _full() -> Suite:
     pairs = [(L, V) for L in range(2, 8) for V in (2, 3)] + [(8, 2)]
     cases = _lattice_cases(pairs, seeds=(0, 1, 2, 3, 4), schedules_of=all_compositions)
     cases += _mds_cases(5, all_compositions)
-    cases += _structured_cases(12)
+    cases += _structured_cases((8, 12, 16, 24, 32))
     return Suite("full", "L <= 7 (L = 8 at V = 2) with every composition, more seeds; structured laws to L = 12",
                  cases, witness_L=5, witness_L_structured=16, lz_lengths=(16, 32, 64, 128, 256, 512),
                  rhos=(F(1), F(1, 2), F(1, 4), F(1, 8)), ks=(2, 3, 5, 9), ccl_lengths=(32, 64, 128, 256))
@@ -261,13 +303,12 @@ def _full() -> Suite:
 def _large() -> Suite:
     try:
         mod = importlib.import_module("exactdlm.structured.suite")
-        large = mod.large_suite
+        cases = [_from_dict(d) for d in mod.large_suite()]
     except (ImportError, AttributeError):
-        raise ValueError(
-            "suite 'large' needs exactdlm.structured.suite.large_suite(), which this build lacks; "
-            "use --suite quick, default or full"
-        ) from None
-    cases = [_from_dict(d) for d in large()]
+        cases = _structured_cases((64, 256, 1024))
+        if not cases:
+            raise ValueError("suite 'large' needs exactdlm.structured, which this build lacks; "
+                             "use --suite quick, default or full") from None
     return Suite("large", "structured laws at large L (exactdlm.structured) with their named schedules",
                  cases, witness_L=4, witness_L_structured=64, lz_lengths=(16, 32, 64, 128, 256, 512),
                  ccl_lengths=(32, 64, 128, 256))

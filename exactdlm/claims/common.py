@@ -35,35 +35,32 @@ def smallest_prime_at_least(n: int) -> int:
     return q
 
 
-@lru_cache(maxsize=64)
+#: Reed–Solomon witnesses up to this length are built on the lattice (``families.mds_code``);
+#: longer ones come from ``exactdlm.structured.mds_code`` (closed forms, exact LogForms)
+LATTICE_MDS_L = 5
+
+
+@lru_cache(maxsize=256)
 def mds_law(L: int, k: int, q: int):
-    """The uniform law on the Reed–Solomon code ``[L, k]_q`` (lattice form), built once."""
-    from ..families import mds_code
+    """The uniform law on the Reed–Solomon code ``[L, k]_q``, built once (lattice or structured)."""
+    if L <= LATTICE_MDS_L:
+        from ..families import mds_code
+
+        return mds_code(L, k, q)
+    from ..structured import mds_code
 
     return mds_code(L, k, q)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def mds_profile(L: int, k: int, q: int):
-    from ..info import entropy_profile
+    """Its entropy profile ``g`` as exact LogForms."""
+    law = mds_law(L, k, q)
+    if L <= LATTICE_MDS_L:
+        from ..info import entropy_profile
 
-    return entropy_profile(mds_law(L, k, q))
-
-
-def structured_mds(L: int, k: int, q: int):
-    """A structured MDS law at any ``L`` from ``exactdlm.structured`` (None when unavailable)."""
-    try:
-        from .. import structured
-    except ImportError:
-        return None
-    for name in ("mds", "MDSCode", "mds_code"):
-        f = getattr(structured, name, None)
-        if f is not None:
-            try:
-                return f(L, k, q)
-            except (TypeError, ValueError):
-                return None
-    return None
+        return entropy_profile(law)
+    return law.entropy_profile(exact=True)
 
 
 def ibar_definition(subset_H: np.ndarray, L: int, exact: bool) -> np.ndarray:

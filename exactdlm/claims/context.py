@@ -21,6 +21,25 @@ from ..laws import JointLaw
 from .common import ibar_definition
 
 
+#: laws with at most this many outcomes get the costly checks on every schedule
+COSTLY_ALL_CELLS = 81
+#: up to this many outcomes the costly checks use the six schedules of ``sparse_schedules``
+COSTLY_SPARSE_CELLS = 256
+COSTLY_RULE = ("every schedule when V^L <= 81; unit, one-step, balanced K=2,3, (1,L-1), (L-1,1) when V^L <= 256; "
+               "unit, one-step and balanced K=2 beyond")
+
+
+def sparse_schedules(L: int, full: bool = True) -> set:
+    from .rules import balanced
+
+    out = {(1,) * L, (L,), balanced(L, min(2, L))}
+    if full:
+        out |= {balanced(L, min(3, L))}
+        if L >= 2:
+            out |= {(1, L - 1), (L - 1, 1)}
+    return out
+
+
 class SharedLaw(JointLaw):
     """A validated :class:`JointLaw` that remembers its entropy profile (no re-validation)."""
 
@@ -58,6 +77,54 @@ class SharedLaw(JointLaw):
         return (SharedLaw, (self._base,))
 
 
+class ExactStructured:
+    """A structured law seen through its exact path: ``entropy_profile()`` and ``mixture_kl``
+    return LogForms (rational parameters, ``L`` within the structured exact limit), so every
+    ``info``/``sampler`` function and every user claim gets certified values. Other attributes
+    are the wrapped law's."""
+
+    def __init__(self, law):
+        self._law = law
+        self._profile = law.entropy_profile(exact=True)
+        self._mixture = {}
+        self.L, self.V = int(law.L), int(law.V)
+
+    def __getattr__(self, name):
+        return getattr(self._law, name)
+
+    @property
+    def base(self):
+        return self._law
+
+    def entropy_profile(self, exact: bool = True):
+        return self._profile.copy()
+
+    def mixture_kl(self, sizes, exact: bool = True):
+        key = tuple(int(s) for s in sizes)
+        if key not in self._mixture:
+            self._mixture[key] = self._law.mixture_kl(key, exact=True)
+        return self._mixture[key]
+
+    def to_json(self) -> dict:
+        return law_json(self._law)
+
+    def __repr__(self):
+        return f"exact {self._law!r}"
+
+
+def as_case_law(law):
+    """The law a case's claims see: :class:`SharedLaw` for lattice laws, the exact view of a
+    rational structured law when it has one, else the structured law itself (float values)."""
+    if isinstance(law, JointLaw):
+        return SharedLaw(law)
+    if getattr(law, "exact", False):
+        try:
+            return ExactStructured(law)
+        except (ValueError, TypeError, NotImplementedError):
+            return law
+    return law
+
+
 def law_json(law) -> dict:
     """The JSON form of a law: ``JointLaw.to_json`` or, for a structured law, its description."""
     if hasattr(law, "to_json"):
@@ -65,8 +132,25 @@ def law_json(law) -> dict:
     out = {"L": int(law.L), "V": int(law.V), "structured": type(law).__name__}
     for attr in ("family", "params"):
         if hasattr(law, attr):
-            out[attr] = getattr(law, attr)
+            out[attr] = _plain(getattr(law, attr))
     return out
+
+
+def _plain(v):
+    """JSON-able copy: rationals as 'p/q' strings, numpy scalars as numbers."""
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, Fraction):
+        return str(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    if isinstance(v, np.ndarray):
+        return _plain(v.tolist())
+    return v
 
 
 class CaseContext:
@@ -77,7 +161,7 @@ class CaseContext:
         self.suite = suite
         law = case.law
         self.lattice = isinstance(law, JointLaw)
-        self.law = SharedLaw(law) if self.lattice else law
+        self.law = as_case_law(law)
         self.L, self.V = int(law.L), int(law.V)
         self._ekl: dict[tuple, object] = {}
 
@@ -119,6 +203,16 @@ class CaseContext:
     @cached_property
     def H(self):
         return self.g[-1]
+
+    def costly(self, sizes) -> bool:
+        """Whether a check that builds output laws or decision trees (cost ~ V^L per schedule)
+        runs on this schedule: every schedule when ``V^L <= 81``; up to ``V^L <= 256`` the unit
+        and one-step schedules, balanced sizes with K = 2, 3 and ``(1, L-1)``, ``(L-1, 1)``;
+        beyond, the unit, one-step and two balanced steps only."""
+        cells = self.V**self.L
+        if cells <= COSTLY_ALL_CELLS:
+            return True
+        return tuple(sizes) in sparse_schedules(self.L, full=cells <= COSTLY_SPARSE_CELLS)
 
     def ekl(self, sizes):
         """EKL by (E1) from the cached profile (memoized per schedule)."""

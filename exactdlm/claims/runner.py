@@ -362,18 +362,45 @@ def _tasks(claims, suite) -> list:
     return out
 
 
-def _init_worker(claims, suite_name, max_prec, claim_files):
+def _claim_refs(claims) -> list:
+    """How a worker process finds each claim: by catalogue id or by (file, id); raises for
+    claims defined elsewhere (a worker cannot import them)."""
+    from . import _CATALOGUE
+
+    refs = []
+    for c in claims:
+        if _CATALOGUE.get(c.id) is c:
+            refs.append(("catalogue", c.id))
+        elif os.path.isfile(c.origin) and c.origin.endswith(".py"):
+            refs.append(("file", c.origin, c.id))
+        else:
+            raise ValueError(
+                f"claim {c.id!r} is not from the catalogue or a claims file, so worker processes cannot load it; "
+                "put it in a .py file (load_claims_file) or use jobs=1"
+            )
+    return refs
+
+
+def _suite_ref(suite):
+    from ..suites import SUITES, get_suite
+
+    if suite.name in SUITES and get_suite(suite.name) is suite:
+        return ("name", suite.name)
+    return ("object", suite)
+
+
+def _init_worker(refs, suite_ref, max_prec):
     from ..suites import get_suite
     from . import get, load_claims_file
 
-    for path in claim_files:
-        load_claims_file(path)
-    by_file = {}
-    for path in claim_files:
-        for c in load_claims_file(path):
-            by_file[c.id] = c
-    _ACTIVE.update(claims=[by_file.get(cid) or get(cid) for cid in claims], suite=get_suite(suite_name),
-                   max_prec=max_prec)
+    claims = []
+    for ref in refs:
+        if ref[0] == "catalogue":
+            claims.append(get(ref[1]))
+        else:
+            claims.append(next(c for c in load_claims_file(ref[1]) if c.id == ref[2]))
+    suite = get_suite(suite_ref[1]) if suite_ref[0] == "name" else suite_ref[1]
+    _ACTIVE.update(claims=claims, suite=suite, max_prec=max_prec)
 
 
 @dataclass
@@ -404,11 +431,12 @@ class Report:
         }
 
 
-def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, claim_files=(), progress=None) -> Report:
+def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, progress=None) -> Report:
     """Check ``claims`` on ``suite`` (a :class:`~exactdlm.suites.Suite`) and return the :class:`Report`.
 
-    ``progress(done, total)`` is called after each task. ``claim_files`` are re-imported by
-    worker processes that do not inherit this one's memory (spawn start method).
+    ``progress(done, total)`` is called after each task. With ``jobs > 1`` the tasks run in
+    spawned worker processes, which load catalogue claims by id and user claims from their
+    files (claims defined elsewhere need ``jobs=1``).
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
@@ -434,12 +462,11 @@ def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, claim_files=(), p
         stream = map(_task, tasks)
         pool = None
     else:
-        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        ctx = mp.get_context(method)
-        if method == "fork":
-            pool = ctx.Pool(jobs)
-        else:
-            pool = ctx.Pool(jobs, _init_worker, ([c.id for c in runnable], suite.name, max_prec, list(claim_files)))
+        # spawn, not fork: a forked child inherits numba's thread pool without its threads and
+        # can deadlock in the first parallel kernel; spawned workers rebuild the suite by name
+        # and re-import claims files
+        refs, sref = _claim_refs(runnable), _suite_ref(suite)
+        pool = mp.get_context("spawn").Pool(min(jobs, len(tasks)), _init_worker, (refs, sref, max_prec))
         stream = pool.imap(_task, tasks, chunksize=1)
     try:
         for done, (part, sh) in enumerate(stream, 1):

@@ -1,0 +1,120 @@
+"""Text rendering of a verification report: the verdict table, counterexamples, figures."""
+
+from __future__ import annotations
+
+import json
+import math
+
+_COLUMNS = ("claim", "source", "cases", "verdict", "certified", "worst ratio", "min slack")
+
+
+def _num(x) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    if x == 0:
+        return "0"
+    return f"{x:.4g}"
+
+
+def _certified(r) -> str:
+    if r.verdict in ("incomplete", "not-applicable", "error") or r.cases == 0:
+        return "-"
+    if r.verdict == "violated":
+        return "yes" if r.certified else "no (float)"
+    if r.certified:
+        return "yes"
+    if r.uncertified == r.cases:
+        return "no (float)"
+    return f"{r.cases - r.uncertified}/{r.cases}"
+
+
+def table(report) -> str:
+    """The verdict table, one row per claim, with a header naming the suite."""
+    rows = [_COLUMNS]
+    for r in report.results:
+        rows.append((r.claim.id, r.claim.source, str(r.cases) if r.cases else "-", r.verdict, _certified(r),
+                     _num(r.worst_ratio), _num(r.min_slack)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
+    right = {2, 5, 6}
+
+    def fmt(row):
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+
+    lines = [fmt(rows[0]), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in rows[1:]]
+    return "\n".join(lines)
+
+
+def summary(report) -> str:
+    counts = {}
+    for r in report.results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    parts = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return (f"suite {report.suite}: {report.n_cases} laws, {len(report.results)} claims ({parts}); "
+            f"{report.seconds:.1f} s with {report.jobs} job(s)")
+
+
+def counterexample(r) -> str:
+    """The first counterexample of a violated claim: the exact law (JSON form), the sizes, both sides."""
+    cx = r.counterexample
+    tag = "certified" if cx.get("certified") else "float, uncertified"
+    lines = [f"counterexample to {r.claim.id} ({tag}): {r.claim.statement}"]
+    if cx.get("check"):
+        lines.append(f"  check: {cx['check']}")
+    if cx.get("case"):
+        lines.append(f"  case:  {cx['case']}")
+    if cx.get("law") is not None:
+        lines.append(f"  law:   {json.dumps(cx['law'], separators=(',', ':'))}")
+    if cx.get("sizes") is not None:
+        lines.append(f"  sizes: {tuple(cx['sizes'])}")
+    if cx.get("note"):
+        lines.append(f"  with:  {json.dumps(cx['note'])}")
+    for side in ("lhs", "rhs"):
+        iv = cx.get(f"{side}_interval")
+        lines.append(f"  {side} = {cx[side]}" + (f"  in {iv}" if iv else "") + f"  (≈ {cx[f'{side}_value']:.12g})")
+    lines.append(f"  violates: lhs {cx['relation']} rhs")
+    return "\n".join(lines)
+
+
+def _figure_value(v) -> str:
+    if isinstance(v, dict) and "value" in v:
+        where = v.get("where") or {}
+        at = f" (at {where.get('case')})" if where.get("case") else ""
+        return f"{_num(v['value']) if isinstance(v['value'], float) else v['value']}{at}"
+    if isinstance(v, float):
+        return _num(v)
+    if isinstance(v, list):
+        return "; ".join(", ".join(f"{k}={_num(x) if isinstance(x, float) else x}" for k, x in row.items())
+                         if isinstance(row, dict) else str(row) for row in v)
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={_num(x) if isinstance(x, float) else x}" for k, x in v.items())
+    return str(v)
+
+
+def figures(report) -> str:
+    lines = []
+    for r in report.results:
+        for name, v in r.figures.items():
+            lines.append(f"  {r.claim.id}: {name}: {_figure_value(v)}")
+    return "\n".join(["figures:"] + lines) if lines else ""
+
+
+def notes(report) -> str:
+    """Reasons for verdicts other than holds/violated (incomplete, not applicable, errors, undecided)."""
+    lines = [f"  {r.claim.id} ({r.verdict}): {r.reason}" for r in report.results
+             if r.verdict in ("incomplete", "not-applicable", "error", "undecided") and r.reason]
+    return "\n".join(["notes:"] + lines) if lines else ""
+
+
+def render(report, *, show_figures: bool = True) -> str:
+    parts = [table(report), "", summary(report)]
+    for r in report.results:
+        if r.verdict == "violated" and r.counterexample:
+            parts += ["", counterexample(r)]
+    extra = notes(report)
+    if extra:
+        parts += ["", extra]
+    if show_figures:
+        fig = figures(report)
+        if fig:
+            parts += ["", fig]
+    return "\n".join(parts)

@@ -1,0 +1,109 @@
+"""``exactdlm verify``: check every claim of the catalogue (and user claims) on a built-in suite.
+
+Prints a table (claim id, source, cases, verdict, certified, worst ratio lhs/rhs, minimum
+slack), the first counterexample of each violated claim as an exact law plus sizes, the
+reasons behind verdicts other than holds, and the claims' figures. Exit status: 0 when no
+claim is violated or raised, 1 when one is, 2 for bad usage (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+from ..claims import ClaimError, catalogue, catalogue_ids, load_claims_file
+from ..claims import report as rpt
+from ..claims import runner
+from ..suites import DEFAULT_SUITE, SUITES, get_suite
+
+NAME = "verify"
+HELP = "check the claims catalogue (and your own claims) on a suite of laws and schedules, with certified verdicts"
+
+#: default maximum precision of the certified comparisons, in bits (about 1233 decimal digits)
+DEFAULT_MAX_PREC = 4096
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--suite", choices=SUITES, default=DEFAULT_SUITE,
+                        help=f"built-in suite of laws and schedules (default {DEFAULT_SUITE})")
+    parser.add_argument("--claims", metavar="FILE.py", action="extend", nargs="+", default=[],
+                        help="Python files of @exactdlm.claims.claim functions to check too")
+    parser.add_argument("--only", metavar="ID", action="extend", nargs="+", default=[],
+                        help="check only these claim ids (catalogue or user)")
+    parser.add_argument("--json", metavar="OUT", help="write the report as JSON to OUT ('-' for stdout)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    parser.add_argument("--dps", type=int, default=None, metavar="N",
+                        help="maximum decimal digits of the certified comparisons before a verdict is "
+                             f"'undecided' (default {math.ceil(DEFAULT_MAX_PREC * math.log10(2))})")
+    parser.add_argument("--list", action="store_true", help="list the claims (id, source, statement) and exit")
+    parser.add_argument("--no-figures", action="store_true", help="do not print the claims' figures")
+
+
+def _max_prec(dps) -> int:
+    if dps is None:
+        return DEFAULT_MAX_PREC
+    if dps < 20:
+        raise ValueError(f"--dps must be at least 20 decimal digits, got {dps}")
+    return max(64, math.ceil(dps * math.log2(10)))
+
+
+def select_claims(files, only) -> list:
+    """Catalogue plus the claims of ``files``, restricted to ``only`` (unknown ids: ValueError)."""
+    claims = list(catalogue())
+    for path in files:
+        claims += load_claims_file(path)
+    ids = [c.id for c in claims]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ClaimError(f"claim id(s) {', '.join(dup)} defined in more than one claims file; rename one")
+    if only:
+        unknown = [i for i in only if i not in ids]
+        if unknown:
+            raise ClaimError(f"unknown claim id(s) {', '.join(unknown)} in --only; valid ids: {', '.join(ids)}")
+        claims = [c for c in claims if c.id in set(only)]
+    return claims
+
+
+def _progress():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done, total):
+        width = 30
+        fill = int(width * done / total) if total else width
+        sys.stderr.write(f"\rverifying [{'#' * fill}{'.' * (width - fill)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * (width + 30) + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+def run(args) -> int:
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be a positive integer, got {args.jobs}")
+    max_prec = _max_prec(args.dps)
+    claims = select_claims(args.claims, args.only)
+    if args.list:
+        for c in claims:
+            print(f"{c.id:10s} {c.source:8s} {c.statement}")
+        return 0
+    suite = get_suite(args.suite)
+    report = runner.run(claims, suite, jobs=args.jobs, max_prec=max_prec, progress=_progress())
+    out = sys.stderr if args.json == "-" else sys.stdout  # JSON on stdout: the table goes to stderr
+    print(rpt.render(report, show_figures=not args.no_figures), file=out)
+    if args.json:
+        text = json.dumps(report.to_json(), indent=1, default=str)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            try:
+                with open(args.json, "w") as fh:
+                    fh.write(text + "\n")
+            except OSError as exc:
+                raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
+    return 1 if report.failed else 0
+
+
+__all__ = ["NAME", "HELP", "add_arguments", "run", "select_claims", "catalogue_ids"]
