@@ -140,9 +140,9 @@ def noise_int_py(seed: int, R: int, a: int, j: int, v: int) -> int:
 # ----------------------------------------------------------------------------------------
 # all marginals in the layout
 # ----------------------------------------------------------------------------------------
-#: below this much work (array entries touched) the serial kernels run: a parallel launch costs
-#: about a millisecond on a busy machine
-SERIAL_WORK = 200_000
+#: below this much work (array entries touched, about 5-10 ms serial) the serial kernels run: on
+#: a machine shared with other jobs a parallel launch can cost several milliseconds
+SERIAL_WORK = 10_000_000
 
 
 def _nchunks(n_items: int) -> int:
