@@ -419,7 +419,7 @@ def format_hypothesis(results) -> str:
     """The table of :func:`run_hypothesis` results (one line per claim), then each violation."""
 
     def num(x):
-        return "-" if x is None else f"{float(x):.4g}"
+        return "-" if x is None else f"{float(x) + 0.0:.4g}"  # + 0.0: no "-0"
 
     rows = [("claim", "examples", "verdict", "certified", "worst ratio", "min slack", "note")]
     for e in results:

@@ -319,3 +319,28 @@ def test_unwritable_json(tmp_path, capsys):
     code, _, err = _cli(["--claims", a, "--only", "ekl-0.9-smax", "--cases", "1", "--json",
                          str(tmp_path / "no" / "dir" / "x.json")], capsys)
     _one_line_exit_2(code, err, "cannot write --json")
+
+
+# --- exactdlm verify --hypothesis N (the property run on top of the suite) ----------------------
+def test_verify_hypothesis_flag(tmp_path, capsys):
+    path = _write(tmp_path, "false_claims.py", FALSE_CLAIMS)
+    out_json = tmp_path / "v.json"
+    code = main(["verify", "--suite", "quick", "--claims", path, "--only", "ekl-0.9-smax", "E1",
+                 "--hypothesis", "12", "--seed", "1", "--no-figures", "--json", str(out_json)])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert "property run (hypothesis examples" in out
+    hyp = {h["id"]: h for h in json.loads(out_json.read_text())["hypothesis"]}
+    assert hyp["E1"]["verdict"] == "holds" and hyp["E1"]["certified"] and hyp["E1"]["examples"] == 12
+    bad = hyp["ekl-0.9-smax"]
+    assert bad["verdict"] == "violated" and bad["certified"]
+    from exactdlm.decide import compare_sides
+
+    law, sizes = JointLaw.from_json(bad["counterexample"]["law"]), tuple(bad["counterexample"]["sizes"])
+    verdict = compare_sides(*_claims_in(path)["ekl-0.9-smax"].sides(law, sizes), "le")
+    assert verdict.outcome == "violated" and verdict.certified
+
+
+def test_verify_hypothesis_needs_a_positive_count(capsys):
+    code = main(["verify", "--only", "E1", "--hypothesis", "0"])
+    _one_line_exit_2(code, capsys.readouterr().err, "--hypothesis")

@@ -38,6 +38,9 @@ def add_arguments(parser) -> None:
                              f"'undecided' (default {math.ceil(DEFAULT_MAX_PREC * math.log10(2))})")
     parser.add_argument("--list", action="store_true", help="list the claims (id, source, statement) and exit")
     parser.add_argument("--no-figures", action="store_true", help="do not print the claims' figures")
+    parser.add_argument("--hypothesis", type=int, default=None, metavar="N",
+                        help="also run N hypothesis examples per claim over exactdlm.strategies (certified)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the --hypothesis run (default 0)")
 
 
 def _max_prec(dps) -> int:
@@ -90,11 +93,22 @@ def run(args) -> int:
             print(f"{c.id:10s} {c.source:8s} {c.statement}")
         return 0
     suite = get_suite(args.suite)
+    if args.hypothesis is not None and args.hypothesis <= 0:
+        raise ValueError(f"--hypothesis needs a positive number of examples, got {args.hypothesis}")
     report = runner.run(claims, suite, jobs=args.jobs, max_prec=max_prec, progress=_progress())
     out = sys.stderr if args.json == "-" else sys.stdout  # JSON on stdout: the table goes to stderr
     print(rpt.render(report, show_figures=not args.no_figures), file=out)
+    hyp = None
+    if args.hypothesis is not None:  # property run on top of the suite (exactdlm.search)
+        from ..search import format_hypothesis, run_hypothesis
+
+        hyp = run_hypothesis(claims, args.hypothesis, seed=args.seed)
+        print("\n" + format_hypothesis(hyp), file=out)
     if args.json:
-        text = json.dumps(report.to_json(), indent=1, default=str)
+        data = report.to_json()
+        if hyp is not None:
+            data["hypothesis"] = hyp
+        text = json.dumps(data, indent=1, default=str)
         if args.json == "-":
             sys.stdout.write(text + "\n")
         else:
@@ -103,7 +117,8 @@ def run(args) -> int:
                     fh.write(text + "\n")
             except OSError as exc:
                 raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
-    return 1 if report.failed else 0
+    hyp_failed = hyp is not None and any(h["verdict"] in ("violated", "error") for h in hyp)
+    return 1 if report.failed or hyp_failed else 0
 
 
 __all__ = ["NAME", "HELP", "add_arguments", "run", "select_claims", "catalogue_ids"]
