@@ -38,7 +38,7 @@ from ._kernels import sampler as ks
 from .divergence import kl
 from .exact import LogForm
 from .info import ekl_from_profile, entropy_profile, info_curve, subset_entropies
-from .laws import as_law, check_fits, lattice_bytes
+from .laws import EXACT_ENTRY_BYTES, as_law, check_fits, lattice_bytes
 from .predictors import as_predictor
 from .schedules import (
     AdaptiveSpec,
@@ -55,8 +55,6 @@ from .schedules import (
 
 #: most ordered partitions ``expected_kl_enumerated`` will list
 PATTERN_CAP = 200_000
-#: bytes counted per entry of an exact (Fraction) array in the memory estimate
-EXACT_ITEM_BYTES = 120
 #: most rows evaluated by ``epsilon_train`` (it calls the predictor once per row)
 TRAIN_ROW_CAP = 2_000_000
 
@@ -86,7 +84,7 @@ class _Engine:
 
     # --- memory ---------------------------------------------------------------------
     def item_bytes(self) -> int:
-        return EXACT_ITEM_BYTES if self.exact else 8
+        return EXACT_ENTRY_BYTES if self.exact else 8
 
     def layer_size(self, t: int) -> int:
         return comb(self.L, t) * self.V**t
