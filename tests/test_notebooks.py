@@ -115,6 +115,24 @@ def test_figures_written(figdir, name):
     load(figdir, name)
 
 
+PAPER = {"li_cai_rate": "LC", "adaptive_tc_dtc": "ZC", "exact_characterization": "CCL", "mixture_vs_expected": "MIX",
+         "sqrt_rule": "LZ", "adaptive_samplers": "WLL"}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_notebook_shape(name):
+    """A py:percent notebook: opens with the paper's claims (with provenance), closes with the
+    computed summary (an f-string print, not prose written in advance)."""
+    jupytext = pytest.importorskip("jupytext")
+    nb = jupytext.read(ROOT / "notebooks" / f"{name}.py")
+    assert nb.metadata["jupytext"]["formats"] == "py:percent"
+    first, closing, last = nb.cells[0], nb.cells[-2], nb.cells[-1]
+    assert first.cell_type == "markdown" and PAPER[name] in first.source and "THEORY.md" in first.source
+    assert "[secondary" in first.source or "[derived" in first.source
+    assert closing.cell_type == "markdown" and "What the exact computation shows" in closing.source
+    assert last.cell_type == "code" and "print(" in last.source and 'f"' in last.source
+
+
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_committed_full_size_figures(name):
     """The full-size figures and their numbers are in the repository (not the SMALL ones)."""
