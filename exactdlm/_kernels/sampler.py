@@ -23,6 +23,12 @@ which is how the exact mode runs):
 * ``unit_step_ratio``: the same for ``s = 1`` and a ``RATIO`` predictor, using
   ``Wdst[C] = Mp[C] · sum_j Wsrc[C-j]/Mp[C-j]`` (plus ``Wsrc/V`` where ``Mp[C-j] = 0``).
 * ``learning_terms``: ``D(R, j) = E_{x_R ~ p} KL(p(.|x_R) || p̂(.|x_R))`` for every mask and position.
+
+``block_marginals``, ``block_step``, ``unit_step_ratio`` and ``learning_terms`` are thin Python
+entry points choosing a serial numba kernel for small work (below :data:`SERIAL_WORK`) and a
+``prange`` kernel (chunks of child masks) otherwise; both share the same inner njit functions.
+Cost of a step: one multiply-add per (parent state, child state) pair, i.e.
+``C(L, t+s) V^(t+s) C(t+s, s)`` for a step of size ``s`` from ``t`` revealed tokens.
 """
 
 from __future__ import annotations
