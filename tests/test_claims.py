@@ -375,3 +375,12 @@ def test_quick_suite_figures(quick_report):
     ex = res["MIX"].figures["example (noisy repeated bit L=5, eta=1/10, sizes (1,4))"]
     assert ex["EKL"] == pytest.approx(0.2900, abs=5e-5) and ex["KL(p||q)"] == pytest.approx(0.0448, abs=5e-5)
     assert res["MIX"].figures["smallest KL(p||q)/EKL"]["value"] < 0.5
+
+
+def test_verify_convenience_with_only_and_unknown_ids():
+    from exactdlm.claims import verify
+
+    rep = verify("quick", only=["G-TC", "IMP"])
+    assert [r.claim.id for r in rep.results] == ["G-TC", "IMP"] and not rep.failed
+    with pytest.raises(ClaimError, match="unknown claim id"):
+        verify("quick", only=["nope"])

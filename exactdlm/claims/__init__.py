@@ -76,8 +76,9 @@ class Check:
 
     ``sizes`` and ``law`` say where it was made (``law=None``: the suite case's law);
     ``label`` names the part of the claim; ``note`` holds JSON-able parameters (rho, K, ...);
-    ``figures`` maps a figure name to ``("min" | "max", value)`` to be aggregated over the
-    suite (e.g. the smallest ratio seen).
+    ``figures`` maps a figure name to ``("min" | "max" | "sum", value)`` to be aggregated over
+    the suite (e.g. the smallest ratio seen); ``rated=False`` keeps an auxiliary comparison
+    (a step count, a schedule's constant) out of the claim's worst ratio.
     """
 
     lhs: Any
@@ -88,6 +89,7 @@ class Check:
     law: Any = None
     note: dict | None = None
     figures: dict | None = None
+    rated: bool = True
 
 
 @dataclass
@@ -330,6 +332,29 @@ def describe_error(exc: BaseException, claim_obj: Claim) -> str:
     return _describe(exc, os.path.abspath(origin)) if origin else _describe(exc, "")
 
 
+def verify(suite="quick", *, files=(), only=None, claims=None, jobs: int = 1, max_prec: int = 4096, progress=None):
+    """Check claims on a suite and return the report (``runner.Report``; ``report.results``,
+    ``report.to_json()``, ``exactdlm.claims.report.render(report)`` for the table).
+
+    ``claims``: Claim objects (default: the catalogue plus the claims of ``files``); ``only``:
+    restrict to these ids; ``suite``: a suite name or a ``suites.Suite``.
+    """
+    from ..suites import get_suite
+    from . import runner
+
+    if claims is None:
+        claims = catalogue() + [c for f in files for c in load_claims_file(f)]
+    claims = list(claims)
+    if only is not None:
+        ids = [c.id for c in claims]
+        unknown = [i for i in only if i not in ids]
+        if unknown:
+            raise ClaimError(f"unknown claim id(s) {', '.join(unknown)}; valid ids: {', '.join(ids)}")
+        claims = [c for c in claims if c.id in set(only)]
+    s = get_suite(suite) if isinstance(suite, str) else suite
+    return runner.run(claims, s, jobs=jobs, max_prec=max_prec, progress=progress)
+
+
 __all__ = [
     "KINDS",
     "QUANTIFIERS",
@@ -346,4 +371,5 @@ __all__ = [
     "load_claims_file",
     "register_catalogue",
     "user_claims",
+    "verify",
 ]

@@ -22,10 +22,10 @@ from .common import ibar_definition
 
 
 #: laws with at most this many outcomes get the costly checks on every schedule
-COSTLY_ALL_CELLS = 81
+COSTLY_ALL_CELLS = 32
 #: up to this many outcomes the costly checks use the six schedules of ``sparse_schedules``
 COSTLY_SPARSE_CELLS = 256
-COSTLY_RULE = ("every schedule when V^L <= 81; unit, one-step, balanced K=2,3, (1,L-1), (L-1,1) when V^L <= 256; "
+COSTLY_RULE = ("every schedule when V^L <= 32; unit, one-step, balanced K=2,3, (1,L-1), (L-1,1) when V^L <= 256; "
                "unit, one-step and balanced K=2 beyond")
 
 
@@ -206,7 +206,7 @@ class CaseContext:
 
     def costly(self, sizes) -> bool:
         """Whether a check that builds output laws or decision trees (cost ~ V^L per schedule)
-        runs on this schedule: every schedule when ``V^L <= 81``; up to ``V^L <= 256`` the unit
+        runs on this schedule: every schedule when ``V^L <= 32``; up to ``V^L <= 256`` the unit
         and one-step schedules, balanced sizes with K = 2, 3 and ``(1, L-1)``, ``(L-1, 1)``;
         beyond, the unit, one-step and two balanced steps only."""
         cells = self.V**self.L

@@ -170,21 +170,21 @@ def _lz_global(suite):
         for a, b in zip(rows, rows[1:]):
             checks.append(Check(b["rel_error"], a["rel_error"], "lt", tuple(b["sizes"]),
                                 f"phi={name}: relative error decreases from L={a['L']} to L={b['L']}",
-                                note={"phi": name, "L": b["L"]}))
+                                note={"phi": name, "L": b["L"]}, rated=False))
         errs = [r["rel_error"] for r in rows]
         if len(rows) >= 2 and min(errs) > 0:
             rate = float(np.polyfit(np.log(lengths), np.log(errs), 1)[0])
             figures[f"phi={name}: fitted exponent of the relative error in L"] = rate
             checks.append(Check(rate, RATE_EXPONENT, "le", None, f"phi={name}: relative error ~ L^a with a <= -1/4",
-                                note={"phi": name}))
+                                note={"phi": name}, rated=False))
         for r in rows:
             checks.append(Check(r["rule_excess"], RULE_EXCESS, "le", tuple(r["rule_sizes"]),
                                 f"phi={name}, L={r['L']}: sizes ∝ phi'^(-1/2) are within {RULE_EXCESS:.0%} of the optimal EKL",
-                                note={"phi": name, "L": r["L"]}))
+                                note={"phi": name, "L": r["L"]}, rated=False))
         last = rows[-1]
         checks.append(Check(last["rule_excess"], last["balanced_excess"], "lt", tuple(last["rule_sizes"]),
                             f"phi={name}, L={last['L']}: sizes ∝ phi'^(-1/2) beat balanced sizes",
-                            note={"phi": name, "L": last["L"]}))
+                            note={"phi": name, "L": last["L"]}, rated=False))
     return checks, figures
 
 

@@ -182,7 +182,7 @@ class _Acc:
         if not math.isnan(slack):
             self.min_slack = slack if self.min_slack is None else min(self.min_slack, slack)
         r = cmp.ratio
-        if r is not None and math.isfinite(r) and _kind_group(check.kind) == _kind_group(self.kind):
+        if r is not None and check.rated and math.isfinite(r) and _kind_group(check.kind) == _kind_group(self.kind):
             self.worst_ratio = _worse(self.kind, self.worst_ratio, r)
         for name, (op, value) in (check.figures or {}).items():
             self.add_figure(name, op, value, where)
