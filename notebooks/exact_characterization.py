@@ -26,7 +26,6 @@
 #   `EKL >= log q` on some `k`: no schedule is good for the whole family without knowing `k`.
 
 # %%
-import itertools
 import math
 from fractions import Fraction as F
 

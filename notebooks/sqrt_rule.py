@@ -25,7 +25,6 @@
 # at equal increments of `Σ sqrt ΔĪ` (`exactdlm.structured.suite.sqrt_rule_schedule`).
 
 # %%
-import math
 from fractions import Fraction as F
 
 import numpy as np
