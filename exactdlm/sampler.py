@@ -355,7 +355,10 @@ def expected_kl(p, sizes, predictor=None):
     base = _ekl(p, sizes)
     if predictor is None:
         return base
-    return base + learning_error(p, sizes, predictor)
+    learn = learning_error(p, sizes, predictor)
+    if isinstance(base, LogForm) and not isinstance(learn, LogForm):
+        return float(base) + float(learn)  # an exact law with a float predictor: float result
+    return base + learn
 
 
 def _learning_D(law, predictor):

@@ -366,3 +366,16 @@ def test_structured_law_expanded_for_the_dp():
         assert bool(np.all(sampler_law(law, sizes) == sampler_law(dense, sizes)))
         assert learning_error(law, sizes, mix_uniform(Fraction(1, 3))) == learning_error(
             dense, sizes, mix_uniform(Fraction(1, 3)))
+
+
+def test_exact_law_with_float_predictor_gives_float_ekl_plus_learning_error():
+    import exactdlm as ed
+
+    p = ed.families.noisy_repetition(4, "1/10")
+    pred = ed.temperature(0.8)
+    value = ed.expected_kl(p, (2, 2), pred)
+    assert isinstance(value, float)
+    expected = float(ed.expected_kl(p, (2, 2))) + float(ed.learning_error(p, (2, 2), pred))
+    assert value == pytest.approx(expected, rel=1e-12)
+    # the float law gives the same number
+    assert ed.expected_kl(p.to_float(), (2, 2), pred) == pytest.approx(value, rel=1e-10)
