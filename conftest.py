@@ -19,9 +19,13 @@ if not os.environ.get("CI"):
 @pytest.fixture(scope="session", autouse=True)
 def warm_kernels():
     from exactdlm.info import entropy_profile
+    from exactdlm.sampler import sampler_law
 
     rng = np.random.default_rng(0)
     for V, L in ((2, 3), (3, 2)):
         p = rng.random((V,) * L)
-        entropy_profile(p / p.sum())
+        p /= p.sum()
+        entropy_profile(p)
+        sampler_law(p, (1,) * L)
+        sampler_law(p, (L,))
     yield
