@@ -3,13 +3,12 @@
 At L = 4096 a probability such as ``C(L,k) eta^k (1-eta)^(L-k)`` underflows float64 and
 ``C(L,k)`` overflows it, so the kernels work with logarithms (``log_factorials``, log-sum-exp).
 Quantities that are small differences of large ones are not computed as differences:
-``Ī(t)`` comes from sums of nonnegative terms (``_kernels.structured.kl_atom``), ``g`` is the
-compensated running sum of ``H̄ - Ī``, and EKL / TC / DTC come from ``Ī`` (E2-E4), never
-from ``g`` (whose entries are of size ``L log V``: (E1) on float ``g`` loses about
-``L · ulp(g(L))`` ≈ 1e-9 at L = 4096).
+``Ī(t)`` comes from sums of nonnegative terms (``_kernels.structured.kl_atom``), and EKL,
+TC, DTC come from ``Ī`` (E2-E4), never from ``g``, whose entries are of size ``L log V``:
+(E1) on a float ``g`` loses about ``L · ulp(g(L))``, 1e-9 at L = 4096.
 
-Reference values at 50 digits come from mpmath (``mp_*`` helpers); ``error_report``
-compares a float computation with them on a sample of points.
+Reference values at 50 digits come from each law's mpmath path (``entropy_profile_mp``);
+``error_report`` compares a float computation with them on a sample of points.
 """
 
 from __future__ import annotations
@@ -135,30 +134,6 @@ def parse_distribution(row, what: str, exact: bool | None = None):
     return vals
 
 
-def safe_log(x) -> float:
-    return math.log(x) if x > 0 else -math.inf
-
-
-def compensated_cumsum(values) -> np.ndarray:
-    """``[0, v0, v0+v1, ...]`` with Neumaier compensation (error O(ulp), not O(n ulp))."""
-    out = np.zeros(len(values) + 1)
-    s, c = 0.0, 0.0
-    for i, v in enumerate(values):
-        v = float(v)
-        tsum = s + v
-        if abs(s) >= abs(v):
-            c += (s - tsum) + v
-        else:
-            c += (v - tsum) + s
-        s = tsum
-        out[i + 1] = s + c
-    return out
-
-
-def fsum(values) -> float:
-    return math.fsum(float(v) for v in values)
-
-
 # ----------------------------------------------------------------------------------------
 # quantities from an information curve (THEORY §3-4), float or exact
 # ----------------------------------------------------------------------------------------
@@ -192,23 +167,6 @@ def exact_sum(forms):
 # ----------------------------------------------------------------------------------------
 # mpmath references
 # ----------------------------------------------------------------------------------------
-def mp_entropy(probs) -> "mpmath.mpf":
-    """``-sum p log p`` of mpmath numbers (0 log 0 = 0)."""
-    total = mpmath.mpf(0)
-    for p in probs:
-        if p > 0:
-            total -= p * mpmath.log(p)
-    return total
-
-
-def mp_number(x):
-    if isinstance(x, Fraction):
-        return mpmath.mpf(x.numerator) / x.denominator
-    if isinstance(x, LogForm):
-        return x.mpf(mpmath.mp.dps)
-    return mpmath.mpf(x)
-
-
 def error_report(float_values, mp_values) -> dict:
     """Max absolute and relative error of floats against mpmath references."""
     float_values, mp_values = list(float_values), list(mp_values)

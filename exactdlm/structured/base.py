@@ -25,13 +25,11 @@ import mpmath
 import numpy as np
 
 from .._kernels.structured import optimal_knots
-from ..exact import LogForm
 from ..info import _curve_from_profile, ekl_from_profile
 from ..laws import JointLaw, check_fits
 from . import sizes as _sizes
 from ._numerics import (
     EXACT_MAX_L,
-    compensated_cumsum,
     ekl_from_curve_fast,
     ekl_from_expected_N,
     error_report,
@@ -207,12 +205,3 @@ class StructuredLaw:
     def __repr__(self):
         ps = ", ".join(f"{k}={v}" for k, v in self.params.items())
         return f"{type(self).__name__}({ps})"
-
-
-def logform_entropy(probs_and_weights):
-    """``-sum w log p`` as a LogForm from pairs ``(p, w)`` (Fractions, p > 0)."""
-    form = LogForm()
-    for p, w in probs_and_weights:
-        if p > 0 and w != 0:
-            form._add_term(p, -w)
-    return form

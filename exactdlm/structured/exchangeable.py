@@ -37,7 +37,6 @@ from ..exact import LogForm
 from ..laws import JointLaw, as_law, check_fits, exact_array
 from . import sizes as _sizes
 from ._numerics import (
-    EXACT_MAX_L,
     check_length,
     log_factorials,
     parse_distribution,

@@ -35,7 +35,7 @@ import numpy as np
 from .._kernels import structured as K
 from ..exact import LogForm
 from ..laws import as_law
-from ._numerics import EXACT_MAX_L, check_length
+from ._numerics import check_length
 from .base import StructuredLaw
 
 #: largest L of the non-stationary mpmath reference (O(L^2 V^2) mpmath operations)
