@@ -276,7 +276,6 @@ def test_weight_class_profile():
     for idx in np.ndindex(*(2,) * 6):
         if sum(idx) == 2:
             arr[idx] = F(1, 15)
-    joint = families.JointLaw(arr) if hasattr(families, "JointLaw") else None
     from exactdlm.laws import JointLaw
 
     joint = JointLaw(arr)
