@@ -45,6 +45,9 @@ def best_ekl(ctx, K: int):
     if K >= ctx.L:
         sizes = (1,) * ctx.L
         return sizes, ctx.ekl(sizes)
+    if not ctx.lattice and hasattr(ctx.law, "optimal_schedule"):  # structured laws: their own (numba) DP
+        sizes = tuple(int(s) for s in ctx.law.optimal_schedule(K)[0])
+        return sizes, ctx.ekl(sizes)
     return info.optimal_schedule(ctx.law, K)
 
 

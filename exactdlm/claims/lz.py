@@ -135,8 +135,8 @@ def _sequence(name, lengths):
         rule = rule_sizes(cknots, L)
         ekl_rule = float(info.ekl_from_curve(curve.Ibar, rule))
         ekl_bal = float(info.ekl_from_curve(curve.Ibar, balanced(L, m)))
-        rows.append({"L": L, "m": m, "ekl_opt": float(ekl), "formula": F, "rel_error": abs(float(ekl) / F - 1),
-                     "abs_error": abs(float(ekl) - F), "rule_excess": ekl_rule / float(ekl) - 1,
+        rows.append({"L": L, "m": m, "rel_error": abs(float(ekl) / F - 1), "rule_excess": ekl_rule / float(ekl) - 1,
+                     "ekl_opt": float(ekl), "formula": F, "abs_error": abs(float(ekl) - F),
                      "balanced_excess": ekl_bal / float(ekl) - 1, "knot_deviation": dev, "size_slope": slope,
                      "sizes": list(sizes), "rule_sizes": list(rule)})
     return rows

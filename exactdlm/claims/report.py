@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+_ROW_KEYS = 4  # columns of a sequence figure shown in the text report (all of them go to the JSON)
 _COLUMNS = ("claim", "source", "cases", "verdict", "certified", "worst ratio", "min slack")
 
 
@@ -78,12 +79,12 @@ def counterexample(r) -> str:
 def _figure_value(v) -> str:
     if isinstance(v, dict) and "value" in v:
         where = v.get("where") or {}
-        at = f" (at {where.get('case')})" if where.get("case") else ""
+        at = f" (at {where.get('case')})" if where.get("case") and v.get("op") in ("min", "max") else ""
         return f"{_num(v['value']) if isinstance(v['value'], float) else v['value']}{at}"
     if isinstance(v, float):
         return _num(v)
-    if isinstance(v, list):
-        return "; ".join(", ".join(f"{k}={_num(x) if isinstance(x, float) else x}" for k, x in row.items())
+    if isinstance(v, list):  # a sequence (LZ-sqrt): the first few columns of each row
+        return "; ".join(" ".join(f"{k}={_num(x) if isinstance(x, float) else x}" for k, x in list(row.items())[:_ROW_KEYS])
                          if isinstance(row, dict) else str(row) for row in v)
     if isinstance(v, dict):
         return ", ".join(f"{k}={_num(x) if isinstance(x, float) else x}" for k, x in v.items())

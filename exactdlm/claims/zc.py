@@ -17,6 +17,8 @@ from .common import prov
 
 def _expected_ekl(ctx, K: int, kind: str):
     w = rules.cut_pmf(ctx.L, kind)
+    if not ctx.exact:  # float laws: float arithmetic (exact powers of long pmfs are costly and useless here)
+        w = [float(x) for x in w]
     EN = rules.expected_N_cuts(ctx.L, K, w)
     I = ctx.Ibar
     total = ctx.zero()
@@ -43,10 +45,16 @@ def _zc_tc(ctx):
                     f"K={K} (K-1 cuts, w ∝ 1/(L-c))", note={"K": K, "w": "1/(L-c)"})
 
 
+def dtc_step_grid(L: int, ks) -> list[int]:
+    """The suite's K grid plus ``m, 2m, 4m`` with ``m`` the least K allowed (``K > 1 + H_{L-1}``)."""
+    m = int(1 + rules.harmonic(L - 1)) + 1
+    return sorted(set(ks) | {m, 2 * m, 4 * m})
+
+
 def _zc_dtc(ctx):
     if ctx.L < 2:
         return
-    for K in ctx.suite.ks + (ctx.L + 2, 2 * ctx.L + 2):
+    for K in dtc_step_grid(ctx.L, ctx.suite.ks):
         f = zc_dtc_factor(ctx.L, K)
         if f is None:
             continue
@@ -70,5 +78,6 @@ register_catalogue(Claim(
     statement="random sizes from K-1 i.i.d. cut points with pmf w(c) ∝ 1/c give an expected EKL of at most "
               "H_{L-1}/(K-1-H_{L-1}) DTC when K > 1 + H_{L-1}",
     formula="E EKL <= H_{L-1}/(K - 1 - H_{L-1}) · DTC,  K > 1 + H_{L-1}",
-    hypotheses="every law of the suite with L >= 2, K in the suite's grid and K = L+2, 2L+2, where K > 1 + H_{L-1}",
+    hypotheses="every law of the suite with L >= 2, K in the suite's grid and K = m, 2m, 4m (m the least K with "
+               "K > 1 + H_{L-1}), where K > 1 + H_{L-1}",
     quantifier="named schedule family", case_checks=_zc_dtc))
