@@ -121,3 +121,11 @@ def test_default_suite_is_a_known_suite_and_documented():
 def test_dps_sets_the_maximum_precision():
     assert verify._max_prec(None) == verify.DEFAULT_MAX_PREC
     assert verify._max_prec(100) == 333
+
+
+def test_a_claims_file_named_twice_is_loaded_once(tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).parent / "data" / "user_claims.py"
+    claims = verify.select_claims([str(example), str(example)], ["ekl-le-tc"])
+    assert [c.id for c in claims] == ["ekl-le-tc"]

@@ -292,7 +292,6 @@ def _evaluate(c: Claim, checks, acc: _Acc, max_prec: int, where_of) -> None:
         acc.errors += 1
         if acc.error is None:
             acc.error = describe_error(exc, c)
-            acc.error_where = None
     finally:
         acc.seconds += time.perf_counter() - t0
 

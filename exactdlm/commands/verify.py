@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 
 from ..claims import ClaimError, catalogue, catalogue_ids, load_claims_file
@@ -54,7 +55,7 @@ def _max_prec(dps) -> int:
 def select_claims(files, only) -> list:
     """Catalogue plus the claims of ``files``, restricted to ``only`` (unknown ids: ValueError)."""
     claims = list(catalogue())
-    for path in files:
+    for path in dict.fromkeys(os.path.abspath(f) for f in files):  # a file named twice is loaded once
         claims += load_claims_file(path)
     ids = [c.id for c in claims]
     dup = sorted({i for i in ids if ids.count(i) > 1})
