@@ -331,7 +331,9 @@ def test_verify_hypothesis_flag(tmp_path, capsys):
     assert code == 1, err
     assert "property run (hypothesis examples" in out
     hyp = {h["id"]: h for h in json.loads(out_json.read_text())["hypothesis"]}
-    assert hyp["E1"]["verdict"] == "holds" and hyp["E1"]["certified"] and hyp["E1"]["examples"] == 12
+    # hypothesis draws at most 12 examples; an example counts when the claim made a comparison on it
+    # (a drawn case outside the claim's hypotheses makes none), so most but not always all count
+    assert hyp["E1"]["verdict"] == "holds" and hyp["E1"]["certified"] and 6 <= hyp["E1"]["examples"] <= 12
     bad = hyp["ekl-0.9-smax"]
     assert bad["verdict"] == "violated" and bad["certified"]
     from exactdlm.decide import compare_sides
