@@ -4,7 +4,7 @@ The public API, re-exported; nothing else lives here. Sizes are in reveal order,
 Exact (rational) laws give exact values (:class:`LogForm`); float laws give floats.
 """
 
-from . import families, schedules
+from . import families, schedules, structured
 from .adaptive import (
     RULES as ADAPTIVE_RULES,
     adaptive_chain_rule,
@@ -77,6 +77,7 @@ __all__ = [
     "sample_then_select_law",
     "sampler_law",
     "schedules",
+    "structured",
     "subset_entropies",
     "temperature",
     "total_correlation",

@@ -21,7 +21,7 @@ from numbers import Rational
 
 import numpy as np
 
-from .laws import EXACT_ENTRY_BYTES, FLOAT_SUM_TOL, JointLaw, as_law, check_fits
+from .laws import EXACT_ENTRY_BYTES, FLOAT_SUM_TOL, JointLaw, as_law, check_fits, lattice_bytes, memory_cap
 
 # ----------------------------------------------------------------------------------------
 # parameter handling
@@ -135,6 +135,19 @@ def _law(arr: np.ndarray) -> JointLaw:
     return JointLaw(arr)
 
 
+def _lattice_too_big(L: int, V: int) -> bool:
+    """True when the masked lattice ``(V+1)^L`` (two float64 copies) is over the memory cap."""
+    return lattice_bytes(L, V, copies=2) > memory_cap()
+
+
+def _structured(name: str, *args):
+    """The same law from :mod:`exactdlm.structured` (no ``(V,)*L`` array): for lengths the
+    lattice cannot hold, the families that have a symmetry return it (issue: L up to 4096)."""
+    from . import structured
+
+    return getattr(structured, name)(*args)
+
+
 def _check_outcomes(L: int, V: int, exact: bool) -> None:
     check_fits(V**L * (EXACT_ENTRY_BYTES if exact else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
 
@@ -154,6 +167,8 @@ def iid(L, marginal) -> JointLaw:
     V = len(m)
     if V < 2:
         raise ValueError(f"marginal must have V >= 2 entries, got {V}")
+    if _lattice_too_big(L, V):
+        return _structured("exchangeable_mixture", L, [1], [list(m)])
     _check_outcomes(L, V, exact)
     arr = m
     for _ in range(L - 1):
@@ -218,6 +233,8 @@ def markov_chain(L, transition, initial=None) -> JointLaw:
             exact = False
     if not exact:
         P, pi = P.astype(float), pi.astype(float)
+    if _lattice_too_big(L, V):
+        return _structured("markov_chain", L, P.tolist(), None if initial is None else pi.tolist())
     _check_outcomes(L, V, exact)
     arr = pi
     for _ in range(L - 1):
@@ -268,6 +285,8 @@ def repeated_symbol(L, V) -> JointLaw:
     THEORY §6: ``Ī = (0, log V, ..., log V)``, ``TC = (L-1) log V``, ``DTC = log V``.
     """
     L, V = _check_L(L), _check_V(V)
+    if _lattice_too_big(L, V):
+        return _structured("repeated_symbol", L, V)
     _check_outcomes(L, V, True)
     arr = _array([Fraction(0)] * V**L, True, (V,) * L)
     for v in range(V):
@@ -284,6 +303,8 @@ def parity(L, V=2) -> JointLaw:
     L, V = _check_L(L), _check_V(V)
     if L < 2:
         raise ValueError("parity needs L >= 2 (at L = 1 it is the point mass on 0); use L >= 2")
+    if _lattice_too_big(L, V):
+        return _structured("parity", L, V)
     _check_outcomes(L, V, True)
     idx = np.indices((V,) * L).sum(axis=0) % V == 0
     arr = _array([Fraction(0)] * V**L, True, (V,) * L)
@@ -299,6 +320,8 @@ def noisy_repetition(L, eta) -> JointLaw:
     eta = _number(eta, "eta (the flip probability)")
     if not 0 <= eta <= 1:
         raise ValueError(f"eta must lie in [0, 1], got {eta}")
+    if _lattice_too_big(L, 2):
+        return _structured("noisy_repetition", L, eta)
     exact = isinstance(eta, Fraction)
     _check_outcomes(L, 2, exact)
     one = Fraction(1) if exact else 1.0
@@ -329,6 +352,8 @@ def mds_code(L, k, q) -> JointLaw:
         raise ValueError(f"q must be >= L to have L distinct evaluation points, got q={q} < L={L}")
     if not 1 <= k <= L:
         raise ValueError(f"k must lie in 1..L={L}, got k={k}")
+    if _lattice_too_big(L, q):
+        return _structured("mds_code", L, k, q)
     _check_outcomes(L, q, True)
     arr = _array([Fraction(0)] * q**L, True, (q,) * L)
     mass = Fraction(1, q**k)

@@ -34,6 +34,15 @@ def _structured(p):
     return hasattr(p, "entropy_profile") and not isinstance(p, np.ndarray)
 
 
+def _own_method(p, name):
+    """A structured law's own method ``name`` (more accurate and faster than the generic path).
+
+    Only methods its class defines count: a wrapper that forwards attributes (such as the
+    claims' exact view of a structured law) keeps the generic path through its own profile.
+    """
+    return getattr(p, name, None) if _structured(p) and hasattr(type(p), name) else None
+
+
 def _to_base(values, base):
     if base is None or base == math.e:
         return values
@@ -137,6 +146,8 @@ def _curve_from_profile(g: np.ndarray) -> np.ndarray:
 
 def info_curve(p, base=None) -> np.ndarray:
     """``Ī(t)``, ``t = 0..L-1``: mean ``I(X_i; X_T)`` over ``i`` and ``t``-subsets ``T`` not holding ``i``."""
+    if _own_method(p, "info_curve"):
+        return _to_base(p.info_curve(), base)
     return _to_base(_curve_from_profile(entropy_profile(p)), base)
 
 
@@ -169,6 +180,8 @@ def _sum(values):
 
 def total_correlation(p, base=None):
     """``TC = sum_i H(X_i) - H(X)`` (``= L g(1) - g(L)``), from ``L+1`` marginals, no lattice."""
+    if _own_method(p, "total_correlation"):
+        return _to_base(p.total_correlation(), base)
     if _structured(p):
         g = entropy_profile(p)
         L = len(g) - 1
@@ -179,6 +192,8 @@ def total_correlation(p, base=None):
 
 def dual_total_correlation(p, base=None):
     """``DTC = H(X) - sum_i H(X_i | X_{-i}) = sum_i H(X_{-i}) - (L-1) H(X)`` (``= L g(L-1) - (L-1) g(L)``)."""
+    if _own_method(p, "dual_total_correlation"):
+        return _to_base(p.dual_total_correlation(), base)
     if _structured(p):
         g = entropy_profile(p)
         L = len(g) - 1
@@ -189,6 +204,8 @@ def dual_total_correlation(p, base=None):
 
 def mi_sum(p, base=None):
     """``sum_i I(X_i; X_{-i}) = TC + DTC = sum_i [H(X_i) + H(X_{-i})] - L H(X) = L Ī(L-1)``."""
+    if _own_method(p, "mi_sum"):
+        return _to_base(p.mi_sum(), base)
     if _structured(p):
         g = entropy_profile(p)
         L = len(g) - 1
@@ -200,6 +217,8 @@ def mi_sum(p, base=None):
 
 def joint_entropy(p, base=None):
     """``H(X) = g(L)``, straight from the array."""
+    if _own_method(p, "joint_entropy"):
+        return _to_base(p.joint_entropy(), base)
     if _structured(p):
         return _to_base(entropy_profile(p)[-1], base)
     law = as_law(p)
@@ -296,6 +315,8 @@ def optimal_schedule(p, steps: int):
     Exact laws are optimized on 50-digit values and the EKL of the chosen schedule is
     returned exactly. Returns ``(sizes, ekl)``, sizes in reveal order.
     """
+    if _own_method(p, "optimal_schedule"):
+        return p.optimal_schedule(steps)  # numba DP on the structured law's curve
     Ibar = info_curve(p)
     L = len(Ibar)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= L:

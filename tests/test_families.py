@@ -10,6 +10,7 @@ import pytest
 
 from exactdlm import families
 from exactdlm.exact import LogForm
+from exactdlm.laws import JointLaw
 from exactdlm.info import dual_total_correlation, entropy_profile, info_curve, total_correlation
 from exactdlm.sampler import expected_kl
 from exactdlm.schedules import compositions
@@ -299,7 +300,9 @@ def test_bad_parameters(call, match):
 def test_oversized_family_is_refused(monkeypatch):
     monkeypatch.setenv("EXACTDLM_MEMORY_CAP", "10000")
     with pytest.raises(ValueError, match=r"5\^5 outcomes.*over the memory cap"):
-        families.mds_code(5, 2, 5)
+        families.random_rational(5, 5, seed=0)
+    # a family with a symmetry is not refused: it becomes the structured law
+    assert not isinstance(families.mds_code(5, 2, 5), JointLaw)
 
 
 # --- make() and the registry ---------------------------------------------------------------
@@ -364,3 +367,43 @@ def test_profile_of_every_registered_family_is_finite():
     for law in laws:
         g = entropy_profile(law)
         assert all(math.isfinite(float(x)) for x in g)
+
+
+# --- lengths the lattice cannot hold: the families return the structured law -----------------
+def test_long_families_return_structured_laws_with_the_closed_forms():
+    import math
+
+    import exactdlm as ed
+    from exactdlm import structured
+
+    L = 4096
+    par = families.parity(L)
+    assert isinstance(par, structured.StructuredLaw)
+    assert float(ed.total_correlation(par)) == pytest.approx(math.log(2), rel=1e-12)
+    assert float(ed.dual_total_correlation(par)) == pytest.approx((L - 1) * math.log(2), rel=1e-10)
+    rep = families.repeated_symbol(L, 3)
+    sizes = ed.schedules.balanced(L, 64)  # first block 64: EKL = (s_1 - 1) log V (THEORY §6)
+    assert float(ed.expected_kl(rep, sizes)) == pytest.approx(63 * math.log(3), rel=1e-10)
+    mds = families.mds_code(L, 100, 4099)
+    assert float(ed.total_correlation(mds)) == pytest.approx((L - 100) * math.log(4099), rel=1e-10)
+    chain = families.markov_chain(L, [["9/10", "1/10"], ["1/5", "4/5"]])
+    assert isinstance(chain, structured.MarkovChain)
+    assert isinstance(families.noisy_repetition(L, "1/10"), structured.StructuredLaw)
+    # below the cap the same call still gives the dense law
+    assert isinstance(families.markov_chain(6, [["9/10", "1/10"], ["1/5", "4/5"]]), JointLaw)
+
+
+def test_long_family_equals_the_dense_one_where_both_exist(monkeypatch):
+    import exactdlm as ed
+
+    dense = families.markov_chain(8, [["9/10", "1/10"], ["1/5", "4/5"]])
+    all_sizes = [(1,) * 8, (3, 5), (2, 2, 4), (8,)]
+    want = [float(ed.expected_kl(dense, sizes)) for sizes in all_sizes]
+    want_opt, want_mi = ed.optimal_schedule(dense, 3)[0], float(ed.mi_sum(dense))
+    monkeypatch.setenv("EXACTDLM_MEMORY_CAP", "1000")  # force the structured path at L = 8
+    long = families.markov_chain(8, [["9/10", "1/10"], ["1/5", "4/5"]])
+    assert not isinstance(long, JointLaw)
+    for sizes, w in zip(all_sizes, want):
+        assert float(ed.expected_kl(long, sizes)) == pytest.approx(w, abs=1e-12)
+    assert ed.optimal_schedule(long, 3)[0] == want_opt
+    assert float(ed.mi_sum(long)) == pytest.approx(want_mi, abs=1e-12)
