@@ -78,7 +78,9 @@ class Check:
     ``label`` names the part of the claim; ``note`` holds JSON-able parameters (rho, K, ...);
     ``figures`` maps a figure name to ``("min" | "max" | "sum", value)`` to be aggregated over
     the suite (e.g. the smallest ratio seen); ``rated=False`` keeps an auxiliary comparison
-    (a step count, a schedule's constant) out of the claim's worst ratio.
+    (a step count, a schedule's constant) out of the claim's worst ratio. ``float_atol``: the
+    absolute tolerance of a float comparison (default: the case's, from the size of the
+    quantities; exact sides ignore it).
     """
 
     lhs: Any
@@ -90,6 +92,7 @@ class Check:
     note: dict | None = None
     figures: dict | None = None
     rated: bool = True
+    float_atol: float | None = None
 
 
 @dataclass

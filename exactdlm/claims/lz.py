@@ -75,7 +75,7 @@ register_catalogue(Claim(
     formula="E_S KL(p || q̂_S) = EKL + E_learn,  E_learn = eps_train",
     hypotheses=f"lattice laws with V^L <= {E6_MAX_CELLS}, every schedule of the suite, predictors mix_uniform(1/4) "
                f"and another law's conditionals (both when V^L <= {E6_ALL_PREDICTORS_CELLS}, else one per schedule in "
-               "turn); the pattern-listing side when (partitions) x V^L <= {E6_ENUM_BUDGET:,}",
+               f"turn); the pattern-listing side when (partitions) x V^L <= {E6_ENUM_BUDGET:,}",
     schedule_checks=_e6,
     requires=("exactdlm.sampler:learning_error", "exactdlm.sampler:epsilon_train", "exactdlm.predictors:mix_uniform")))
 

@@ -120,7 +120,7 @@ def _is_exact(x) -> bool:
     return isinstance(x, LogForm) or (isinstance(x, (int, Rational)) and not isinstance(x, bool))
 
 
-def _decide(lhs, rhs, kind: str, max_prec: int):
+def _decide(lhs, rhs, kind: str, max_prec: int, float_atol=None):
     """``compare_sides``, with a fast path for exact sides that hold: the sign of ``lhs - rhs``
     (``decide.certified_sign``: exact zero test, then certified enclosures) settles it and the
     canonical forms and decimal enclosures are only built for a violated or undecided
@@ -134,18 +134,20 @@ def _decide(lhs, rhs, kind: str, max_prec: int):
             slack = -d if kind == "le" else d if kind == "ge" else 0.0
             ratio = fl / fr if fr != 0 else None
             return _Holds("holds", True, fl, fr, slack + 0.0, ratio)
-    return compare_sides(lhs, rhs, kind, max_prec=max_prec)
+    if float_atol is None:
+        return compare_sides(lhs, rhs, kind, max_prec=max_prec)
+    return compare_sides(lhs, rhs, kind, max_prec=max_prec, float_atol=float(float_atol))
 
 
 def compare(check: Check, max_prec: int):
     """Decide ``check`` (``decide.compare_sides`` semantics); strict lt/gt as the violated complement."""
     kind = check.kind
     if kind in _COMPLEMENT:
-        cmp = _decide(check.lhs, check.rhs, _COMPLEMENT[kind], max_prec)
+        cmp = _decide(check.lhs, check.rhs, _COMPLEMENT[kind], max_prec, check.float_atol)
         flip = {"holds": "violated", "violated": "holds", "undecided": "undecided"}[cmp.outcome]
         # a tie (slack 0) is a violation of the strict claim; compare_sides reports it as holds of the complement
         return cmp, flip, 0.0 - cmp.slack
-    cmp = _decide(check.lhs, check.rhs, kind, max_prec)
+    cmp = _decide(check.lhs, check.rhs, kind, max_prec, check.float_atol)
     return cmp, cmp.outcome, cmp.slack + 0.0
 
 
@@ -268,6 +270,13 @@ def _sides_checks(c: Claim, law, sizes):
 
 
 def _case_checks(c: Claim, ctx: CaseContext):
+    for check in _case_checks_raw(c, ctx):
+        if check.float_atol is None:
+            check.float_atol = ctx.float_atol
+        yield check
+
+
+def _case_checks_raw(c: Claim, ctx: CaseContext):
     if c.sides is not None:
         for sizes in ctx.case.schedules:
             yield from _sides_checks(c, ctx.law, sizes)
