@@ -8,16 +8,19 @@ Every case is rebuilt from its family, parameters and seed: same suite, same bit
 * ``quick``: every family of :mod:`exactdlm.families` at ``L <= 4`` (``V = 2``; ``V = 3`` up to
   ``L = 3``, and at ``L = 4`` the i.i.d. and seeded random laws) plus seeded random rational
   laws; every composition of ``L``. Under 20 s.
-* ``default``: ``L <= 6``, ``V <= 3`` with every composition, plus laws up to ``L = 8``
-  (lattice laws, and the structured laws of :mod:`exactdlm.structured` when present) with
-  named schedules. A few minutes.
-* ``full``: ``L <= 7`` (``L = 8`` at ``V = 2``) with every composition, more seeds, longer
-  witness sequences; for overnight runs.
+* ``default``: ``L <= 6``, ``V <= 3`` with every composition (at ``L = 6, V = 3`` the i.i.d.
+  and seeded random laws), plus lattice laws at ``L = 7, 8`` (``V = 2``) and the structured laws
+  of :mod:`exactdlm.structured` at ``L = 8`` with named schedules. About 2 minutes.
+* ``full``: ``L <= 7`` (``L = 8`` at ``V = 2``) with every composition, more seeds, structured
+  laws up to ``L = 32``, longer witness sequences; for overnight runs.
 * ``large``: the structured laws of ``exactdlm.structured.suite.large_suite()`` (``L`` up to
-  thousands), with their named schedules.
+  thousands; floats beyond the structured exact limit), with their named schedules.
 
-Laws are exact (rational) so that every verdict is certified; the Ising family, whose
-weights are exponentials, enters rationalized (``to_exact(max_denominator=100)``).
+Lattice laws are exact (rational) so that every verdict is certified; the Ising family, whose
+weights are exponentials, enters rationalized (``to_exact(max_denominator=100)``). Exact
+arithmetic on rationals with large unrelated numerators is slow, so the hidden Markov chain
+stays at ``V^L <= 32`` and exact Dirichlet draws at ``V^L <= 64``. Structured laws with rational
+parameters are checked through their exact view (LogForms) up to their exact length limit.
 """
 
 from __future__ import annotations
@@ -290,7 +293,8 @@ def _default() -> Suite:
     cases += _mds_cases(5, all_compositions)
     cases += _lattice_cases([(7, 2), (8, 2)], seeds=(0,), schedules_of=named_schedules)
     cases += _structured_cases((8,))
-    return Suite("default", "L <= 6, V <= 3 with every composition; laws up to L = 8 with named schedules",
+    return Suite("default", "L <= 6, V <= 3 with every composition; lattice and structured laws up to L = 8 with "
+                 "named schedules",
                  cases, witness_L=5, witness_L_structured=8, lz_lengths=(16, 32, 64, 128, 256),
                  ccl_lengths=(32, 64, 128))
 
@@ -300,7 +304,7 @@ def _full() -> Suite:
     cases = _lattice_cases(pairs, seeds=(0, 1, 2, 3, 4), schedules_of=all_compositions)
     cases += _mds_cases(5, all_compositions)
     cases += _structured_cases((8, 12, 16, 24, 32))
-    return Suite("full", "L <= 7 (L = 8 at V = 2) with every composition, more seeds; structured laws to L = 12",
+    return Suite("full", "L <= 7 (L = 8 at V = 2) with every composition, more seeds; structured laws to L = 32",
                  cases, witness_L=5, witness_L_structured=16, lz_lengths=(16, 32, 64, 128, 256, 512),
                  rhos=(F(1), F(1, 2), F(1, 4), F(1, 8)), ks=(2, 3, 5, 9), ccl_lengths=(32, 64, 128, 256))
 
