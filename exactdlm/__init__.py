@@ -40,8 +40,13 @@ from .sampler import (
     sampler_law,
 )
 
+# the claims layer sits above the engine: imported last
+from . import suites  # noqa: E402
+from .claims import Claim, claim, load_claims_file, verify  # noqa: E402
+
 __all__ = [
     "ADAPTIVE_RULES",
+    "Claim",
     "Comparison",
     "JointLaw",
     "Lattice",
@@ -54,6 +59,7 @@ __all__ = [
     "canonical",
     "certified_sign",
     "chi2",
+    "claim",
     "compare_sides",
     "conditional_tc",
     "dual_total_correlation",
@@ -66,6 +72,7 @@ __all__ = [
     "joint_entropy",
     "kl",
     "learning_error",
+    "load_claims_file",
     "log_form_is_zero",
     "mi_sum",
     "mix_uniform",
@@ -79,9 +86,11 @@ __all__ = [
     "schedules",
     "structured",
     "subset_entropies",
+    "suites",
     "temperature",
     "total_correlation",
     "tv",
+    "verify",
 ]
 
 __version__ = "0.1.0"
