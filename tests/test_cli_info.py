@@ -109,3 +109,16 @@ def test_family_and_law_are_exclusive(capsys):
         main(["info", "--family", "parity", "--law", "x.json"])
     assert exc.value.code == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_info_on_a_length_the_lattice_cannot_hold_uses_the_structured_law(capsys):
+    import math
+
+    from exactdlm.cli import main
+
+    rc = main(["info", "--family", "parity", "--L", "40", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["structured"] == "SumModV" and out["support"] is None
+    assert out["TC"] == pytest.approx(math.log(2), rel=1e-12)  # THEORY §6: parity TC = log 2
+    assert out["DTC"] == pytest.approx(39 * math.log(2), rel=1e-12)
+    assert len(out["g"]) == 41 and len(out["Ibar"]) == 40

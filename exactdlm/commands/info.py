@@ -75,6 +75,8 @@ def build_law(args) -> tuple[JointLaw, dict]:
 
 
 def _lattice_fits(law: JointLaw) -> bool:
+    if not isinstance(law, JointLaw):
+        return True  # a structured law computes g and Ī through its symmetry, without the lattice
     item = EXACT_ENTRY_BYTES if law.exact else 8
     return lattice_bytes(law.L, law.V, itemsize=item) <= memory_cap()
 
@@ -96,14 +98,18 @@ def compute(law: JointLaw) -> dict:
     if _lattice_fits(law):
         values["g"] = list(entropy_profile(law))
         values["Ibar"] = list(info_curve(law))
-    out = {"L": law.L, "V": law.V, "exact": law.exact, "support": law.support_size}
+    structured = not isinstance(law, JointLaw)
+    out = {"L": law.L, "V": law.V, "exact": law.exact and not structured,
+           "support": None if structured else law.support_size}
+    if structured:
+        out["structured"] = type(law).__name__
     for key, v in values.items():
         out[key] = [float(x) for x in v] if isinstance(v, list) else float(v)
     if "g" not in values:
         out["skipped"] = {
             "g, Ī": f"the masked lattice (V+1)^L = {(law.V + 1) ** law.L:,} states is over the memory cap"
         }
-    if law.exact:
+    if out["exact"]:
         out["exact_forms"] = {
             key: ([_exact_str(x) for x in v] if isinstance(v, list) else _exact_str(v))
             for key, v in values.items()
@@ -125,11 +131,12 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({"source": source, **out}, indent=1))
         return 0
-    kind = "exact" if law.exact else "float"
+    kind = "exact" if out["exact"] else "float"
     name = source.get("family") or source.get("law_file")
     extras = " ".join(f"{k}={v}" for k, v in source.get("params", {}).items() if k not in ("L", "V"))
-    print(f"law: {name} {extras}".rstrip() + f"  (L={law.L}, V={law.V}, {kind}, support {law.support_size})")
-    print("nats" + ("; every value exact (exact: its log-form)" if law.exact else ""))
+    shape = f"support {out['support']}" if out["support"] is not None else f"structured: {out['structured']}"
+    print(f"law: {name} {extras}".rstrip() + f"  (L={law.L}, V={law.V}, {kind}, {shape})")
+    print("nats" + ("; every value exact (exact: its log-form)" if out["exact"] else ""))
     forms = out.get("exact_forms", {})
     for key, label in _LABELS:
         line = f"  {label:15s} {_fmt(out[key]):>20s}"

@@ -17,6 +17,7 @@ import math
 from .. import families
 from ..divergence import kl, tv
 from ..exact import LogForm
+from ..laws import JointLaw, check_fits, lattice_bytes
 from ..predictors import parse_predictor_spec
 from ..sampler import expected_kl, learning_error, sampler_law, step_breakdown
 from ..schedules import AdaptiveSpec, Schedule, expected_N, parse_schedule_spec
@@ -114,6 +115,11 @@ _LABELS = [
 
 def run(args) -> int:
     law, source = build_law(args)
+    if not isinstance(law, JointLaw):
+        # families give a structured law when the lattice does not fit; this command needs it
+        check_fits(lattice_bytes(law.L, law.V, copies=2),
+                   f"exactdlm law on {type(law).__name__} L={law.L}, V={law.V} (its masked lattice)")
+        law = law.to_joint()
     schedule = parse_schedule_spec(args.schedule, law.L, law)
     predictor = parse_predictor_spec(args.predictor, law)
     out = compute(law, schedule, predictor)
