@@ -74,20 +74,25 @@ def pattern_count(sizes) -> int:
     return factorial(sum(sizes)) // prod(factorial(s) for s in sizes)
 
 
+def sizes_from_cuts(cuts) -> tuple[int, ...]:
+    """Sizes from ``L-1`` booleans: ``cuts[i]`` starts a new step after the ``(i+1)``-th token."""
+    sizes, run = [], 1
+    for c in cuts:
+        if c:
+            sizes.append(run)
+            run = 1
+        else:
+            run += 1
+    sizes.append(run)
+    return tuple(sizes)
+
+
 def compositions(L: int):
     """Every schedule of ``L`` (all ``2^(L-1)`` compositions), in lexicographic order."""
     if L < 1:
         raise ValueError(f"L must be >= 1, got {L}")
     for cuts in range(1 << (L - 1)):
-        sizes, run = [], 1
-        for i in range(L - 1):
-            if cuts >> i & 1:
-                sizes.append(run)
-                run = 1
-            else:
-                run += 1
-        sizes.append(run)
-        yield tuple(sizes)
+        yield sizes_from_cuts(cuts >> i & 1 for i in range(L - 1))
 
 
 def _check_L(L) -> int:

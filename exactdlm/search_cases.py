@@ -34,8 +34,8 @@ from .search_space import (
     rounded_exact,
     schedules_for,
     seeded_rng,
-    sizes_from_cuts,
 )
+from .schedules import sizes_from_cuts
 
 STAGES = ("grid", "random", "local", "hypothesis")
 #: grid entries per grid case

@@ -23,7 +23,7 @@ import random
 from fractions import Fraction
 
 from .laws import JointLaw, as_law, exact_array
-from .schedules import compositions
+from .schedules import compositions, sizes_from_cuts
 
 #: float objective above which an example is re-checked exactly
 SCREEN_TOL = 1e-10
@@ -100,18 +100,6 @@ def schedules_for(L: int, rng: random.Random | None = None, sample: int = 12) ->
             seen.add(s)
             out.append(s)
     return out
-
-
-def sizes_from_cuts(cuts) -> tuple[int, ...]:
-    sizes, run = [], 1
-    for c in cuts:
-        if c:
-            sizes.append(run)
-            run = 1
-        else:
-            run += 1
-    sizes.append(run)
-    return tuple(sizes)
 
 
 # ----------------------------------------------------------------------------------------

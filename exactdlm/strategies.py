@@ -51,6 +51,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .laws import JointLaw, exact_array
+from .schedules import sizes_from_cuts
 
 SUPPORTS = ("full", "any")
 
@@ -276,19 +277,6 @@ def structured_laws(families=None, L=(2, 4), V=(2, 3), max_denominator: int = 6,
 # ----------------------------------------------------------------------------------------
 # schedules
 # ----------------------------------------------------------------------------------------
-def sizes_from_cuts(cuts) -> tuple[int, ...]:
-    """Sizes from ``L-1`` booleans: ``cuts[i]`` starts a new step after the ``(i+1)``-th token."""
-    sizes, run = [], 1
-    for c in cuts:
-        if c:
-            sizes.append(run)
-            run = 1
-        else:
-            run += 1
-    sizes.append(run)
-    return tuple(sizes)
-
-
 def schedules(L):
     """Compositions of ``L`` (reveal order); shrink toward the one-step schedule ``(L,)``.
 
