@@ -44,7 +44,6 @@ from .schedules import (
     AdaptiveSpec,
     Partition,
     as_schedule,
-    chain_probabilities,
     cumulative,
     expected_N,
     is_fixed,

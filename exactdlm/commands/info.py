@@ -21,7 +21,8 @@ NAME = "info"
 HELP = "information quantities of a law: H(X), g, Ī, TC, DTC and Σ I (nats)"
 
 
-def add_arguments(parser) -> None:
+def add_law_arguments(parser) -> None:
+    """``--family``/``--law``, ``--L``, ``--V``, ``--param``: the law a command works on (see ``build_law``)."""
     src = parser.add_mutually_exclusive_group()
     src.add_argument("--family", help=f"a named law: {', '.join(sorted(families.FAMILIES))}")
     src.add_argument("--law", metavar="FILE", help="a law saved as .json or .npz (JointLaw.save)")
@@ -31,6 +32,10 @@ def add_arguments(parser) -> None:
         "--param", metavar="K=V", action="extend", nargs="+", default=[],
         help="family parameter, e.g. eta=1/10 or transition='[[\"1/2\",\"1/2\"],[0,1]]' (repeatable)",
     )
+
+
+def add_arguments(parser) -> None:
+    add_law_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 

@@ -14,29 +14,20 @@ from __future__ import annotations
 import json
 import math
 
-from .. import families
 from ..divergence import kl, tv
 from ..exact import LogForm
 from ..laws import JointLaw, check_fits, lattice_bytes
 from ..predictors import parse_predictor_spec
 from ..sampler import expected_kl, learning_error, sampler_law, step_breakdown
 from ..schedules import AdaptiveSpec, Schedule, expected_N, parse_schedule_spec
-from .info import build_law
+from .info import add_law_arguments, build_law
 
 NAME = "law"
 HELP = "the sampler's exact output law for a law and a schedule: mixture KL, EKL, TV, per step"
 
 
 def add_arguments(parser) -> None:
-    src = parser.add_mutually_exclusive_group()
-    src.add_argument("--family", help=f"a named law: {', '.join(sorted(families.FAMILIES))}")
-    src.add_argument("--law", metavar="FILE", help="a law saved as .json or .npz (JointLaw.save)")
-    parser.add_argument("--L", type=int, help="number of positions (for --family)")
-    parser.add_argument("--V", type=int, help="vocabulary size (for --family)")
-    parser.add_argument(
-        "--param", metavar="K=V", action="extend", nargs="+", default=[],
-        help="family parameter, e.g. eta=1/10 (repeatable)",
-    )
+    add_law_arguments(parser)
     parser.add_argument(
         "--schedule", required=True, metavar="SPEC",
         help="sizes:2,1,1 | balanced:K | floor_last:K | cosine:K | linear:K | loglinear:K | geometric_dtc:RHO | "
