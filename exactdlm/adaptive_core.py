@@ -21,6 +21,7 @@ from numbers import Rational
 
 import numpy as np
 
+from .divergence import kl_arrays
 from .decide import certified_sign
 from .exact import LogForm
 from .laws import JointLaw, as_law
@@ -202,26 +203,9 @@ def top_positions(scores: dict, s: int, exact: bool) -> list[int]:
 # ----------------------------------------------------------------------------------------
 # KL
 # ----------------------------------------------------------------------------------------
-def kl(p_arr: np.ndarray, q_arr: np.ndarray, exact: bool):
-    """``KL(p || q) = sum p log(p/q)``: LogForm if exact, float otherwise; ``inf`` if q = 0 < p.
-
-    ``divergence.kl`` on raw arrays: it would re-validate ``q`` as a law, and a float predictor's
-    rows may sum to 1 only within ``ROW_SUM_TOL``.
-    """
-    if exact:
-        form = LogForm()
-        for x, y in zip(p_arr.reshape(-1), q_arr.reshape(-1)):
-            if x > 0:
-                if y == 0:
-                    return math.inf
-                form._add_term(Fraction(x) / Fraction(y), Fraction(x))
-        return form
-    p = np.asarray(p_arr, dtype=float).reshape(-1)
-    q = np.asarray(q_arr, dtype=float).reshape(-1)
-    mask = p > 0
-    if np.any(q[mask] == 0):
-        return math.inf
-    return float(np.sum(p[mask] * (np.log(p[mask]) - np.log(q[mask]))))
+# ``KL`` of raw arrays (not ``divergence.kl``: a float predictor's output sums to 1 only within
+# ``ROW_SUM_TOL``, and ``kl`` would re-validate it as a law)
+kl = kl_arrays
 
 
 def law_array(law: JointLaw, exact: bool) -> np.ndarray:

@@ -33,21 +33,29 @@ def _pair(p, q):
     return P.float_array().reshape(-1), Q.float_array().reshape(-1), False
 
 
-def kl(p, q):
-    """``KL(p || q)`` in nats: ``LogForm`` when both laws are exact, float otherwise; ``inf`` where ``q = 0 < p``."""
-    a, b, exact = _pair(p, q)
+def kl_arrays(p_arr, q_arr, exact: bool):
+    """``sum p log(p/q)`` over two raw arrays of the same size, not validated as laws (a float
+    predictor's output may sum to 1 only within a tolerance): LogForm when ``exact`` (rational
+    entries), float otherwise; ``inf`` where ``q = 0 < p``."""
     if exact:
         form = LogForm()
-        for x, y in zip(a, b):
+        for x, y in zip(np.asarray(p_arr).reshape(-1), np.asarray(q_arr).reshape(-1)):
             if x > 0:
                 if y == 0:
                     return math.inf
-                form._add_term(Fraction(x) / y, x)
+                form._add_term(Fraction(x) / Fraction(y), Fraction(x))
         return form
+    a = np.asarray(p_arr, dtype=float).reshape(-1)
+    b = np.asarray(q_arr, dtype=float).reshape(-1)
     pos = a > 0
     if np.any(b[pos] <= 0):
         return math.inf
     return float(np.sum(a[pos] * (np.log(a[pos]) - np.log(b[pos]))))
+
+
+def kl(p, q):
+    """``KL(p || q)`` in nats: ``LogForm`` when both laws are exact, float otherwise; ``inf`` where ``q = 0 < p``."""
+    return kl_arrays(*_pair(p, q))
 
 
 def tv(p, q):

@@ -35,7 +35,7 @@ from math import comb
 import numpy as np
 
 from ._kernels import sampler as ks
-from .divergence import kl
+from .divergence import kl, kl_arrays
 from .exact import LogForm
 from .info import ekl_from_profile, entropy_profile, info_curve, subset_entropies
 from .laws import EXACT_ENTRY_BYTES, as_law, check_fits, lattice_bytes
@@ -585,21 +585,6 @@ def pattern_law_enumerated(p, partition, predictor=None) -> np.ndarray:
     return q
 
 
-def _kl_exact_or_float(p_arr, q_arr, exact: bool):
-    if exact:
-        form = LogForm()
-        for x, y in zip(p_arr.reshape(-1), q_arr.reshape(-1)):
-            if x > 0:
-                if y == 0:
-                    return math.inf
-                form._add_term(x / y, x)
-        return form
-    mask = p_arr > 0
-    if np.any(q_arr[mask] == 0):
-        return math.inf
-    return float(np.sum(p_arr[mask] * (np.log(p_arr[mask]) - np.log(q_arr[mask]))))
-
-
 def expected_kl_enumerated(p, sizes, predictor=None):
     """``E_S KL(p || q̂_S)`` by listing every ordered partition (the check of (E1)/(E6)); small L."""
     law = as_law(p)
@@ -615,7 +600,7 @@ def expected_kl_enumerated(p, sizes, predictor=None):
     arr = law.array if exact else law.float_array()
     for part in ordered_partitions(law.L, sizes):
         q = pattern_law_enumerated(law, part, predictor)
-        term = _kl_exact_or_float(arr, q, exact)
+        term = kl_arrays(arr, q, exact)
         if isinstance(term, float) and math.isinf(term):
             return math.inf
         total = total + term
