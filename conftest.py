@@ -18,8 +18,8 @@ if not os.environ.get("CI"):
 
 @pytest.fixture(scope="session", autouse=True)
 def warm_kernels():
-    from exactdlm.info import entropy_profile
-    from exactdlm.sampler import sampler_law
+    from exactdlm.engine.info import entropy_profile
+    from exactdlm.engine.sampler import sampler_law
 
     rng = np.random.default_rng(0)
     for V, L in ((2, 3), (3, 2)):

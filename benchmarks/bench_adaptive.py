@@ -12,7 +12,7 @@ import numpy as np
 
 from benchmarks import Case
 from exactdlm.adaptive import adaptive_chain_rule, adaptive_law, sample_then_select_law
-from exactdlm.laws import exact_array
+from exactdlm.laws.joint import exact_array
 
 SHAPES = ((8, 2), (6, 3))
 

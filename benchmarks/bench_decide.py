@@ -20,12 +20,12 @@ import mpmath
 import numpy as np
 
 from benchmarks import Case
-from exactdlm import decide, exact
-from exactdlm.decide import canonical, certified_sign, compare_sides, log_form_is_zero
-from exactdlm.exact import LogForm
-from exactdlm.info import info_curve, joint_entropy, total_correlation
-from exactdlm.laws import exact_array
-from exactdlm.sampler import expected_kl, expected_kl_enumerated
+from exactdlm.arith import decide, logform as exact
+from exactdlm.arith import canonical, certified_sign, compare_sides, log_form_is_zero
+from exactdlm.arith import LogForm
+from exactdlm.engine.info import info_curve, joint_entropy, total_correlation
+from exactdlm.laws.joint import exact_array
+from exactdlm.engine.sampler import expected_kl, expected_kl_enumerated
 
 SIZES = (2, 2, 2)
 

@@ -12,8 +12,8 @@ import os
 from itertools import product
 
 from benchmarks import Case
-from exactdlm import families
-from exactdlm.info import dual_total_correlation, entropy_profile, subset_entropies, total_correlation
+from exactdlm.laws import families
+from exactdlm.engine.info import dual_total_correlation, entropy_profile, subset_entropies, total_correlation
 
 
 def _law(L, V, seed=0):

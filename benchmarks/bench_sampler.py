@@ -5,7 +5,7 @@
 * ``plain lattice DP (numba)``: the same DP on the flat C-order lattice with one pass over all
   ``(V+1)^L`` states per step (decode every state, keep those on the target layer, pull from
   their parents), serial;
-* ours: ``exactdlm.sampler.sampler_law`` (mask-block layout, layered, parallel for big steps).
+* ours: ``exactdlm.engine.sampler.sampler_law`` (mask-block layout, layered, parallel for big steps).
 
 Goals (issue 3): >= 1000x pattern listing at L=8 (V=2, unit steps); <= 1/4 of the plain DP at
 L=14 V=2 unit steps; unit steps L=16 V=2 <= 1.5 s; every balanced K (1..16) at L=16 V=2 <= 15 s
@@ -26,8 +26,8 @@ import numpy as np
 from numba import njit
 
 from benchmarks import Case
-from exactdlm.lattice import marginal_lattice
-from exactdlm.sampler import ordered_partitions, sampler_law
+from exactdlm.engine.lattice import marginal_lattice
+from exactdlm.engine.sampler import ordered_partitions, sampler_law
 from exactdlm.schedules import balanced
 
 
@@ -138,7 +138,7 @@ def plain_lattice_dp(p: np.ndarray) -> np.ndarray:
 _MEM_SCRIPT = r"""
 import json, sys
 import numpy as np
-from exactdlm.sampler import sampler_law
+from exactdlm.engine.sampler import sampler_law
 L, V, sizes = int(sys.argv[1]), int(sys.argv[2]), tuple(json.loads(sys.argv[3]))
 def status(key):
     for line in open("/proc/self/status"):

@@ -20,7 +20,7 @@ import tempfile
 from benchmarks import Case
 
 import exactdlm as ed
-from exactdlm.search_cases import make_case, run_case
+from exactdlm.search.cases import make_case, run_case
 
 PROFILE_CASES = range(0, 24)
 MIXTURE_CASES = range(0, 8)
@@ -47,7 +47,7 @@ PROFILE = _Claim("bench-profile", lambda law, sizes: (ed.expected_kl(law, sizes)
 
 
 def _mixture_claim():
-    from exactdlm.sampler import mixture_kl
+    from exactdlm.engine.sampler import mixture_kl
 
     return _Claim("bench-mixture", lambda law, sizes: (mixture_kl(law, sizes), ed.expected_kl(law, sizes)))
 
@@ -90,7 +90,7 @@ class _DaskRun:
     def setup(self):
         from distributed import LocalCluster
 
-        from exactdlm.search_sweep import DaskExecutor
+        from exactdlm.search.sweep import DaskExecutor
 
         if self.cluster is None:
             self.cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)

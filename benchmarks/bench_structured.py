@@ -5,7 +5,7 @@ optimal-schedule DP, and the structured part of the ``large`` suite.
 Every timed call builds a fresh law, so the times include the profile / layers (no cache).
 Baselines: the lattice engine on the same law at L = 16 (``info.entropy_profile`` +
 ``sampler.expected_kl`` on the ``(2,)*16`` array) and the pure-Python optimal-schedule DP of
-``info.optimal_schedule`` at L = 256.
+``decoding.optimal_schedule`` at L = 256.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 from benchmarks import Case
-from exactdlm import families, info, sampler
+from exactdlm.laws import families
+from exactdlm.engine import info, sampler
 from exactdlm.schedules import balanced
 import exactdlm.structured as S
 from exactdlm.structured import suite
+from exactdlm.decoding import optimal_schedule
 
 P2 = [[F(9, 10), F(1, 10)], [F(1, 5), F(4, 5)]]
 ETA = F(1, 10)
@@ -83,10 +85,10 @@ def cases():
                    goal="<= 10 s at L=4096" if L == 4096 else "", info={"L": L, "K": 64, **info_tag})
     yield Case("structured: mixture law noisy_repetition L=4096 K=1024", lambda: _mixture(4096, 1024),
                repeat=3, info={"L": 4096, "K": 1024, **info_tag})
-    yield Case("structured baseline: optimal schedule m=16 L=256 (info.optimal_schedule, Python)",
-               lambda: info.optimal_schedule(S.markov_chain(256, P2), 16), repeat=1, info={"L": 256, "m": 16})
+    yield Case("structured baseline: optimal schedule m=16 L=256 (decoding.optimal_schedule, Python)",
+               lambda: optimal_schedule(S.markov_chain(256, P2), 16), repeat=1, info={"L": 256, "m": 16})
     yield Case("structured: optimal schedule m=16 L=256 (numba DP)", lambda: S.markov_chain(256, P2).optimal_schedule(16),
-               baseline="structured baseline: optimal schedule m=16 L=256 (info.optimal_schedule, Python)",
+               baseline="structured baseline: optimal schedule m=16 L=256 (decoding.optimal_schedule, Python)",
                info={"L": 256, "m": 16, **info_tag})
     yield Case("structured: optimal schedule m=32 L=4096 (numba DP)", lambda: S.markov_chain(4096, P2).optimal_schedule(32),
                repeat=3, info={"L": 4096, "m": 32, **info_tag})

@@ -4,7 +4,10 @@ The public API, re-exported; nothing else lives here. Sizes are in reveal order,
 Exact (rational) laws give exact values (:class:`LogForm`); float laws give floats.
 """
 
-from . import families, schedules, structured
+import sys as _sys
+
+from . import schedules, structured
+from .laws import families
 from .adaptive import (
     RULES as ADAPTIVE_RULES,
     adaptive_chain_rule,
@@ -13,24 +16,23 @@ from .adaptive import (
     sample_then_select_kl,
     sample_then_select_law,
 )
-from .decide import Comparison, canonical, certified_sign, compare_sides, log_form_is_zero
-from .divergence import chi2, kl, tv
-from .exact import LogForm
-from .info import (
+from .arith import Comparison, LogForm, canonical, certified_sign, compare_sides, log_form_is_zero
+from .engine.divergence import chi2, kl, tv
+from .engine.info import (
     conditional_tc,
     dual_total_correlation,
     entropy_profile,
     info_curve,
     joint_entropy,
     mi_sum,
-    optimal_schedule,
     subset_entropies,
     total_correlation,
 )
+from .decoding import optimal_schedule
 from .laws import JointLaw, as_law
-from .lattice import Lattice
-from .predictors import as_predictor, mix_uniform, noisy, temperature
-from .sampler import (
+from .engine.lattice import Lattice
+from .engine.predictors import as_predictor, mix_uniform, noisy, temperature
+from .engine.sampler import (
     epsilon_train,
     expected_kl,
     expected_kl_enumerated,
@@ -94,3 +96,7 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# ``import exactdlm.families`` and ``from exactdlm.families import ...`` keep working: the
+# families live in the laws layer (``exactdlm.laws.families``).
+_sys.modules.setdefault(__name__ + ".families", families)

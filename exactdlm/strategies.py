@@ -4,7 +4,7 @@ Every strategy shrinks toward the simplest case: it draws ``L`` and ``V`` first 
 ranges (shrinking to the low end), then integer weights that shrink toward 1 (full support)
 or 0 (any support), normalized exactly, so a failing example shrinks toward short sequences,
 small vocabularies, uniform or point-mass laws with small denominators, and one-step
-schedules. Sizes are in reveal order (THEORY.md §1).
+schedules. Sizes are in reveal order (docs/theory.md §1).
 
 Strategies
 ----------
@@ -50,7 +50,8 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
-from .laws import JointLaw, exact_array
+from .laws import JointLaw
+from .laws.joint import exact_array
 from .schedules import sizes_from_cuts
 
 SUPPORTS = ("full", "any")
@@ -192,7 +193,7 @@ def _small_fraction(draw, lo_num: int, max_den: int, strict_upper: bool = True) 
 
 
 def _draw_family(draw, name: str, Lv: int, Vv: int, max_w: int, max_cells: int) -> JointLaw:
-    from . import families as fam
+    from .laws import families as fam
 
     if name == "iid":
         return fam.iid(Lv, _fraction_weights(draw, Vv, max_w))
@@ -334,7 +335,7 @@ def _random_sizes(draw, L: int, max_denominator: int):
 
 def random_size_schedules(L: int, max_denominator: int = 6):
     """Random-size schedules (sizes independent of the values): i.i.d. cut points
-    (``CutPoints(L, K, w)``, THEORY E4) or per-step Bernoulli reveals (``BernoulliReveal``)."""
+    (``CutPoints(L, K, w)``, docs/theory.md (E4)) or per-step Bernoulli reveals (``BernoulliReveal``)."""
     if isinstance(L, bool) or not isinstance(L, (int, np.integer)) or L < 1:
         raise ValueError(f"L must be a positive int, got {L!r}")
     return _random_sizes(int(L), _check_max_denominator(max_denominator))
@@ -384,7 +385,7 @@ def adaptive_policies(L: int, rules=("confidence", "margin", "entropy", "thresho
 # ----------------------------------------------------------------------------------------
 @st.composite
 def _predictor(draw, law, kinds, max_denominator):
-    from . import predictors as pr
+    from .engine import predictors as pr
 
     kind = draw(st.sampled_from(kinds))
     if kind == "exact":
@@ -405,7 +406,7 @@ PREDICTOR_KINDS = ("exact", "law", "mix_uniform", "temperature", "noisy")
 
 def predictors(law, kinds=PREDICTOR_KINDS, max_denominator: int = 6):
     """Learned predictors for ``law``: ``None`` (exact conditionals), another law's
-    conditionals (exact when ``law`` is), or a perturbation of :mod:`exactdlm.predictors`
+    conditionals (exact when ``law`` is), or a perturbation of :mod:`exactdlm.engine.predictors`
     (``mix_uniform`` is rational, ``temperature`` and ``noisy`` are float)."""
     kinds = tuple(kinds)
     bad = [k for k in kinds if k not in PREDICTOR_KINDS]

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import families as fam
+from .laws import families as fam
 from .schedules import compositions
 
 SUITES = ("quick", "default", "full", "large")
@@ -224,7 +224,7 @@ def step_counts(L: int) -> list[int]:
 def named_schedules(L: int, rhos=(F(1), F(1, 2), F(1, 4))) -> tuple:
     """Balanced sizes for each ``K`` of :func:`step_counts`, and the geometric and two-sided rules
     for each rho (deduplicated)."""
-    from .claims import rules
+    from .schedules import theorem_rules as rules
 
     out = [rules.balanced(L, K) for K in step_counts(L)]
     for rho in rhos:

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Value-adaptive position rules against random order
 #
-# **What is claimed** (THEORY.md §2, §4): practical samplers pick the positions to reveal from the
+# **What is claimed** (docs/theory.md §2, §4): practical samplers pick the positions to reveal from the
 # predictor's conditionals — LLaDA's low-confidence remasking, Dream's top-k margin and entropy,
 # Fast-dLLM's confidence threshold. **(E5)** (WLL Thm 1 *[derived]*): for any deterministic
 # policy, `KL(p || q_π) = E_{x~p} Σ_k condTC(X_{S_k} | x_{R_k})`. The random-order sampler the
@@ -33,7 +33,8 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 import exactdlm as ed
-from exactdlm import families, schedules
+from exactdlm.laws import families
+from exactdlm import schedules
 from exactdlm.adaptive import Policy
 
 from _common import SMALL, pick, record, save

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Zhao–Cai: schedules that adapt to the intrinsic dependence (ZC)
 #
-# **Claims** (THEORY.md §5; ZC = Zhao & Cai, arXiv 2602.20126; rates from the abstract, the
+# **Claims** (docs/theory.md §5; ZC = Zhao & Cai, arXiv 2602.20126; rates from the abstract, the
 # constants are for our construction *[derived]*):
 #
 # * **ZC-TC / ZC-DTC**: random sizes from `K-1` i.i.d. cut points with pmf `w(c) ∝ 1/(L-c)`

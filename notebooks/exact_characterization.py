@@ -14,13 +14,13 @@
 # %% [markdown]
 # # Chen–Cong–Li: the exact characterization and optimal schedules (CCL)
 #
-# **Claims** (THEORY.md §4–§5; CCL = Chen, Cong & Li, arXiv 2511.04647, COLT 2026; statements
+# **Claims** (docs/theory.md §4–§5; CCL = Chen, Cong & Li, arXiv 2511.04647, COLT 2026; statements
 # *[secondary]*, restated by later work, and checked here by enumeration *[derived]*):
 #
 # * **(E1)** `EKL = Σ_k s_k (g(t_{k-1}+1) - g(t_{k-1})) - H(X)` (CCL Thm 3.3 as restated);
 #   equivalently **(E2)**: EKL is the left-Riemann error of the information curve Ī,
 #   `Σ_k Σ_{t=t_{k-1}}^{t_k-1} [Ī(t) - Ī(t_{k-1})]`.
-# * The optimal `m`-step schedule of a known law is a DP over knots (THEORY §5).
+# * The optimal `m`-step schedule of a known law is a DP over knots (docs/theory.md §5).
 # * **IMP** (CCL's impossibility, our Reed–Solomon instance *[derived]*): each `[L, k]_q` code has
 #   a 2-step schedule with EKL 0, yet every fixed schedule with `m < L` steps has
 #   `EKL >= log q` on some `k`: no schedule is good for the whole family without knowing `k`.
@@ -33,9 +33,10 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 import exactdlm as ed
-from exactdlm import families, schedules
+from exactdlm.laws import families
+from exactdlm import schedules
 from exactdlm import structured as st
-from exactdlm.info import ekl_from_curve
+from exactdlm.engine.info import ekl_from_curve
 
 from _common import SMALL, pick, record, save
 
@@ -135,7 +136,7 @@ save(fig, "ccl_optimal_vs_balanced")
 # %% [markdown]
 # ## Impossibility: Reed–Solomon codes `[L, k]_q` over all `k`
 # Rows: `k = 1..L-1`; columns: every 3-step schedule. EKL in units of `log q` (closed form,
-# THEORY §6: `t_i - k` for the block with `t_{i-1} < k < t_i`).
+# docs/theory.md §6: `t_i - k` for the block with `t_{i-1} < k < t_i`).
 
 # %%
 L_RS = pick(8, 6)

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Li–Cai: the 1/K rate of the expected KL (LC)
 #
-# **Claims** (THEORY.md §5; LC = Li & Cai, arXiv 2505.21400, NeurIPS 2025; their text was not
+# **Claims** (docs/theory.md §5; LC = Li & Cai, arXiv 2505.21400, NeurIPS 2025; their text was not
 # available to us, so the statements are *[secondary]*):
 #
 # * **LC-T1** (LC Thm 1 [secondary]): `EKL <= (2^ceil(log2 s_max) - 1)/L · Σ_i I(X_i; X_-i) + ε_train`.
@@ -23,7 +23,7 @@
 # * **SH-1** (derived here): `EKL <= (s_max - 1)/L · Σ_i I(X_i; X_-i)`, sharper than LC-T1
 #   when `s_max` is not a power of 2.
 #
-# Below, the exact EKL (THEORY (E1)) and the exact mixture KL `KL(p || q)` of balanced schedules
+# Below, the exact EKL (docs/theory.md (E1)) and the exact mixture KL `KL(p || q)` of balanced schedules
 # against K, on lattice laws (Markov, HMM, noisy repetition, random Dirichlet) and on structured
 # laws at lengths the lattice cannot hold; then EKL against `Σ I` at a fixed K.
 
@@ -33,7 +33,8 @@ import matplotlib.pyplot as plt
 from fractions import Fraction as F
 
 import exactdlm as ed
-from exactdlm import families, schedules
+from exactdlm.laws import families
+from exactdlm import schedules
 from exactdlm import structured as st
 
 from _common import SMALL, linear_fit, loglog_slope, pick, record, save

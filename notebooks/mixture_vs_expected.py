@@ -14,9 +14,9 @@
 # %% [markdown]
 # # What the sampler outputs against what the theorems bound: `KL(p || q)` against EKL
 #
-# **Claim MIX** (THEORY.md §2, §5 *[derived]*): LC, CCL, LZ and ZC all bound the expected KL
+# **Claim MIX** (docs/theory.md §2, §5 *[derived]*): LC, CCL, LZ and ZC all bound the expected KL
 # `EKL = E_S KL(p || q_S)` over the random mask pattern `S`. The sampler outputs the mixture
-# `q = E_S q_S`, and by convexity `KL(p || q) <= EKL`. How loose is the bounded quantity? THEORY
+# `q = E_S q_S`, and by convexity `KL(p || q) <= EKL`. How loose is the bounded quantity? docs/theory.md
 # quotes the noisy repeated bit (`L = 5`, `η = 0.1`, sizes `(1, 4)`): EKL 0.2900 against a mixture
 # KL of 0.0448. How small the ratio can get is an open question; here we map it over every
 # schedule of several lattice laws, and over K on structured laws at large L.
@@ -29,9 +29,10 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 import exactdlm as ed
-from exactdlm import families, schedules
+from exactdlm.laws import families
+from exactdlm import schedules
 from exactdlm import structured as st
-from exactdlm.info import ekl_from_profile
+from exactdlm.engine.info import ekl_from_profile
 
 from _common import SMALL, pick, record, save
 
@@ -39,7 +40,7 @@ L = pick(8, 6)
 print(f"SMALL={SMALL}: L={L}, {2 ** (L - 1)} schedules per law")
 
 # %% [markdown]
-# ## The example of THEORY.md, exactly
+# ## The example of docs/theory.md, exactly
 
 # %%
 p5 = families.noisy_repetition(5, F(1, 10))
@@ -98,7 +99,7 @@ for n in LAWS:
 lo = min(pt["ekl"] for pt in valid)
 hi = max(pt["ekl"] for pt in valid)
 ax.loglog([lo, hi], [lo, hi], "k--", lw=1, label="KL(p||q) = EKL")
-ax.loglog([float(ekl5)], [float(mix5)], "k*", ms=12, label="THEORY's example (L=5)")
+ax.loglog([float(ekl5)], [float(mix5)], "k*", ms=12, label="the theory doc's example (L=5)")
 ax.set_ylim(max(1e-8, min(pt["mixture"] for pt in valid if pt["mixture"] > 0) / 2), None)
 ax.set_xlabel("EKL = E_S KL(p || q_S) (nats)")
 ax.set_ylabel("KL(p || q), q = sampler output (nats)")
@@ -159,7 +160,7 @@ rb = {n: r["ratio"][-1] for n, r in big.items() if r["ratio"][-1] is not None}
 print(
     f"Over {len(points)} (law, schedule) pairs at L = {L}, KL(p||q) exceeded EKL {violations} times; the mixture KL "
     f"is a median {np.median(ratios):.3f} of EKL and as little as {ratios.min():.4f} of it ({lowest['law']}, sizes "
-    f"{tuple(lowest['sizes'])}), against {float(mix5) / float(ekl5):.4f} in THEORY's L = 5 example. "
+    f"{tuple(lowest['sizes'])}), against {float(mix5) / float(ekl5):.4f} in the theory doc's L = 5 example. "
     f"At L = {L_BIG} the ratio at K = {Ks[-1]} is "
     + ", ".join(f"{v:.3g} ({n})" for n, v in rb.items())
     + f": the bounded EKL overstates the output's error by up to a factor {1 / ratios.min():.0f} at L = {L} "

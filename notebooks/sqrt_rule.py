@@ -14,13 +14,13 @@
 # %% [markdown]
 # # Lavenant–Zanella: the square-root rule for optimal block sizes (LZ)
 #
-# **Claim LZ-sqrt** (THEORY.md §5; LZ = Lavenant & Zanella, arXiv 2510.25544; *[secondary;
+# **Claim LZ-sqrt** (docs/theory.md §5; LZ = Lavenant & Zanella, arXiv 2510.25544; *[secondary;
 # derived]*): in the continuum limit the optimal local block size is `∝ 1/sqrt(Ī')`, and with
 # `m` steps `EKL_opt ≈ ½[(L/m)(∫_0^1 sqrt φ'(u) du)² - (φ(1) - φ(0))]`, `φ(u) = Ī(uL)`.
 # For a curve known at the integers this reads `½[(Σ_j sqrt ΔĪ(j))²/m - (Ī(L-1) - Ī(0))]`, and
 # the rule puts the block holding token `t` at `s(t) ≈ Σ_j sqrt ΔĪ(j) / (m sqrt ΔĪ(t))`.
 #
-# We compare the exact DP optimum (THEORY §5, O(m L²)) with that prediction on stationary Markov
+# We compare the exact DP optimum (docs/theory.md §5, O(m L²)) with that prediction on stationary Markov
 # chains, whose `φ` has a smooth limit as `L` grows, and with the schedule that places the knots
 # at equal increments of `Σ sqrt ΔĪ` (`exactdlm.structured.suite.sqrt_rule_schedule`).
 

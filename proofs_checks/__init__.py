@@ -1,4 +1,4 @@
-"""proofs_checks: the constants and closed forms of THEORY.md §5-§6, redone by computer.
+"""proofs_checks: the constants and closed forms of docs/theory.md §5-§6, redone by computer.
 
 One helper module per theme holds the derivations (sympy for the symbolic steps, exact
 integers/rationals for the exhaustive sweeps, mpmath at 50 digits where a value decides);
@@ -12,9 +12,9 @@ same results as one table (``table.py``):
 * ``zc``: E[N_j] of the cut-point construction and the ZC-TC / ZC-DTC coefficients;
 * ``lz``: the LZ square-root rule against the optimal-schedule DP.
 
-The laws, schedule rules and cut-point expectations are re-derived here from THEORY §5-§6,
+The laws, schedule rules and cut-point expectations are re-derived here from docs/theory.md §5-§6,
 independently of ``exactdlm.families`` / ``exactdlm.schedules``; ``test_crosschecks.py``
 compares the two, so the step-count checks also cover the package's constructors. Exact
 equality of log-forms is decided here by prime factorization (``exactness.py``), and
-compared with ``exactdlm.decide``'s coprime-base decision.
+compared with ``exactdlm.arith.decide``'s coprime-base decision.
 """

@@ -1,7 +1,7 @@
 """``python -m proofs_checks [--json OUT] [--only THEME ...]``: the table of constants and closed forms.
 
 Runs every theme's derivations (the same functions the tests assert) and prints one row per
-checked constant or closed form: id (THEORY.md row), constant, claimed, derived, 50-digit
+checked constant or closed form: id (docs/theory.md row), constant, claimed, derived, 50-digit
 value, status. Exit status 1 when a row is FAILED, else 0.
 """
 
@@ -43,7 +43,7 @@ def collect(themes=None) -> list[dict]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m proofs_checks",
-        description="Check the constants and closed forms of THEORY.md §5-§6 (sympy, exact sweeps, "
+        description="Check the constants and closed forms of docs/theory.md §5-§6 (sympy, exact sweeps, "
         "50-digit mpmath) and print one table: constant, claimed, derived, 50-digit value, status.")
     add_arguments(p)
     return p

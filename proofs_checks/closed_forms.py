@@ -1,13 +1,13 @@
-"""THEORY §6 closed forms, derived symbolically and compared with the exact engine.
+"""docs/theory.md §6 closed forms, derived symbolically and compared with the exact engine.
 
 For each family the entropy profile ``g(t)`` is written as a sympy ``Piecewise`` in ``t``
 (the derivation of g from the law is the only input), and everything else is *derived*
-from it with the definitions of THEORY §3 and checked against the closed forms §6 states:
+from it with the definitions of docs/theory.md §3 and checked against the closed forms §6 states:
 
-* ``Ī(t) = g(1) + g(t) - g(t+1)`` (THEORY §3, ``H̄ = g(1)``), piece by piece;
+* ``Ī(t) = g(1) + g(t) - g(t+1)`` (docs/theory.md §3, ``H̄ = g(1)``), piece by piece;
 * ``TC = L g(1) - g(L)``, ``DTC = L g(L-1) - (L-1) g(L)``, ``Σ I = L Ī(L-1)``;
 * the identities ``TC = Σ_t Ī(t)`` and ``DTC = Σ_t [Ī(L-1) - Ī(t)]`` by ``sympy.summation``
-  over the pieces with symbolic ``L, k`` (THEORY §3);
+  over the pieces with symbolic ``L, k`` (docs/theory.md §3);
 * ``EKL`` for symbolic block sizes by (E3) ``EKL = TC - Σ_k s_k Ī(t_{k-1})``, and for every
   schedule of every ``L <= 10`` by (E1) with symbolic ``V, q`` (a finite structure, exhaustive).
 
@@ -17,8 +17,8 @@ placing ``t`` in one piece of the claimed ``Ī``. Noisy repetition has no closed
 its identities are proved for symbolic ``eta`` at each ``L <= 12``, and its marginal formula
 ``π_t(w)`` is derived from the joint law for symbolic ``eta`` at each ``L <= 7``.
 
-Every closed form is finally compared with the exact engine (``exactdlm.info``,
-``exactdlm.sampler``) on concrete rational laws built here, by exact equality of log-forms.
+Every closed form is finally compared with the exact engine (``exactdlm.engine.info``,
+``exactdlm.engine.sampler``) on concrete rational laws built here, by exact equality of log-forms.
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-from exactdlm.info import ekl_from_profile
-from exactdlm.laws import JointLaw, exact_array
+from exactdlm.engine.info import ekl_from_profile
+from exactdlm.laws import JointLaw
+from exactdlm.laws.joint import exact_array
 from exactdlm.schedules import compositions, cumulative
 
 from .exactness import forms_equal, sympy_to_logform
@@ -113,7 +114,7 @@ class Piece:
 class Family:
     name: str
     g: sp.Expr  # entropy profile g(t), Piecewise in t
-    ibar: tuple[Piece, ...]  # claimed Ī (THEORY §6)
+    ibar: tuple[Piece, ...]  # claimed Ī (docs/theory.md §6)
     tc: sp.Expr
     dtc: sp.Expr
     cases: tuple[tuple[int, str, tuple], ...]  # (piece, description, successive substitutions)
@@ -338,8 +339,14 @@ def engine_check(name: str, index: int) -> dict[str, bool]:
 
 def compare_with_engine(name: str, inst: dict) -> dict[str, bool]:
     """Exact equality of every closed form with the engine at one instance."""
-    from exactdlm.info import dual_total_correlation, entropy_profile, info_curve, mi_sum, total_correlation
-    from exactdlm.sampler import expected_kl, expected_kl_enumerated
+    from exactdlm.engine.info import (
+        dual_total_correlation,
+        entropy_profile,
+        info_curve,
+        mi_sum,
+        total_correlation,
+    )
+    from exactdlm.engine.sampler import expected_kl, expected_kl_enumerated
 
     fam = FAMILIES[name]
     law = instance_law(name, inst)
@@ -391,7 +398,7 @@ def pi_sym(tt: int, w: int, e=eta):
 
 @lru_cache(maxsize=None)
 def h_sym(tt: int):
-    """``h_t = -Σ_w C(t,w) π_t(w) log π_t(w)`` (THEORY §6), symbolic in η; ``h_0 = 0``."""
+    """``h_t = -Σ_w C(t,w) π_t(w) log π_t(w)`` (docs/theory.md §6), symbolic in η; ``h_0 = 0``."""
     if tt == 0:
         return sp.Integer(0)
     return -sum(comb(tt, w) * pi_sym(tt, w) * sp.log(pi_sym(tt, w)) for w in range(tt + 1))
@@ -404,7 +411,7 @@ def noisy_curve(L_: int) -> list:
 
 @lru_cache(maxsize=None)
 def noisy_identities(L_: int) -> dict[str, sp.Expr]:
-    """Residuals (all must vanish) of the THEORY §3 identities for noisy repetition at one L."""
+    """Residuals (all must vanish) of the docs/theory.md §3 identities for noisy repetition at one L."""
     g = [h_sym(x) for x in range(L_ + 1)]
     I = noisy_curve(L_)
     tc = L_ * g[1] - g[L_]
@@ -437,8 +444,8 @@ NOISY_INSTANCES = ({"L": 4, "eta": Fraction(1, 3)}, {"L": 5, "eta": Fraction(1, 
 
 @lru_cache(maxsize=None)
 def noisy_compare_with_engine(L_: int, eta_: Fraction) -> dict[str, bool]:
-    from exactdlm.info import dual_total_correlation, entropy_profile, info_curve, total_correlation
-    from exactdlm.sampler import expected_kl, expected_kl_enumerated
+    from exactdlm.engine.info import dual_total_correlation, entropy_profile, info_curve, total_correlation
+    from exactdlm.engine.sampler import expected_kl, expected_kl_enumerated
 
     law = noisy_repetition_law(L_, eta_)
     e = sp.Rational(eta_.numerator, eta_.denominator)

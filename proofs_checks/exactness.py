@@ -1,10 +1,10 @@
 """Exact comparison of log-forms, and conversions between sympy, LogForm and mpmath.
 
-THEORY §7 ("Exact equality of log-forms"): ``sum_i c_i log r_i = 0`` is decided by the
+docs/theory.md §7 ("Exact equality of log-forms"): ``sum_i c_i log r_i = 0`` is decided by the
 exponents of a base of pairwise coprime integers. Here the base is the primes themselves:
 every ratio met in these checks has small numerator and denominator, so factoring them
 (``sympy.factorint``) is cheap, and it gives a decision independent of
-``exactdlm.decide`` (whose coprime-base refinement the tests may then cross-check).
+``exactdlm.arith.decide`` (whose coprime-base refinement the tests may then cross-check).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from exactdlm.exact import LogForm
+from exactdlm.arith import LogForm
 
 DPS = 50
 

@@ -1,6 +1,6 @@
-"""G-DTC, G-TC, G-MIN (THEORY §5): per-block inequalities, step counts, WC lower bounds, CCL-1.9.
+"""G-DTC, G-TC, G-MIN (docs/theory.md §5): per-block inequalities, step counts, WC lower bounds, CCL-1.9.
 
-**The identities everything rests on** (THEORY (E2), (E4), §3), proved with sympy for a
+**The identities everything rests on** (docs/theory.md (E2), (E4), §3), proved with sympy for a
 symbolic curve ``Ī(0..L-1)`` at each ``L <= 9`` and every schedule: with ``ΔĪ(j) = Ī(j) - Ī(j-1)``
 and ``N_j = t_k - j`` for the j-th revealed token in block ``(t_{k-1}, t_k]``,
 
@@ -104,7 +104,7 @@ def greedy_schedule(rule: str, L: int, rho) -> tuple[int, ...]:
 
 
 def rule_schedule(rule: str, L: int, rho) -> tuple[int, ...]:
-    """The rule's closed-form next knot ``b = min(L, a + 1 + floor(ρ f(a+1)))`` (THEORY §5)."""
+    """The rule's closed-form next knot ``b = min(L, a + 1 + floor(ρ f(a+1)))`` (docs/theory.md §5)."""
     rho = _rho(rho)
     sizes, a = [], 0
     while a < L:

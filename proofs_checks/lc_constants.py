@@ -1,10 +1,10 @@
-"""The LC-T1 / SH-1 / LC-tight / LC-C1 constants (THEORY §5) and the lower-bound side.
+"""The LC-T1 / SH-1 / LC-tight / LC-C1 constants (docs/theory.md §5) and the lower-bound side.
 
 * **LC-T1 vs SH-1.** LC-T1 has the factor ``f(s) = 2^ceil(log2 s) - 1``, SH-1 the factor
   ``s - 1``. For ``m >= 1`` and ``2^(m-1) < s <= 2^m``, ``ceil(log2 s) = m`` and
   ``f(s) - (s-1) = 2^m - s >= 0``, zero exactly at ``s = 2^m``; on that range
   ``f(s)/(s-1) <= (2^m - 1)/2^(m-1) = 2 - 2^(1-m)``, so the ratio has supremum 2, not attained.
-* **LC-tight / SH-1 attained.** The repeated symbol (THEORY §6) with first block ``s_1``:
+* **LC-tight / SH-1 attained.** The repeated symbol (docs/theory.md §6) with first block ``s_1``:
   ``EKL = (s_1 - 1) log V = Σ_k (s_k - 1)[Ī(t_k - 1) - Ī(t_{k-1})]`` and
   ``(s_max - 1)/L · Σ I = (s_max - 1) log V``: SH-1 holds with equality iff ``s_1 = s_max``,
   and LC-T1 iff moreover ``s_max`` is a power of two.
@@ -31,7 +31,7 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
-from exactdlm.info import ekl_from_curve
+from exactdlm.engine.info import ekl_from_curve
 from exactdlm.schedules import compositions, cumulative
 
 from .exactness import DPS, fmt50
@@ -120,7 +120,7 @@ def repeated_symbol_attainment_symbolic() -> dict[str, sp.Expr]:
     V = sp.Symbol("V", integer=True, positive=True)
     L = sp.Symbol("L", integer=True, positive=True)
     s = sp.Symbol("s", integer=True, positive=True)
-    ekl = (s - 1) * sp.log(V)  # THEORY §6, derived in closed_forms.ekl_symbolic
+    ekl = (s - 1) * sp.log(V)  # docs/theory.md §6, derived in closed_forms.ekl_symbolic
     middle = (s - 1) * (sp.log(V) - 0)  # first block: Ī(s-1) - Ī(0) (s >= 2; the factor s-1 kills s = 1)
     rhs_sh1 = (s - 1) / L * (L * sp.log(V))
     rhs_lct1_pow2 = (2**m_ - 1) / L * (L * sp.log(V))
@@ -208,7 +208,7 @@ def lc_c1_witness(C) -> tuple[int, int]:
 
 
 def witness_ratios_symbolic() -> dict[str, sp.Expr]:
-    """``EKL / ((s_max - 1)/L · Σ I)`` on each witness family (closed forms of THEORY §6)."""
+    """``EKL / ((s_max - 1)/L · Σ I)`` on each witness family (closed forms of docs/theory.md §6)."""
     L, smax, s1, ti, k, sK = sp.symbols("L s_max s_1 t_i k s_K", integer=True, positive=True)
     V, q = sp.symbols("V q", integer=True, positive=True)
 
@@ -245,7 +245,7 @@ def witness_ratio_exhaustive(max_L: int = 10) -> dict:
 def noisy_ratio(L: int, eta, first: int, dps: int = DPS):
     """Noisy repetition, schedule ``(first, 1, ..., 1)``: ``EKL / ((first-1)/L · Σ I)`` at ``dps`` digits.
 
-    ``h_t`` of THEORY §6 in mpmath; EKL by (E1), ``Σ I = L Ī(L-1)``.
+    ``h_t`` of docs/theory.md §6 in mpmath; EKL by (E1), ``Σ I = L Ī(L-1)``.
     """
     if not 2 <= first <= L:
         raise ValueError(f"first block must be in 2..L={L}, got {first}")

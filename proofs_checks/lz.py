@@ -1,14 +1,14 @@
-"""LZ-sqrt (THEORY §5): the optimal m-step schedule against the square-root-rule prediction.
+"""LZ-sqrt (docs/theory.md §5): the optimal m-step schedule against the square-root-rule prediction.
 
-For a curve ``Ī(t) = φ(t/L)``, ``t = 0..L-1``, the optimal m-step EKL is the DP of THEORY §5,
+For a curve ``Ī(t) = φ(t/L)``, ``t = 0..L-1``, the optimal m-step EKL is the DP of docs/theory.md §5,
 ``V_k(b) = min_{a<b} V_{k-1}(a) + c(a,b)``, ``c(a,b) = Σ_{t=a}^{b-1} [Ī(t) - Ī(a)]``. Writing
 ``S(x) = Σ_{t<x} Ī(t)``, ``c(a,b) = S(b) - S(a) - (b-a) Ī(a)``, so the inner minimum is a lower
 envelope of lines in ``b`` with slopes ``-Ī(a)``, non-increasing in ``a``: a monotone
 convex-hull DP, O(mL) per curve (cross-checked against the O(mL²) DP, against
-``exactdlm.info.optimal_schedule`` and against all compositions for small L). The DP runs in
+``exactdlm.decoding.optimal_schedule`` and against all compositions for small L). The DP runs in
 float64 to pick the knots; the EKL of the chosen schedule is evaluated at 50 digits.
 
-The continuum prediction (LZ, THEORY §5): local block size ``h(u) ∝ 1/sqrt(φ'(u))`` and
+The continuum prediction (LZ, docs/theory.md §5): local block size ``h(u) ∝ 1/sqrt(φ'(u))`` and
 
     P(L, m) = ½ [ (L/m) A² - (φ(1) - φ(0)) ],   A = ∫_0^1 sqrt(φ'(u)) du.
 
@@ -33,7 +33,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from exactdlm.info import ekl_from_curve
+from exactdlm.engine.info import ekl_from_curve
 
 from .exactness import DPS
 
@@ -98,7 +98,7 @@ def optimal_knots(Ibar, m: int) -> tuple[int, ...]:
     if not 1 <= m <= L:
         raise ValueError(f"steps m must be in 1..L={L}, got {m}")
     if any(b < a for a, b in zip(I, I[1:])):
-        raise ValueError("the information curve must be non-decreasing (THEORY §3)")
+        raise ValueError("the information curve must be non-decreasing (docs/theory.md §3)")
     S = [0.0]
     for x in I:
         S.append(S[-1] + x)

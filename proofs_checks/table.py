@@ -1,6 +1,6 @@
 """The results table of ``python -m proofs_checks``: one row per checked constant or closed form.
 
-Columns: ``id`` (the THEORY.md row), ``constant``, ``claimed`` (as catalogued), ``derived``
+Columns: ``id`` (the docs/theory.md row), ``constant``, ``claimed`` (as catalogued), ``derived``
 (what the checks establish), ``value50`` (the decisive number at 50 digits, when there is
 one) and ``status``: ``verified`` (holds and is tight as stated), ``holds (loose)`` (holds;
 the derived value is smaller), ``corrected`` (the claim is wrong as stated; ``derived`` is the

@@ -1,11 +1,11 @@
-"""THEORY §6 closed forms: symbolic derivations (sympy) and exact agreement with the engine."""
+"""docs/theory.md §6 closed forms: symbolic derivations (sympy) and exact agreement with the engine."""
 
 from fractions import Fraction
 
 import pytest
 import sympy as sp
 
-from exactdlm.exact import LogForm
+from exactdlm.arith import LogForm
 
 from . import closed_forms as cf
 from .exactness import forms_equal, prime_exponents, sympy_to_logform
@@ -15,7 +15,7 @@ FAMILY_NAMES = sorted(cf.FAMILIES)
 
 @pytest.mark.parametrize("name", FAMILY_NAMES)
 def test_info_curve_derived_from_profile(name):
-    """THEORY §3/§6: Ī(t) = g(1) + g(t) - g(t+1) equals the claimed Ī on every piece, symbolic L, k."""
+    """docs/theory.md §3/§6: Ī(t) = g(1) + g(t) - g(t+1) equals the claimed Ī on every piece, symbolic L, k."""
     residuals = cf.curve_residuals(cf.FAMILIES[name])
     assert residuals, "a family with no case would prove nothing"
     assert all(res == 0 for _, res in residuals), residuals
@@ -23,7 +23,7 @@ def test_info_curve_derived_from_profile(name):
 
 @pytest.mark.parametrize("name", FAMILY_NAMES)
 def test_tc_dtc_identities_symbolic(name):
-    """THEORY §3: TC = L g(1) - g(L) = Σ Ī = claimed; DTC = Σ[Ī(L-1) - Ī]; Σ I = L Ī(L-1) = TC + DTC."""
+    """docs/theory.md §3: TC = L g(1) - g(L) = Σ Ī = claimed; DTC = Σ[Ī(L-1) - Ī]; Σ I = L Ī(L-1) = TC + DTC."""
     fam = cf.FAMILIES[name]
     assert cf.totals_agree(fam)
     for case in range(len(fam.generic)):
@@ -34,7 +34,7 @@ def test_tc_dtc_identities_symbolic(name):
 
 @pytest.mark.parametrize("name", FAMILY_NAMES)
 def test_ekl_symbolic_block_sizes(name):
-    """(E3) with symbolic block sizes gives the claimed EKL of THEORY §6."""
+    """(E3) with symbolic block sizes gives the claimed EKL of docs/theory.md §6."""
     for case, derived, claimed in cf.ekl_symbolic(name):
         assert sp.simplify(derived - claimed) == 0, case
 
@@ -64,7 +64,7 @@ def test_wrong_closed_form_is_caught():
     d = cf.derived_totals(fam)
     wrong = (cf.L * sp.log(cf.V)).subs(cf.L, 2 + cf.m)
     assert sp.simplify(d["DTC from g"] - wrong) != 0
-    from exactdlm.info import dual_total_correlation
+    from exactdlm.engine.info import dual_total_correlation
 
     law = cf.parity_law(4, 2)
     assert not forms_equal(dual_total_correlation(law), LogForm.log(2, 4))
@@ -73,7 +73,7 @@ def test_wrong_closed_form_is_caught():
 
 @pytest.mark.parametrize("L", range(2, 13))
 def test_noisy_repetition_identities_symbolic_eta(L):
-    """THEORY §6 noisy repetition: Ī = log 2 + h_t - h_{t+1} from g = h_t; TC, DTC, Σ I identities."""
+    """docs/theory.md §6 noisy repetition: Ī = log 2 + h_t - h_{t+1} from g = h_t; TC, DTC, Σ I identities."""
     for what, res in cf.noisy_identities(L).items():
         assert sp.simplify(res) == 0, what
 
@@ -87,7 +87,7 @@ def test_noisy_repetition_marginal_formula(L):
 
 
 def test_noisy_repetition_at_half_is_independent():
-    """eta = 1/2 makes the bits independent: h_t = t log 2 and Ī ≡ 0 (THEORY §6, independent positions)."""
+    """eta = 1/2 makes the bits independent: h_t = t log 2 and Ī ≡ 0 (docs/theory.md §6, independent positions)."""
     for t in range(7):
         assert sp.simplify(cf.h_sym(t).subs(cf.eta, sp.Rational(1, 2)) - t * sp.log(2)) == 0
     assert all(sp.simplify(v.subs(cf.eta, sp.Rational(1, 2))) == 0 for v in cf.noisy_curve(6))

@@ -1,8 +1,8 @@
 """The independent re-derivations here against the package's own constructors and deciders.
 
-proofs_checks builds its laws, schedule rules and cut-point expectations itself (THEORY §5,
+proofs_checks builds its laws, schedule rules and cut-point expectations itself (docs/theory.md §5,
 §6, (E4)); these tests compare them with ``exactdlm.families``, ``exactdlm.schedules``,
-``exactdlm.structured`` and ``exactdlm.decide`` (``LogForm ==``), so each side checks the other.
+``exactdlm.structured`` and ``exactdlm.arith.decide`` (``LogForm ==``), so each side checks the other.
 """
 
 from fractions import Fraction
@@ -10,9 +10,10 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from exactdlm import families, schedules
-from exactdlm.exact import LogForm
-from exactdlm.info import entropy_profile, total_correlation
+from exactdlm.laws import families
+from exactdlm import schedules
+from exactdlm.arith import LogForm
+from exactdlm.engine.info import entropy_profile, total_correlation
 
 from . import closed_forms as cf
 from . import geometric as ge
@@ -77,7 +78,7 @@ def test_cut_point_expected_N_equals_exactdlm(w):
 
 
 def test_forms_equal_agrees_with_logform_eq():
-    """forms_equal (prime factorization) and LogForm == (exactdlm.decide, coprime base) agree."""
+    """forms_equal (prime factorization) and LogForm == (exactdlm.arith.decide, coprime base) agree."""
     law = cf.noisy_repetition_law(5, Fraction(1, 10))
     g = entropy_profile(law)
     closed = [sympy_to_logform(cf.h_sym(x).subs(cf.eta, sp.Rational(1, 10))) for x in range(6)]
@@ -92,7 +93,7 @@ def test_forms_equal_agrees_with_logform_eq():
 
 
 def test_noisy_repetition_beyond_the_lattice():
-    """g = h_t (THEORY §6) against exactdlm.structured's count engine at L = 24 (no lattice), exactly."""
+    """g = h_t (docs/theory.md §6) against exactdlm.structured's count engine at L = 24 (no lattice), exactly."""
     from exactdlm import structured
 
     L, eta = 24, Fraction(1, 10)

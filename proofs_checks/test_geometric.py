@@ -1,4 +1,4 @@
-"""G-DTC, G-TC, G-MIN and CCL-1.9 (THEORY §5): identities, per-block inequalities, step counts."""
+"""G-DTC, G-TC, G-MIN and CCL-1.9 (docs/theory.md §5): identities, per-block inequalities, step counts."""
 
 from fractions import Fraction
 from math import ceil, log
@@ -7,7 +7,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from exactdlm.info import dual_total_correlation, ekl_from_profile, entropy_profile, total_correlation
+from exactdlm.engine.info import dual_total_correlation, ekl_from_profile, entropy_profile, total_correlation
 
 from . import geometric as ge
 from .closed_forms import mds_law, noisy_repetition_law, parity_law, repeated_symbol_law

@@ -1,4 +1,4 @@
-"""LC-T1, SH-1, LC-tight, LC-C1 constants and the LC lower-bound side (THEORY §5)."""
+"""LC-T1, SH-1, LC-tight, LC-C1 constants and the LC lower-bound side (docs/theory.md §5)."""
 
 from fractions import Fraction
 
@@ -6,9 +6,9 @@ import mpmath
 import pytest
 import sympy as sp
 
-from exactdlm.exact import LogForm
-from exactdlm.info import info_curve, mi_sum
-from exactdlm.sampler import expected_kl
+from exactdlm.arith import LogForm
+from exactdlm.engine.info import info_curve, mi_sum
+from exactdlm.engine.sampler import expected_kl
 from exactdlm.schedules import compositions
 
 from . import lc_constants as lc
@@ -34,7 +34,7 @@ def test_lc_factor_refuses_nonpositive(bad):
 
 
 def test_factor_gap_symbolic():
-    """LC-T1 vs SH-1: f(s) - (s-1) = d on s = 2^m - d, and the ratio's sup is 2 (THEORY §5 SH-1)."""
+    """LC-T1 vs SH-1: f(s) - (s-1) = d on s = 2^m - d, and the ratio's sup is 2 (docs/theory.md §5 SH-1)."""
     res = lc.factor_gap_symbolic()
     assert res["gap f(s) - (s-1)"] == lc.d_
     assert res["ratio at s = 2^(m-1)+1 minus (2 - 2^(1-m))"] == 0

@@ -1,4 +1,4 @@
-"""LZ-sqrt (THEORY §5): optimal-schedule DP against the square-root-rule prediction, 50 digits."""
+"""LZ-sqrt (docs/theory.md §5): optimal-schedule DP against the square-root-rule prediction, 50 digits."""
 
 from fractions import Fraction
 
@@ -6,7 +6,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from exactdlm.info import optimal_schedule
+from exactdlm.decoding import optimal_schedule
 from exactdlm.schedules import compositions
 
 from . import lz

@@ -41,7 +41,7 @@ def test_main_one_theme_writes_json(tmp_path, capsys):
 
 
 def test_cli_theme_names_match():
-    from exactdlm.commands import proofs
+    from exactdlm.cli import proofs
 
     assert tuple(proofs.THEMES) == tuple(main_mod.THEMES)
 

@@ -1,4 +1,4 @@
-"""WC (THEORY §5): worst-case ratio formulas, their (E4) upper bound, MDS codes attaining them."""
+"""WC (docs/theory.md §5): worst-case ratio formulas, their (E4) upper bound, MDS codes attaining them."""
 
 from fractions import Fraction
 

@@ -1,4 +1,4 @@
-"""ZC-TC / ZC-DTC (THEORY §5, (E4)): E[N_j] of the cut-point construction and the coefficients."""
+"""ZC-TC / ZC-DTC (docs/theory.md §5, (E4)): E[N_j] of the cut-point construction and the coefficients."""
 
 
 import mpmath

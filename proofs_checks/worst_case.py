@@ -1,4 +1,4 @@
-"""WC (THEORY §5): the worst-case ratios of a fixed schedule and their MDS witnesses.
+"""WC (docs/theory.md §5): the worst-case ratios of a fixed schedule and their MDS witnesses.
 
 By (E4) (proved in ``geometric.e_identities``), ``EKL = Σ_j N_j x_j``, ``DTC = Σ_j j x_j``,
 ``TC = Σ_j (L-j) x_j`` with ``x_j = ΔĪ(j) >= 0``; so ``EKL <= max_j (N_j/j) DTC`` and
@@ -7,7 +7,7 @@ coefficients; checked coefficient by coefficient for every schedule of every ``L
 Within block ``(a, a+s]``, ``N_j = a + s - j``, so ``N_j/j`` and ``N_j/(L-j)`` decrease in ``j``
 and peak at ``j = a + 1``: ``max_k (s_k-1)/(t_{k-1}+1)`` and ``max_{t_{k-1} <= L-2} (s_k-1)/(L-t_{k-1}-1)``.
 
-The uniform law on an MDS code ``[L,k]_q`` has ``Ī(t) = log q [t >= k]`` (THEORY §6), so all its
+The uniform law on an MDS code ``[L,k]_q`` has ``Ī(t) = log q [t >= k]`` (docs/theory.md §6), so all its
 ``ΔĪ`` sits at ``j = k``: ``EKL = N_k log q``, ``DTC = k log q``, ``TC = (L-k) log q``; with
 ``k = t_{i-1} + 1`` of the worst block it attains both suprema (sympy, symbolic ``a, s, L, q``).
 """
@@ -98,7 +98,12 @@ def mds_attainment_symbolic() -> dict[str, sp.Expr]:
 @lru_cache(maxsize=None)
 def engine_attainment(L: int = 5, q: int = 5) -> dict:
     """Exact engine, every schedule of L: the worst MDS code attains each formula; no k exceeds it."""
-    from exactdlm.info import dual_total_correlation, ekl_from_profile, entropy_profile, total_correlation
+    from exactdlm.engine.info import (
+        dual_total_correlation,
+        ekl_from_profile,
+        entropy_profile,
+        total_correlation,
+    )
 
     from .closed_forms import mds_law
     from .exactness import certified_le, forms_equal

@@ -1,4 +1,4 @@
-"""ZC-TC / ZC-DTC (THEORY §5, (E4)): the cut-point construction and its coefficients.
+"""ZC-TC / ZC-DTC (docs/theory.md §5, (E4)): the cut-point construction and its coefficients.
 
 ``K-1`` i.i.d. cut points ``c in {1..L-1}`` with pmf ``w``; a cut at ``c`` starts a new block at
 the ``(c+1)``-th revealed token. Token ``m+1`` shares the block of token ``j <= m`` iff no cut

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm import adaptive_select
+from exactdlm.adaptive import select as adaptive_select
 from exactdlm.adaptive import (
     RULES,
     Policy,
@@ -24,9 +24,10 @@ from exactdlm.adaptive import (
     sample_then_select_kl,
     sample_then_select_law,
 )
-from exactdlm.exact import LogForm
-from exactdlm.laws import JointLaw, exact_array
-from exactdlm.lattice import Lattice
+from exactdlm.arith import LogForm
+from exactdlm.laws import JointLaw
+from exactdlm.laws.joint import exact_array
+from exactdlm.engine.lattice import Lattice
 from exactdlm.schedules import compositions
 
 SIZED = RULES[:3]
@@ -518,7 +519,7 @@ def test_select_cap_is_the_module_constant(monkeypatch):
 def test_select_lands_far_from_context_rules_on_noisy_repetition():
     """Noisy repeated bit (L=5, eta=1/10), unit steps: every context rule is exact (KL 0),
     sample-then-select keeps the most probable drawn tokens: KL above 1 nat (1.049)."""
-    from exactdlm import families
+    from exactdlm.laws import families
 
     p = np.asarray(families.noisy_repetition(5, F(1, 10)))
     out = compare_policies(p, (1,) * 5, tau=F(9, 10))
@@ -542,12 +543,12 @@ def test_exact_law_with_float_predictor_runs_in_float():
 
 
 # ----------------------------------------------------------------------------------------
-# the sampler's predictor objects (exactdlm.predictors)
+# the sampler's predictor objects (exactdlm.engine.predictors)
 # ----------------------------------------------------------------------------------------
 def test_predictor_objects_from_the_sampler_module():
     """ExactPredictor = None; mix_uniform against a twin of its rows; a conditional table of
     the same rows gives the same law; the KL split holds; a predictor for another shape is refused."""
-    from exactdlm.predictors import as_predictor, mix_uniform, temperature
+    from exactdlm.engine.predictors import as_predictor, mix_uniform, temperature
 
     p = rational_law([5, 1, 0, 2, 3, 3, 1, 0, 4], 3, 2)
     lam = F(1, 4)

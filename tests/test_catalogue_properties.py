@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from exactdlm.claims import catalogue, get
 from exactdlm.search import check_claim, hypothesis_pairs
-from exactdlm.search_claims import per_schedule, searchable, unsearchable_reason
+from exactdlm.search.targets import per_schedule, searchable, unsearchable_reason
 
 CATALOGUE = catalogue()
 SEARCHABLE = [c.id for c in CATALOGUE if searchable(c)]

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm import families, schedules
+from exactdlm.laws import families
+from exactdlm import schedules
 from exactdlm.claims import (
     PROVENANCE_KINDS,
     QUANTIFIERS,
@@ -22,10 +23,11 @@ from exactdlm.claims import (
     catalogue_ids,
     get,
 )
-from exactdlm.claims import rules, runner
-from exactdlm.decide import compare_sides
-from exactdlm.exact import LogForm
-from exactdlm.sampler import expected_kl
+from exactdlm.schedules import theorem_rules as rules
+from exactdlm.claims import runner
+from exactdlm.arith import compare_sides
+from exactdlm.arith import LogForm
+from exactdlm.engine.sampler import expected_kl
 from exactdlm.suites import Suite, SuiteCase, all_compositions, get_suite
 
 THEORY_IDS = ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "LC-T1", "LC-C1", "LC-T2", "LC-tight", "SH-1", "CCL-1.9",
@@ -196,7 +198,7 @@ def _user(cid, sides, kind="le"):
 
 
 def test_a_false_claim_is_violated_with_a_certified_counterexample_that_rechecks(mini):
-    from exactdlm import info
+    from exactdlm.engine import info
     from exactdlm.laws import JointLaw
 
     c = _user("half-tc", lambda law, s: (expected_kl(law, s), info.total_correlation(law) / 2))
@@ -212,7 +214,7 @@ def test_a_false_claim_is_violated_with_a_certified_counterexample_that_rechecks
 
 
 def test_a_true_claim_holds_certified_with_ratio_and_slack(mini):
-    from exactdlm import info
+    from exactdlm.engine import info
 
     c = _user("le-tc", lambda law, s: (expected_kl(law, s), info.total_correlation(law)))
     res = runner.run([c], mini).results[0]
@@ -320,7 +322,7 @@ def test_jobs_need_claims_a_worker_can_load(mini):
 
 
 def test_requirements_missing_gives_not_applicable(mini):
-    c = Claim(id="needs", statement="s", sides=lambda law, s: (0, 1), requires=("exactdlm.sampler:no_such_function",),
+    c = Claim(id="needs", statement="s", sides=lambda law, s: (0, 1), requires=("exactdlm.engine.sampler:no_such_function",),
               origin="test")
     res = runner.run([c], mini).results[0]
     assert res.verdict == "not-applicable" and "no_such_function" in res.reason
@@ -337,7 +339,7 @@ def test_no_applicable_case_gives_not_applicable(mini):
 # ----------------------------------------------------------------------------------------
 def test_mds_witness_values_match_the_closed_forms():
     from exactdlm.claims.common import mds_profile
-    from exactdlm.info import ekl_from_profile
+    from exactdlm.engine.info import ekl_from_profile
 
     for L, k, q in ((4, 2, 5), (7, 3, 7)):  # lattice and structured witnesses
         g = mds_profile(L, k, q)

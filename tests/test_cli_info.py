@@ -5,9 +5,16 @@ import math
 
 import pytest
 
-from exactdlm import families
+from exactdlm.laws import families
 from exactdlm.cli import main
-from exactdlm.info import dual_total_correlation, entropy_profile, info_curve, joint_entropy, mi_sum, total_correlation
+from exactdlm.engine.info import (
+    dual_total_correlation,
+    entropy_profile,
+    info_curve,
+    joint_entropy,
+    mi_sum,
+    total_correlation,
+)
 
 
 def _run(capsys, *argv):
@@ -119,6 +126,6 @@ def test_info_on_a_length_the_lattice_cannot_hold_uses_the_structured_law(capsys
     rc = main(["info", "--family", "parity", "--L", "40", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert rc == 0 and out["structured"] == "SumModV" and out["support"] is None
-    assert out["TC"] == pytest.approx(math.log(2), rel=1e-12)  # THEORY §6: parity TC = log 2
+    assert out["TC"] == pytest.approx(math.log(2), rel=1e-12)  # docs/theory.md §6: parity TC = log 2
     assert out["DTC"] == pytest.approx(39 * math.log(2), rel=1e-12)
     assert len(out["g"]) == 41 and len(out["Ibar"]) == 40

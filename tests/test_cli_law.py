@@ -6,11 +6,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from exactdlm import families
+from exactdlm.laws import families
 from exactdlm.cli import main
-from exactdlm.divergence import kl, tv
-from exactdlm.predictors import mix_uniform
-from exactdlm.sampler import expected_kl, learning_error, sampler_law, step_breakdown
+from exactdlm.engine.divergence import kl, tv
+from exactdlm.engine.predictors import mix_uniform
+from exactdlm.engine.sampler import expected_kl, learning_error, sampler_law, step_breakdown
 from exactdlm.schedules import CutPoints, SemiAR, expected_N
 
 
@@ -35,7 +35,7 @@ def test_table_noisy_repetition_theory_example(capsys):
     for label, value in (("KL(p || q)", kl(p, q)), ("E_S KL(p||q_S)", expected_kl(p, (1, 4))), ("TV(p, q)", tv(p, q))):
         line = next(x for x in out.splitlines() if x.strip().startswith(label))
         assert abs(float(line.split()[-1]) - float(value)) <= 1e-11
-    assert "0.0447748" in out and "0.290027" in out  # THEORY §2's numbers
+    assert "0.0447748" in out and "0.290027" in out  # docs/theory.md §2's numbers
     steps = [x.split() for x in out.splitlines() if x.strip()[:1].isdigit()]
     assert [(int(a), int(b), int(c)) for a, b, c, *_ in steps] == [(1, 1, 0), (2, 4, 1)]
 
@@ -44,7 +44,7 @@ def test_json_exact_forms_and_steps(capsys):
     data = _json(capsys, "--family", "repeated_symbol", "--L", "4", "--V", "3", "--schedule", "balanced:2")
     p = families.repeated_symbol(4, 3)
     assert data["exact"] is True and data["schedule"] == {"sizes": [2, 2]}
-    assert data["exact_forms"]["ekl"] == "log(3)"  # (s_1 - 1) log V, THEORY §6
+    assert data["exact_forms"]["ekl"] == "log(3)"  # (s_1 - 1) log V, docs/theory.md §6
     assert abs(data["mixture_kl"] - float(kl(p, sampler_law(p, (2, 2))))) <= 1e-12
     rows = step_breakdown(p, (2, 2))
     assert [(r["size"], r["t"]) for r in data["steps"]] == [(2, 0), (2, 2)]

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm import families
-from exactdlm.divergence import chi2, kl, tv
-from exactdlm.exact import LogForm
-from exactdlm.laws import exact_array
+from exactdlm.laws import families
+from exactdlm.engine.divergence import chi2, kl, tv
+from exactdlm.arith import LogForm
+from exactdlm.laws.joint import exact_array
 
 
 def pair(seed, support="full"):

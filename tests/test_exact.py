@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm.exact import LogForm, approx_value, enclosure, integer_form, log_fixed, to_logform
+from exactdlm.arith import LogForm, to_logform
+from exactdlm.arith.fixed import approx_value, enclosure, log_fixed
+from exactdlm.arith.logform import integer_form
 
 # --- strategies and the reference evaluation ------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Named laws: closed forms of THEORY §6, brute-force definitions, exactness rules, parameter errors, make()."""
+"""Named laws: closed forms of docs/theory.md §6, brute-force definitions, exactness rules, parameter errors, make()."""
 
 import math
 from fractions import Fraction
@@ -8,11 +8,11 @@ from math import comb
 import numpy as np
 import pytest
 
-from exactdlm import families
-from exactdlm.exact import LogForm
+from exactdlm.laws import families
+from exactdlm.arith import LogForm
 from exactdlm.laws import JointLaw
-from exactdlm.info import dual_total_correlation, entropy_profile, info_curve, total_correlation
-from exactdlm.sampler import expected_kl
+from exactdlm.engine.info import dual_total_correlation, entropy_profile, info_curve, total_correlation
+from exactdlm.engine.sampler import expected_kl
 from exactdlm.schedules import compositions
 
 
@@ -24,7 +24,7 @@ def _all_schedules(L):
     return list(compositions(L))
 
 
-# --- closed forms (THEORY §6), decided exactly --------------------------------------------
+# --- closed forms (docs/theory.md §6), decided exactly --------------------------------------------
 
 
 @pytest.mark.parametrize("L, V", [(1, 2), (2, 3), (3, 2), (4, 2), (3, 4), (5, 2)])
@@ -58,7 +58,7 @@ def test_mds_code_closed_form(L, k, q):
     Ibar = info_curve(law)
     assert all(Ibar[t] == (_log(q) if t >= k else 0) for t in range(L))
     assert total_correlation(law) == _log(q, L - k)
-    # THEORY §6 states DTC = k log q; that needs k < L (k = L is the uniform law: DTC = 0)
+    # docs/theory.md §6 states DTC = k log q; that needs k < L (k = L is the uniform law: DTC = 0)
     assert dual_total_correlation(law) == (_log(q, k) if k < L else 0)
     for sizes in _all_schedules(L):
         t_prev, want = 0, 0
@@ -112,7 +112,7 @@ def test_noisy_repetition_closed_form(L, eta):
 
 
 def test_noisy_repetition_mixture_gap_of_theory():
-    # THEORY §2: L=5, eta=0.1, schedule (1,4): EKL 0.2900
+    # docs/theory.md §2: L=5, eta=0.1, schedule (1,4): EKL 0.2900
     assert abs(float(expected_kl(families.noisy_repetition(5, "1/10"), (1, 4))) - 0.2900) < 5e-5
 
 
@@ -382,7 +382,7 @@ def test_long_families_return_structured_laws_with_the_closed_forms():
     assert float(ed.total_correlation(par)) == pytest.approx(math.log(2), rel=1e-12)
     assert float(ed.dual_total_correlation(par)) == pytest.approx((L - 1) * math.log(2), rel=1e-10)
     rep = families.repeated_symbol(L, 3)
-    sizes = ed.schedules.balanced(L, 64)  # first block 64: EKL = (s_1 - 1) log V (THEORY §6)
+    sizes = ed.schedules.balanced(L, 64)  # first block 64: EKL = (s_1 - 1) log V (docs/theory.md §6)
     assert float(ed.expected_kl(rep, sizes)) == pytest.approx(63 * math.log(3), rel=1e-10)
     mds = families.mds_code(L, 100, 4099)
     assert float(ed.total_correlation(mds)) == pytest.approx((L - 100) * math.log(4099), rel=1e-10)

@@ -1,4 +1,4 @@
-"""Information measures (THEORY §3-4): float vs exact, against dit, identities as properties,
+"""Information measures (docs/theory.md §3-4): float vs exact, against dit, identities as properties,
 the optimal-schedule DP against brute force, and bad input."""
 
 import math
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm import families
-from exactdlm.exact import LogForm
-from exactdlm.info import (
+from exactdlm.laws import families
+from exactdlm.arith import LogForm
+from exactdlm.engine.info import (
     conditional_tc,
     dual_total_correlation,
     ekl_from_curve,
@@ -23,12 +23,17 @@ from exactdlm.info import (
     info_curve,
     joint_entropy,
     mi_sum,
-    optimal_schedule,
     subset_entropies,
     total_correlation,
 )
+from exactdlm.decoding import optimal_schedule
 from exactdlm.laws import JointLaw
-from exactdlm.sampler import expected_kl, expected_kl_enumerated, ordered_partitions, pattern_law_enumerated
+from exactdlm.engine.sampler import (
+    expected_kl,
+    expected_kl_enumerated,
+    ordered_partitions,
+    pattern_law_enumerated,
+)
 from exactdlm.schedules import compositions
 
 LN2 = math.log(2)
@@ -153,7 +158,7 @@ def test_against_dit(L, V, seed, support):
         assert _close(conditional_tc(law, [1, 2], cond), want)
 
 
-# --- identities of THEORY §3-4 as properties over random rational laws -----------------
+# --- identities of docs/theory.md §3-4 as properties over random rational laws -----------------
 
 
 @st.composite
@@ -356,7 +361,7 @@ def test_measures_refuse_an_oversized_lattice(monkeypatch):
 
 def test_exact_measures_with_huge_denominators():
     # least common denominator far beyond 2^62: the integer paths switch to Python ints
-    from exactdlm.laws import exact_array
+    from exactdlm.laws.joint import exact_array
 
     vals = [Fraction(1, 2**61 - 1), Fraction(1, 2**31 - 1), Fraction(1, 3), Fraction(2, 7), 0, Fraction(1, 5),
             Fraction(1, 11), Fraction(1, 13)]

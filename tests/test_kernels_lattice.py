@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from exactdlm._kernels import (
+from exactdlm.engine._kernels import (
     lattice_entropies,
     lattice_entropies_py,
     lattice_sum_passes,
@@ -11,8 +11,8 @@ from exactdlm._kernels import (
     subset_entropy_pass,
     subset_entropy_pass_py,
 )
-from exactdlm._kernels.lattice import unmasked_offsets
-from exactdlm.lattice import embed
+from exactdlm.engine._kernels.lattice import unmasked_offsets
+from exactdlm.engine.lattice import embed
 
 SHAPES = [(1, 2), (1, 4), (2, 2), (2, 3), (3, 2), (3, 3), (4, 2), (4, 3), (5, 2), (6, 2), (3, 4)]
 
@@ -30,7 +30,7 @@ def _random_law(L, V, seed, sparse):
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("tail_elems", [3, 10**6])
 def test_sum_passes_kernel_matches_twin(monkeypatch, L, V, sparse, tail_elems):
-    import exactdlm._kernels.lattice as kl
+    import exactdlm.engine._kernels.lattice as kl
 
     monkeypatch.setattr(kl, "TAIL_ELEMS", tail_elems)
     p = _random_law(L, V, seed=10 * L + V, sparse=sparse)
@@ -70,7 +70,7 @@ def test_sum_passes_twin_on_exact_objects_matches_float_kernel():
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("tail_elems", [3, 10**6])
 def test_fused_lattice_entropies_match_twin(monkeypatch, L, V, sparse, tail_elems):
-    import exactdlm._kernels.lattice as kl
+    import exactdlm.engine._kernels.lattice as kl
 
     monkeypatch.setattr(kl, "TAIL_ELEMS", tail_elems)  # head passes on most axes, or none
     p = _random_law(L, V, seed=3 * L + V, sparse=sparse)
@@ -107,7 +107,7 @@ def test_unmasked_offsets(n, V):
 @pytest.mark.parametrize("blocks", [1, 3, 16])
 @pytest.mark.parametrize("tail_elems", [1, 10, 100, 10**6])
 def test_parallel_path_block_grids_and_tail_widths(monkeypatch, L, V, blocks, tail_elems):
-    import exactdlm._kernels.lattice as kl
+    import exactdlm.engine._kernels.lattice as kl
 
     monkeypatch.setattr(kl, "PARALLEL_MIN_STATES", 0)  # force the thread pool on small lattices
     monkeypatch.setattr(kl, "TAIL_ELEMS", tail_elems)  # tail widths from 1 axis to all of them
@@ -126,8 +126,8 @@ def test_parallel_path_block_grids_and_tail_widths(monkeypatch, L, V, blocks, ta
 @pytest.mark.parametrize("L, V", SHAPES)
 @pytest.mark.parametrize("parallel", [False, True])
 def test_leave_one_out_kernel_matches_twin_and_numpy(monkeypatch, L, V, parallel):
-    import exactdlm._kernels.lattice as kl
-    from exactdlm._kernels import leave_one_out_entropies, leave_one_out_entropies_py
+    import exactdlm.engine._kernels.lattice as kl
+    from exactdlm.engine._kernels import leave_one_out_entropies, leave_one_out_entropies_py
 
     if parallel:
         monkeypatch.setattr(kl, "PARALLEL_MIN_STATES", 0)
@@ -144,8 +144,8 @@ def test_leave_one_out_kernel_matches_twin_and_numpy(monkeypatch, L, V, parallel
 @pytest.mark.parametrize("L, V", SHAPES)
 @pytest.mark.parametrize("parallel", [False, True])
 def test_site_marginals_kernel_matches_twin_and_numpy(monkeypatch, L, V, parallel):
-    import exactdlm._kernels.lattice as kl
-    from exactdlm._kernels import site_marginals, site_marginals_py
+    import exactdlm.engine._kernels.lattice as kl
+    from exactdlm.engine._kernels import site_marginals, site_marginals_py
 
     if parallel:
         monkeypatch.setattr(kl, "PARALLEL_MIN_STATES", 0)

@@ -6,8 +6,8 @@ from itertools import product
 import numpy as np
 import pytest
 
-from exactdlm import families
-from exactdlm.lattice import (
+from exactdlm.laws import families
+from exactdlm.engine.lattice import (
     Lattice,
     embed,
     integer_lattice,
@@ -125,7 +125,8 @@ def test_lattice_memory_cap(monkeypatch):
 @pytest.mark.parametrize("denominators", [(7, 9, 11), (2**31 - 1, 2**29 - 3, 5), (2**61 - 1, 2**31 - 1, 3)])
 def test_integer_lattice_small_and_huge_denominators(denominators):
     # W < 2^53 goes through the float kernel; larger W through Python ints: both exact
-    from exactdlm.laws import JointLaw, exact_array
+    from exactdlm.laws import JointLaw
+    from exactdlm.laws.joint import exact_array
 
     a, b, c = (Fraction(1, d) for d in denominators)
     vals = [a, b, c, 1 - a - b - c, b, a, c, Fraction(0)]

@@ -6,8 +6,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from exactdlm import families
-from exactdlm.laws import JointLaw, as_law, check_fits, exact_array, lattice_bytes, memory_cap
+from exactdlm.laws import families
+from exactdlm.laws import JointLaw, as_law
+from exactdlm.laws.joint import check_fits, exact_array, lattice_bytes, memory_cap
 
 
 def _float_law(L, V, seed=0):

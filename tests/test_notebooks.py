@@ -1,6 +1,6 @@
 """The notebooks run (``SMALL=1``, through ``exactdlm notebooks``), write every figure, and the
 headline numbers they record agree with the engine recomputed here — exactly (LogForm /
-Fraction) where the law is rational, else from an independent path or a THEORY §6 closed form.
+Fraction) where the law is rational, else from an independent path or a docs/theory.md §6 closed form.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 
 import exactdlm as ed
-from exactdlm import families, schedules
+from exactdlm.laws import families
+from exactdlm import schedules
 from exactdlm import structured as st
 from exactdlm.cli import main
-from exactdlm.commands.notebooks import find_notebooks
-from exactdlm.info import ekl_from_curve, ekl_from_profile
+from exactdlm.cli.notebooks import find_notebooks
+from exactdlm.engine.info import ekl_from_curve, ekl_from_profile
 from exactdlm.structured.suite import sqrt_prediction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,7 +128,7 @@ def test_notebook_shape(name):
     nb = jupytext.read(ROOT / "notebooks" / f"{name}.py")
     assert nb.metadata["jupytext"]["formats"] == "py:percent"
     first, closing, last = nb.cells[0], nb.cells[-2], nb.cells[-1]
-    assert first.cell_type == "markdown" and PAPER[name] in first.source and "THEORY.md" in first.source
+    assert first.cell_type == "markdown" and PAPER[name] in first.source and "docs/theory.md" in first.source
     assert "[secondary" in first.source or "[derived" in first.source
     assert closing.cell_type == "markdown" and "What the exact computation shows" in closing.source
     assert last.cell_type == "code" and "print(" in last.source and 'f"' in last.source
@@ -204,7 +205,7 @@ def test_adaptive_tc_dtc_numbers(figdir):
         if name.startswith("MDS k="):
             k = int(name.split("=")[1])
             law = st.mds_code(L, k, q)
-            assert close(row["TC"], (L - k) * math.log(q)) and close(row["DTC"], k * math.log(q))  # THEORY §6
+            assert close(row["TC"], (L - k) * math.log(q)) and close(row["DTC"], k * math.log(q))  # docs/theory.md §6
             for i, K in enumerate(Ks):
                 exact = law.expected_kl(schedules.CutPoints(L, K, "tc"), exact=True)
                 assert close(row["ekl"]["cut points w∝1/(L-c) (ZC-TC)"][i], exact)
@@ -229,7 +230,7 @@ def test_adaptive_tc_dtc_numbers(figdir):
         assert all(close(a, b) for a, b in zip(d["EN"][key], exact))
         if key.startswith("G-DTC"):
             assert all(n <= F(1, 2) * j for j, n in enumerate(exact, start=1))
-    # THEORY §6: repeated symbol EKL = (s_1 - 1) log 2 <= log(2)/4 forces s_1 = 1, i.e. K = L;
+    # docs/theory.md §6: repeated symbol EKL = (s_1 - 1) log 2 <= log(2)/4 forces s_1 = 1, i.e. K = L;
     # parity EKL = log 2 [s_K >= 2]: balanced sizes need floor(L/K) = 1, i.e. K > L/2.
     for n, rep, par, gd, gt in zip(d["Ls"], *(d["steps"][k] for k in (
             "balanced, repeated symbol", "balanced, parity", "G-DTC, repeated symbol", "G-TC, parity"))):
@@ -262,7 +263,7 @@ def test_exact_characterization_numbers(figdir):
     for o, b in zip(rows["optimal"], rows["balanced"]):
         assert o <= b + 1e-12
 
-    # IMP heat map against THEORY §6: EKL/log q = t_i - k for the block with t_{i-1} < k < t_i
+    # IMP heat map against docs/theory.md §6: EKL/log q = t_i - k for the block with t_{i-1} < k < t_i
     Lr = d["L_rs"]
     assert d["q"] == st.next_prime(Lr)
     for i, k in enumerate(range(1, Lr)):
@@ -281,7 +282,7 @@ def test_mixture_vs_expected_numbers(figdir):
     ex = d["example"]
     p5 = families.noisy_repetition(5, F(1, 10))
     assert close(ex["ekl"], ed.expected_kl(p5, (1, 4))) and close(ex["mixture"], ed.mixture_kl(p5, (1, 4)))
-    assert round(ex["ekl"], 4) == 0.2900 and round(ex["mixture"], 4) == 0.0448  # THEORY §2's figures
+    assert round(ex["ekl"], 4) == 0.2900 and round(ex["mixture"], 4) == 0.0448  # docs/theory.md §2's figures
     L = d["L"]
     assert d["violations"] == 0 and len(d["points"]) == 8 * (2 ** (L - 1) - 1)
     for pt in d["points"]:

@@ -6,10 +6,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from exactdlm import families
-from exactdlm.lattice import Lattice, state_index
-from exactdlm.laws import JointLaw, exact_array
-from exactdlm.predictors import (
+from exactdlm.laws import families
+from exactdlm.engine.lattice import Lattice, state_index
+from exactdlm.laws import JointLaw
+from exactdlm.laws.joint import exact_array
+from exactdlm.engine.predictors import (
     ExactPredictor,
     LawPredictor,
     PerturbedPredictor,
@@ -20,7 +21,7 @@ from exactdlm.predictors import (
     parse_predictor_spec,
     temperature,
 )
-from exactdlm.sampler import sampler_law
+from exactdlm.engine.sampler import sampler_law
 
 
 def law(L=3, V=3, seed=1, support="any"):
@@ -62,7 +63,7 @@ def test_exact_predictor_is_the_lattice_conditional():
     for j, ctx, row in all_rows(pred, 3, 3):
         assert list(row) == list(lat.conditional(j, ctx))
         if lat.prob(ctx) == 0:
-            assert all(x == Fraction(1, 3) for x in row)  # THEORY §1 convention
+            assert all(x == Fraction(1, 3) for x in row)  # docs/theory.md §1 convention
 
 
 def test_law_predictor_uses_its_own_conditionals():

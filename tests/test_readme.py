@@ -25,6 +25,6 @@ def test_readme_python_example_runs_and_prints_the_theory_numbers(capsys):
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out.splitlines()
     ekl, mix = (float(x) for x in out[0].split())
-    # THEORY §2: noisy repeated bit, L=5, flip 0.1, schedule (1,4): EKL 0.2900, mixture 0.0448
+    # docs/theory.md §2: noisy repeated bit, L=5, flip 0.1, schedule (1,4): EKL 0.2900, mixture 0.0448
     assert math.isclose(ekl, 0.2900, abs_tol=5e-5) and math.isclose(mix, 0.0448, abs_tol=5e-5)
     assert "holds (certified" in out[1]

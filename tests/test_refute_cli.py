@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import exactdlm as ed
 from exactdlm.claims import claim
-from exactdlm.sampler import expected_kl, mixture_kl
+from exactdlm.engine.sampler import expected_kl, mixture_kl
 
 
 @claim(id="ekl-0.9-smax", statement="EKL <= 0.9 (s_max - 1)/L sum_i I(X_i; X_-i)", source="user")
@@ -77,7 +77,7 @@ def test_refute_false_claims_certified_shrunk_reproducible(tmp_path, capsys):
     entries = {e["id"]: e for e in data["claims"]}
     assert set(entries) == {"ekl-0.9-smax", "kl-half-ekl"}
     claims = _claims_in(path)
-    from exactdlm.decide import compare_sides
+    from exactdlm.arith import compare_sides
 
     for cid, e in entries.items():
         assert set(e) >= {"id", "found", "examples_tried", "seconds", "counterexample"}
@@ -336,7 +336,7 @@ def test_verify_hypothesis_flag(tmp_path, capsys):
     assert hyp["E1"]["verdict"] == "holds" and hyp["E1"]["certified"] and 6 <= hyp["E1"]["examples"] <= 12
     bad = hyp["ekl-0.9-smax"]
     assert bad["verdict"] == "violated" and bad["certified"]
-    from exactdlm.decide import compare_sides
+    from exactdlm.arith import compare_sides
 
     law, sizes = JointLaw.from_json(bad["counterexample"]["law"]), tuple(bad["counterexample"]["sizes"])
     verdict = compare_sides(*_claims_in(path)["ekl-0.9-smax"].sides(law, sizes), "le")

@@ -1,5 +1,5 @@
 """The sampler's exact output law by the DP against brute-force pattern listing, and the
-identities of THEORY §4 it must satisfy: q = p for unit steps, product of marginals for one
+identities of docs/theory.md §4 it must satisfy: q = p for unit steps, product of marginals for one
 step, KL(p||q) <= EKL, (E1) and (E6) by enumeration, ε_train = E_learn."""
 
 from fractions import Fraction
@@ -8,12 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm import families
-from exactdlm.divergence import kl
-from exactdlm.exact import LogForm
-from exactdlm.laws import JointLaw, exact_array
-from exactdlm.predictors import mix_uniform, noisy, temperature
-from exactdlm.sampler import (
+from exactdlm.laws import families
+from exactdlm.engine.divergence import kl
+from exactdlm.arith import LogForm
+from exactdlm.laws import JointLaw
+from exactdlm.laws.joint import exact_array
+from exactdlm.engine.predictors import mix_uniform, noisy, temperature
+from exactdlm.engine.sampler import (
     epsilon_train,
     expected_kl,
     expected_kl_enumerated,
@@ -154,7 +155,7 @@ def test_one_step_gives_product_of_marginals(L, V, seed):
 
 def test_block_step_reaching_zero_context_uses_uniform():
     """Repeated bit, L=3, sizes (2,1): the block draws two fair bits independently; the context
-    (0,1) has probability 0, where the predictor is uniform (THEORY §1). By hand:
+    (0,1) has probability 0, where the predictor is uniform (docs/theory.md §1). By hand:
     q(000) = q(111) = 1/4 and every other string gets (0 + 1/8 + 1/8)/3 = 1/12."""
     p = families.repeated_symbol(3, 2)
     q = sampler_law(p, (2, 1))
@@ -172,7 +173,7 @@ def test_block_step_reaching_zero_context_uses_uniform():
 
 
 def test_noisy_repetition_numbers_of_theory():
-    """THEORY §2: noisy repeated bit, L=5, eta=0.1, schedule (1,4): EKL 0.2900, mixture 0.0448."""
+    """docs/theory.md §2: noisy repeated bit, L=5, eta=0.1, schedule (1,4): EKL 0.2900, mixture 0.0448."""
     p = families.noisy_repetition(5, Fraction(1, 10))
     assert abs(float(expected_kl(p, (1, 4))) - 0.2900) < 5e-5
     assert abs(float(mixture_kl(p, (1, 4))) - 0.0448) < 5e-5
@@ -299,7 +300,7 @@ def test_bad_sizes_refused():
 
 
 def test_pattern_count_cap_refused(monkeypatch):
-    import exactdlm.sampler as sampler
+    import exactdlm.engine.sampler as sampler
 
     monkeypatch.setattr(sampler, "PATTERN_CAP", 10)
     p = np.full((2,) * 4, 1 / 16)
@@ -310,7 +311,7 @@ def test_pattern_count_cap_refused(monkeypatch):
 
 
 def test_epsilon_train_row_cap(monkeypatch):
-    import exactdlm.sampler as sampler
+    import exactdlm.engine.sampler as sampler
 
     monkeypatch.setattr(sampler, "TRAIN_ROW_CAP", 5)
     p = np.full((2,) * 4, 1 / 16)

@@ -4,8 +4,8 @@ entry points), and the layout against the flat lattice of ``lattice.py``."""
 import numpy as np
 import pytest
 
-from exactdlm._kernels import sampler as ks
-from exactdlm.lattice import marginal_lattice
+from exactdlm.engine._kernels import sampler as ks
+from exactdlm.engine.lattice import marginal_lattice
 
 
 def setup(L, V, seed=0, zeros=True):

@@ -1,4 +1,4 @@
-"""Schedules: named rules (THEORY §5), random sizes and their exact E[N_j] (E4), semi-AR blocks,
+"""Schedules: named rules (docs/theory.md §5), random sizes and their exact E[N_j] (E4), semi-AR blocks,
 the spec parser, and bad input."""
 
 import math
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm import families
-from exactdlm.info import info_curve
-from exactdlm.sampler import expected_kl, sampler_law
+from exactdlm.laws import families
+from exactdlm.engine.info import info_curve
+from exactdlm.engine.sampler import expected_kl, sampler_law
+from exactdlm.decoding import AdaptiveSpec, optimal, parse_schedule_spec
 from exactdlm.schedules import (
-    AdaptiveSpec,
     BernoulliReveal,
     CutPoints,
     FixedSizes,
@@ -30,8 +30,6 @@ from exactdlm.schedules import (
     geometric_tc,
     linear,
     loglinear,
-    optimal,
-    parse_schedule_spec,
     pattern_count,
     size_law,
     two_sided,
@@ -222,7 +220,7 @@ def test_chain_probabilities_final_mass_is_one():
 # ----------------------------------------------------------------------------------------
 def semiar_partitions(lengths, subs):
     """Every ordered partition a semi-AR schedule can produce (fixed sub-sizes), equally likely."""
-    from exactdlm.sampler import ordered_partitions
+    from exactdlm.engine.sampler import ordered_partitions
 
     out = [()]
     start = 0
@@ -238,8 +236,8 @@ def semiar_partitions(lengths, subs):
     [([2, 2], [(2,), (1, 1)]), ([1, 3], [(1,), (2, 1)]), ([3, 2], [(1, 2), (2,)]), ([2, 1, 2], [(2,), (1,), (1, 1)])],
 )
 def test_semiar_law_and_ekl_against_listing(lengths, subs):
-    from exactdlm.sampler import expected_kl_enumerated, pattern_law_enumerated
-    from exactdlm.divergence import kl
+    from exactdlm.engine.sampler import expected_kl_enumerated, pattern_law_enumerated
+    from exactdlm.engine.divergence import kl
 
     L = sum(lengths)
     p = families.random_rational(L, 2, seed=L, max_denominator=7, support="any")
@@ -379,7 +377,7 @@ def test_fixed_sizes_expected_N():
 # learned predictors with random sizes and semi-AR blocks (E6)
 # ----------------------------------------------------------------------------------------
 def test_random_sizes_with_predictor_exact():
-    from exactdlm.predictors import mix_uniform
+    from exactdlm.engine.predictors import mix_uniform
 
     p = families.random_rational(4, 2, seed=12, max_denominator=7, support="any")
     hat = families.random_rational(4, 2, seed=13, max_denominator=5, support="full")
@@ -393,8 +391,8 @@ def test_random_sizes_with_predictor_exact():
 
 
 def test_semiar_with_predictor_against_listing():
-    from exactdlm.divergence import kl
-    from exactdlm.sampler import learning_error, pattern_law_enumerated
+    from exactdlm.engine.divergence import kl
+    from exactdlm.engine.sampler import learning_error, pattern_law_enumerated
 
     lengths, subs = [2, 2], [(2,), (1, 1)]
     p = families.random_rational(4, 2, seed=14, max_denominator=7, support="any")

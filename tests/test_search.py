@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import exactdlm as ed
-from exactdlm.decide import compare_sides
+from exactdlm.arith import compare_sides
 from exactdlm.laws import JointLaw
 from exactdlm.search import refute, report_json
-from exactdlm.search_cases import GRID_CASES, case_stage, make_case, run_case
-from exactdlm.search_shrink import (
+from exactdlm.search.cases import GRID_CASES, case_stage, make_case, run_case
+from exactdlm.search.shrink import (
     _candidates,
     common_denominator,
     complexity,
@@ -24,7 +24,7 @@ from exactdlm.search_shrink import (
     round_to_denominator,
     shrink,
 )
-from exactdlm.search_space import GRID, grid_law, objective, schedules_for, seeded_rng
+from exactdlm.search.space import GRID, grid_law, objective, schedules_for, seeded_rng
 from exactdlm.strategies import exact_from_weights
 
 
@@ -311,7 +311,7 @@ def test_check_claim_public_helper():
 
 
 def test_a_violation_past_unfinished_cases_is_still_reported():
-    from exactdlm.search import _result_from_records
+    from exactdlm.search.refute import _result_from_records
 
     hit = run_case(FALSE_09, make_case(FALSE_09.id, 0, 7))  # the grid finds the repeated bit at once
     assert hit["violation"] is not None

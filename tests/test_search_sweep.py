@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from exactdlm.search_sweep import (
+from exactdlm.search.sweep import (
     DaskExecutor,
     InlineExecutor,
     JsonlLog,

@@ -198,7 +198,7 @@ def test_named_schedules_reach_every_rule():
 @settings(max_examples=20, deadline=None)
 @given(st.integers(1, 4).flatmap(lambda L: st.tuples(eds.laws(L=L, V=2), eds.random_size_schedules(L))))
 def test_random_size_schedules_give_exact_laws(pair):
-    from exactdlm.sampler import sampler_law
+    from exactdlm.engine.sampler import sampler_law
 
     law, sched = pair
     assert sched.L == law.L
@@ -214,7 +214,7 @@ RATIONAL_PREDICTORS = ("exact", "law", "mix_uniform")
                                                               eds.predictors(law, kinds=RATIONAL_PREDICTORS))))
 def test_rational_predictors_learning_error_is_nonnegative(triple):
     """(E6): EKL with a learned predictor = EKL + E_learn, E_learn >= 0 -- certified on exact laws."""
-    from exactdlm.sampler import expected_kl
+    from exactdlm.engine.sampler import expected_kl
 
     law, sizes, pred = triple
     assert expected_kl(law, sizes, pred) >= expected_kl(law, sizes)
@@ -224,7 +224,7 @@ def test_rational_predictors_learning_error_is_nonnegative(triple):
 @given(eds.float_laws(L=(1, 3), V=2).flatmap(lambda law: st.tuples(st.just(law), eds.schedules(law.L),
                                                                     eds.predictors(law))))
 def test_predictors_on_float_laws(triple):
-    from exactdlm.sampler import expected_kl
+    from exactdlm.engine.sampler import expected_kl
 
     law, sizes, pred = triple
     assert float(expected_kl(law, sizes, pred)) >= float(expected_kl(law, sizes)) - 1e-12

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm import families, info, sampler
-from exactdlm.divergence import kl, tv
+from exactdlm.laws import families
+from exactdlm.engine import info, sampler
+from exactdlm.engine.divergence import kl, tv
 from exactdlm.schedules import BernoulliReveal, CutPoints, balanced, compositions, size_law
 import exactdlm.structured as S
 from exactdlm.structured import sizes as ssizes
+from exactdlm.decoding import optimal_schedule
 
 P2 = [[F(3, 4), F(1, 4)], [F(1, 3), F(2, 3)]]
 P3 = [[F(1, 2), F(1, 4), F(1, 4)], [F(1, 5), F(3, 5), F(1, 5)], [F(1, 3), F(1, 3), F(1, 3)]]
@@ -204,7 +206,7 @@ def test_optimal_schedule_matches_lattice_dp(make):
     law, joint = make()
     for m in (2, 3, 5):
         sizes, ekl = law.optimal_schedule(m)
-        sizes_lat, ekl_lat = info.optimal_schedule(joint, m)
+        sizes_lat, ekl_lat = optimal_schedule(joint, m)
         assert abs(ekl - float(ekl_lat)) <= 1e-12
         assert sum(sizes) == 8 and len(sizes) == m
         assert abs(law.expected_kl(sizes) - float(ekl_lat)) <= 1e-12

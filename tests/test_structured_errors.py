@@ -5,7 +5,7 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from exactdlm import families
+from exactdlm.laws import families
 from exactdlm.schedules import BernoulliReveal, CutPoints, SemiAR, balanced
 import exactdlm.structured as S
 import exactdlm.structured.exchangeable as exch_mod

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from exactdlm._kernels import structured as K
+from exactdlm.engine._kernels import structured as K
 from exactdlm.structured import exchangeable_from_counts, exchangeable_mixture, markov_chain, noisy_repetition
 from exactdlm.structured._numerics import log_factorials
 

@@ -90,7 +90,7 @@ def test_mds_closed_form_ekl_and_mixture_at_4096():
     assert law.q == 4099
     lq = math.log(4099)
     g = law.entropy_profile(exact=True)
-    from exactdlm.info import ekl_from_profile
+    from exactdlm.engine.info import ekl_from_profile
 
     for s in SCHEDULES:
         t = np.cumsum(s)
@@ -104,7 +104,7 @@ def test_mds_closed_form_ekl_and_mixture_at_4096():
 
 
 def h_noisy(t, eta):
-    """THEORY §6: ``h_t = -sum_w C(t,w) π_t(w) log π_t(w)``, ``π_t(w) = ½[η^w (1-η)^(t-w) + η^(t-w) (1-η)^w]``."""
+    """docs/theory.md §6: ``h_t = -sum_w C(t,w) π_t(w) log π_t(w)``, ``π_t(w) = ½[η^w (1-η)^(t-w) + η^(t-w) (1-η)^w]``."""
     if t == 0:
         return mpmath.mpf(0)
     e = mpmath.mpf(eta)

@@ -11,7 +11,7 @@ import exactdlm as ed
 from exactdlm.claims import ClaimError, catalogue, load_claims_file
 from exactdlm.claims import runner
 from exactdlm.cli import main
-from exactdlm.decide import compare_sides
+from exactdlm.arith import compare_sides
 from exactdlm.laws import JointLaw
 from exactdlm.suites import get_suite
 

@@ -8,7 +8,7 @@ import pytest
 
 from exactdlm.claims import VERDICTS
 from exactdlm.cli import main
-from exactdlm.commands import verify
+from exactdlm.cli import verify
 from exactdlm.suites import DEFAULT_SUITE, SUITES, get_suite
 
 REQUIRED = {"id", "statement", "source", "provenance", "verdict", "certified", "cases", "worst_ratio", "min_slack",

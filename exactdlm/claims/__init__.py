@@ -1,4 +1,4 @@
-"""Claims about masked diffusion samplers: the catalogue (THEORY.md §4-§5) and user claims.
+"""Claims about masked diffusion samplers: the catalogue (docs/theory.md §4-§5) and user claims.
 
 A :class:`Claim` is data (id, statement, formula, provenance, hypotheses, quantifier) plus
 the comparisons that test it. The comparisons come in one of four shapes:
@@ -237,7 +237,7 @@ def load_catalogue() -> None:
 
 
 def catalogue() -> list[Claim]:
-    """The catalogue claims, in THEORY order (identities E1-E7, then the bounds of §5)."""
+    """The catalogue claims, in the order of docs/theory.md (identities E1-E7, then the bounds of §5)."""
     load_catalogue()
     return sorted(_CATALOGUE.values(), key=lambda c: _ORDER.get(c.id, len(_ORDER)))
 

@@ -1,16 +1,17 @@
-"""Chen, Cong & Li (CCL): the exact characterization (E1) and Thm 1.9's step count (THEORY §4-§5)."""
+"""Chen, Cong & Li (CCL): the exact characterization (E1) and Thm 1.9's step count (docs/theory.md §4-§5)."""
 
 from __future__ import annotations
 
 import math
 from fractions import Fraction
 
-from .. import info
-from ..sampler import expected_kl_enumerated
+from ..engine import info
+from ..engine.sampler import expected_kl_enumerated
 from ..schedules import pattern_count
-from ..exact import LogForm
+from ..arith import LogForm
 from . import Check, Claim, register_catalogue
 from .common import prov
+from ..decoding import optimal_schedule
 
 #: largest (number of ordered partitions) x V^L that (E1)'s enumeration side may touch
 ENUM_BUDGET = 1_000
@@ -41,14 +42,14 @@ def step_budget(L: int, ratio: Fraction) -> int:
 
 
 def best_ekl(ctx, K: int):
-    """The least EKL over schedules with exactly ``K`` steps (``info.optimal_schedule``), and its sizes."""
+    """The least EKL over schedules with exactly ``K`` steps (``decoding.optimal_schedule``), and its sizes."""
     if K >= ctx.L:
         sizes = (1,) * ctx.L
         return sizes, ctx.ekl(sizes)
     if not ctx.lattice and hasattr(ctx.law, "optimal_schedule"):  # structured laws: their own (numba) DP
         sizes = tuple(int(s) for s in ctx.law.optimal_schedule(K)[0])
         return sizes, ctx.ekl(sizes)
-    return info.optimal_schedule(ctx.law, K)
+    return optimal_schedule(ctx.law, K)
 
 
 def _ccl(ctx):
@@ -84,7 +85,7 @@ def _ccl_global(suite):
         import exactdlm.structured  # noqa: F401
     except ImportError:
         return checks, {"structured laws": "unavailable: only the lattice suite was checked"}
-    from ..sampler import expected_kl
+    from ..engine.sampler import expected_kl
 
     bites = 0
     for L in suite.ccl_lengths:
@@ -110,7 +111,7 @@ register_catalogue(Claim(
     formula="exists s, K <= 2 + (1 + ln L)(1 + ceil(T̂/eps)):  EKL(s) <= eps",
     hypotheses="every law of the suite with T̂ = TC and T̂ = DTC (the hardest case of T̂ >= TC/DTC) and eps/T̂ in "
                "{1/2, 1/4, 1/8}, log natural; the witness is the optimal schedule with the allowed number of steps "
-               "(dynamic program of THEORY §5). For L <= 8 the budget reaches L, where unit steps give EKL = 0: "
+               "(dynamic program of docs/theory.md §5). For L <= 8 the budget reaches L, where unit steps give EKL = 0: "
                "the check bites only on longer laws: structured noisy repetition, Markov, Reed–Solomon and "
                "exchangeable laws at the suite's lengths (32 and up; exact up to L = 64), figures count the "
                "comparisons where the budget is below L",

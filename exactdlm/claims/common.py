@@ -7,7 +7,7 @@ from itertools import combinations
 
 import numpy as np
 
-from ..exact import LogForm
+from ..arith import LogForm
 from . import Provenance
 
 PAPERS = {
@@ -16,7 +16,7 @@ PAPERS = {
     "CCL": "Chen, Cong & Li, arXiv 2511.04647 (COLT 2026)",
     "LZ": "Lavenant & Zanella, arXiv 2510.25544",
     "WLL": "Wen, Liang & Lu, arXiv 2608.25505",
-    "THEORY": "exactdlm THEORY.md",
+    "THEORY": "exactdlm docs/theory.md",
 }
 
 
@@ -44,7 +44,7 @@ LATTICE_MDS_L = 5
 def mds_law(L: int, k: int, q: int):
     """The uniform law on the Reed–Solomon code ``[L, k]_q``, built once (lattice or structured)."""
     if L <= LATTICE_MDS_L:
-        from ..families import mds_code
+        from ..laws.families import mds_code
 
         return mds_code(L, k, q)
     from ..structured import mds_code
@@ -57,7 +57,7 @@ def mds_profile(L: int, k: int, q: int):
     """Its entropy profile ``g`` as exact LogForms."""
     law = mds_law(L, k, q)
     if L <= LATTICE_MDS_L:
-        from ..info import entropy_profile
+        from ..engine.info import entropy_profile
 
         return entropy_profile(law)
     return law.entropy_profile(exact=True)
@@ -65,7 +65,7 @@ def mds_profile(L: int, k: int, q: int):
 
 def ibar_definition(subset_H: np.ndarray, L: int, exact: bool) -> np.ndarray:
     """``Ī(t)`` straight from its definition: mean over ``i`` and ``t``-subsets ``T`` of
-    ``[L] \\ {i}`` of ``I(X_i; X_T) = H(X_i) + H(X_T) - H(X_{T ∪ i})`` (THEORY §3)."""
+    ``[L] \\ {i}`` of ``I(X_i; X_T) = H(X_i) + H(X_T) - H(X_{T ∪ i})`` (docs/theory.md §3)."""
     out = np.empty(L, dtype=object)
     for t in range(L):
         coef: dict[int, int] = {}

@@ -1,7 +1,7 @@
 """Per-case shared quantities, so every claim and schedule of one law reuses one profile.
 
 By (E1) the expected KL of every schedule needs only the entropy profile ``g``; TC, DTC,
-the MI sum and ``Ī`` follow from it too (THEORY §3). A :class:`CaseContext` computes ``g``
+the MI sum and ``Ī`` follow from it too (docs/theory.md §3). A :class:`CaseContext` computes ``g``
 once per law and memoizes the EKL of each schedule and the mixture KL. Claims written with
 the public API see the same saving: they receive a :class:`SharedLaw`, a :class:`JointLaw`
 that answers ``entropy_profile()`` from the cache (``info`` functions use a law's own
@@ -15,8 +15,8 @@ from functools import cached_property
 
 import numpy as np
 
-from .. import info
-from ..exact import LogForm
+from ..engine import info
+from ..arith import LogForm
 from ..laws import JointLaw
 from .common import ibar_definition
 
@@ -30,7 +30,7 @@ COSTLY_RULE = ("every schedule when V^L <= 32; unit, one-step, balanced K=2,3, (
 
 
 def sparse_schedules(L: int, full: bool = True) -> set:
-    from .rules import balanced
+    from ..schedules import balanced
 
     out = {(1,) * L, (L,), balanced(L, min(2, L))}
     if full:
@@ -61,7 +61,7 @@ class SharedLaw(JointLaw):
 
     def mixture_kl(self, sizes, predictor=None):
         """``KL(p || q)`` of the sampler's output law, memoized per schedule (exact predictor)."""
-        from .. import sampler
+        from ..engine import sampler
 
         key = tuple(int(s) for s in sizes)
         if predictor is not None:

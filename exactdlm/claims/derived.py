@@ -1,4 +1,4 @@
-"""Identities (E2)-(E5), (E7) and the derived bounds SH-1, G-DTC, G-TC, G-MIN, WC, IMP, MIX (THEORY §4-§5).
+"""Identities (E2)-(E5), (E7) and the derived bounds SH-1, G-DTC, G-TC, G-MIN, WC, IMP, MIX (docs/theory.md §4-§5).
 
 Every identity is checked against an independent computation: (E1) values come from the
 entropy profile ``g``; the right sides of (E2)-(E4) use ``Ī`` straight from its definition
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .. import info
-from ..decide import compare_sides
+from ..engine import info
+from ..arith import compare_sides
 from ..schedules import compositions, cumulative
 from . import Check, Claim, register_catalogue
-from . import rules
+from ..schedules import theorem_rules as rules
 from .common import log, mds_law, mds_profile, prov, smallest_prime_at_least
 from .context import COSTLY_RULE, COSTLY_SPARSE_CELLS
 
@@ -114,7 +114,7 @@ def _e4_random(ctx):
             yield Check(lhs, rhs, "eq", None, f"i.i.d. cuts K={K}, w {kind}: E EKL = sum_j ΔĪ(j) E[N_j]",
                         note={"K": K, "w": kind})
             if ctx.lattice:  # the sampler's own random-size EKL (schedules.CutPoints) against the formula
-                from ..sampler import expected_kl
+                from ..engine.sampler import expected_kl
                 from ..schedules import CutPoints
 
                 yield Check(expected_kl(ctx.law, CutPoints(L, K, kind)), rhs, "eq", None,
@@ -197,7 +197,7 @@ def _e7(ctx, sizes):
     if all(s == 1 for s in sizes):
         yield Check(ekl, 0, "eq", sizes, "unit steps: EKL = 0")
         if ctx.lattice and ctx.costly(sizes):
-            from ..sampler import sampler_law
+            from ..engine.sampler import sampler_law
 
             q = sampler_law(ctx.law.base, sizes)
             yield Check(_abs_diff_total(ctx.law.array, q, ctx.law.exact), 0, "eq", sizes, "unit steps: q = p exactly "
@@ -211,7 +211,7 @@ register_catalogue(Claim(
     formula="KL(p||q) <= EKL;  K = 1: EKL = TC;  s = (1,...,1): EKL = 0, q = p",
     hypotheses=ANY + f"; the output law (KL(p||q), q = p) on {COSTLY_RULE}, for laws with a mixture-law "
                "algorithm (lattice laws; structured laws except long Markov chains)", schedule_checks=_e7,
-    requires=("exactdlm.sampler:mixture_kl", "exactdlm.sampler:sampler_law")))
+    requires=("exactdlm.engine.sampler:mixture_kl", "exactdlm.engine.sampler:sampler_law")))
 
 
 # ----------------------------------------------------------------------------------------
@@ -456,23 +456,23 @@ def _mix(ctx, sizes):
 
 
 def _mix_global(suite):
-    from ..families import noisy_repetition
+    from ..laws.families import noisy_repetition
 
     p = noisy_repetition(5, Fraction(1, 10))
     sizes = (1, 4)
     from .context import SharedLaw
 
     law = SharedLaw(p)
-    from ..sampler import expected_kl
+    from ..engine.sampler import expected_kl
 
     ekl = expected_kl(law, sizes)
     mix = law.mixture_kl(sizes)
     checks = []
     for value, quoted, what in ((ekl, Fraction(2900, 10**4), "EKL"), (mix, Fraction(448, 10**4), "KL(p||q)")):
         half = Fraction(5, 10**5)
-        checks.append(Check(value, quoted + half, "le", sizes, f"THEORY's example: {what} rounds to {float(quoted)}", law=p,
+        checks.append(Check(value, quoted + half, "le", sizes, f"the theory doc's example: {what} rounds to {float(quoted)}", law=p,
                                 rated=False))
-        checks.append(Check(value, quoted - half, "ge", sizes, f"THEORY's example: {what} rounds to {float(quoted)}", law=p,
+        checks.append(Check(value, quoted - half, "ge", sizes, f"the theory doc's example: {what} rounds to {float(quoted)}", law=p,
                                 rated=False))
     return checks, {"example (noisy repeated bit L=5, eta=1/10, sizes (1,4))": {"EKL": float(ekl), "KL(p||q)": float(mix)}}
 
@@ -482,6 +482,6 @@ register_catalogue(Claim(
     statement="the sampler's output law is closer to p than the expected per-pattern KL says; the ratio can be far "
               "below 1 (how small is open: the table reports the smallest ratio seen)",
     formula="KL(p || q) <= EKL = E_S KL(p || q_S)",
-    hypotheses=ANY + f" ({COSTLY_RULE}; laws with a mixture-law algorithm); plus THEORY's quoted example (noisy repeated bit, L=5, eta=1/10, sizes (1,4): 0.0448 vs 0.2900)",
+    hypotheses=ANY + f" ({COSTLY_RULE}; laws with a mixture-law algorithm); plus the theory doc's quoted example (noisy repeated bit, L=5, eta=1/10, sizes (1,4): 0.0448 vs 0.2900)",
     schedule_checks=_mix, global_checks=_mix_global,
-    requires=("exactdlm.sampler:mixture_kl",)))
+    requires=("exactdlm.engine.sampler:mixture_kl",)))

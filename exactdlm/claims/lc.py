@@ -1,4 +1,4 @@
-"""Li & Cai (LC): Thm 1, Cor 1, Thm 2 and the tightness of Thm 1's constant (THEORY §5).
+"""Li & Cai (LC): Thm 1, Cor 1, Thm 2 and the tightness of Thm 1's constant (docs/theory.md §5).
 
 LC index sizes in forward-masking order; ``s_max`` does not depend on the order, and every
 statement here is written in reveal order.
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .. import info
-from ..families import repeated_symbol
-from ..sampler import expected_kl
+from ..engine import info
+from ..laws.families import repeated_symbol
+from ..engine.sampler import expected_kl
 from . import Check, Claim, register_catalogue
-from . import rules
+from ..schedules import theorem_rules as rules
 from .common import prov
 from .context import SharedLaw
 
@@ -45,8 +45,8 @@ def _lc_t1(ctx, sizes):
     bound = ctx.mi * ctx.num(lc_t1_factor(sizes, ctx.L))
     yield Check(ctx.ekl(sizes), bound, "le", sizes, "exact predictor (eps_train = 0)")
     if ctx.lattice and ctx.V**ctx.L <= LEARNED_MAX_CELLS:
-        from ..predictors import mix_uniform
-        from ..sampler import epsilon_train
+        from ..engine.predictors import mix_uniform
+        from ..engine.sampler import epsilon_train
 
         pred = mix_uniform(Fraction(1, 4))
         p = ctx.law.base

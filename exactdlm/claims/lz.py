@@ -5,8 +5,8 @@ listed over every mask pattern, equals ``EKL + E_learn``; ``E_learn`` equals LC'
 error ``eps_train`` computed from its own definition (coefficient exactly 1).
 
 LZ-sqrt is a limit claim. For an information curve ``Ī(t) = φ(t/L)`` with a smooth
-nondecreasing ``φ``, the optimal ``m``-step EKL (dynamic program of THEORY §5 on the curve,
-``info.optimal_schedule``) is compared with ``½[(L/m)(∫ sqrt φ')² - (φ(1) - φ(0))]`` along
+nondecreasing ``φ``, the optimal ``m``-step EKL (dynamic program of docs/theory.md §5 on the curve,
+``decoding.optimal_schedule``) is compared with ``½[(L/m)(∫ sqrt φ')² - (φ(1) - φ(0))]`` along
 growing ``L`` with ``m = round(sqrt L)``. The check (float, so never certified): for each
 curve the relative error decreases strictly along the sequence and its fitted exponent in
 ``L`` is at most ``-1/4`` (observed about ``-0.4`` to ``-0.5``: the absolute error stays
@@ -27,11 +27,12 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from .. import info
+from ..engine import info
 from ..schedules import pattern_count
 from . import Check, Claim, register_catalogue
 from .common import prov
-from .rules import balanced
+from ..schedules import balanced
+from ..decoding import optimal_schedule
 
 #: largest (ordered partitions) x V^L the enumerated side of (E6) may touch
 E6_ENUM_BUDGET = 200
@@ -43,15 +44,15 @@ E6_ALL_PREDICTORS_CELLS = 8
 
 def e6_predictors(ctx):
     """The learned predictors (E6) is checked with: a uniform mixture and another law's conditionals."""
-    from ..families import random_rational
-    from ..predictors import mix_uniform
+    from ..laws.families import random_rational
+    from ..engine.predictors import mix_uniform
 
     other = random_rational(ctx.L, ctx.V, 7919, max_denominator=6)
     return [("mix_uniform(1/4)", mix_uniform(Fraction(1, 4))), ("conditionals of random_rational seed 7919", other)]
 
 
 def _e6(ctx, sizes):
-    from ..sampler import epsilon_train, expected_kl_enumerated, learning_error
+    from ..engine.sampler import epsilon_train, expected_kl_enumerated, learning_error
 
     if not ctx.lattice or ctx.V**ctx.L > E6_MAX_CELLS:
         return
@@ -77,7 +78,7 @@ register_catalogue(Claim(
                f"and another law's conditionals (both when V^L <= {E6_ALL_PREDICTORS_CELLS}, else one per schedule in "
                f"turn); the pattern-listing side when (partitions) x V^L <= {E6_ENUM_BUDGET:,}",
     schedule_checks=_e6,
-    requires=("exactdlm.sampler:learning_error", "exactdlm.sampler:epsilon_train", "exactdlm.predictors:mix_uniform")))
+    requires=("exactdlm.engine.sampler:learning_error", "exactdlm.engine.sampler:epsilon_train", "exactdlm.engine.predictors:mix_uniform")))
 
 
 # ----------------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def _sequence(name, lengths):
     for L in lengths:
         m = max(2, round(math.sqrt(L)))
         curve = CurveLaw([phi(t / L) for t in range(L)], name)
-        sizes, ekl = info.optimal_schedule(curve, m)
+        sizes, ekl = optimal_schedule(curve, m)
         F = lz_formula(L, m, phi, dphi)
         xs, ys, t = [], [], 0
         for s in sizes:

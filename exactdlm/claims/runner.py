@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 
-from ..decide import certified_sign, compare_sides
-from ..exact import LogForm, to_logform
+from ..arith import certified_sign, compare_sides
+from ..arith import LogForm, to_logform
 from . import Check, Claim, ClaimError, describe_error
 from .context import CaseContext, law_json
 

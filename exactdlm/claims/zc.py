@@ -1,4 +1,4 @@
-"""Zhao & Cai (ZC): adaptation to TC and DTC with random sizes from i.i.d. cut points (THEORY §5).
+"""Zhao & Cai (ZC): adaptation to TC and DTC with random sizes from i.i.d. cut points (docs/theory.md §5).
 
 ZC give rates Õ(TC/K) and Õ(DTC/K) (abstract); the constants below are for our construction
 (derived). With ``K-1`` i.i.d. cuts of pmf ``w`` on ``1..L-1``, (E4) gives
@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import Check, Claim, register_catalogue
-from . import rules
+from ..schedules import theorem_rules as rules
 from .common import prov
 
 

@@ -4,14 +4,14 @@ Laws whose symmetry makes ``H(X_A)`` cheap:
 
 * **exchangeable** laws (``exchangeable.py``): mixtures of i.i.d. laws, noisy repetition,
   any count law, uniform on a weight class; the sampler's mixture law by a DP on counts;
-* **repeated symbol** and **sum mod V / parity** (``closed.py``): THEORY §6 closed forms,
+* **repeated symbol** and **sum mod V / parity** (``closed.py``): docs/theory.md §6 closed forms,
   also available through the count engine (``as_exchangeable()``);
 * **Markov chains** (``markov.py``): ``g`` and ``Ī`` from the gaps of the revealed set;
 * **MDS / Reed–Solomon codes** (``mds.py``): closed forms, mixture law included.
 
 Every law follows the protocol of ``base.StructuredLaw`` (``.L``, ``.V``,
 ``entropy_profile()``, ``info_curve()``, ``expected_kl(sizes)``, ``mixture_kl(sizes)``, ...),
-so ``exactdlm.info`` and ``exactdlm.sampler.expected_kl`` accept them unchanged.
+so ``exactdlm.engine.info`` and ``exactdlm.engine.sampler.expected_kl`` accept them unchanged.
 Random-size schedules: ``exactdlm.schedules.BernoulliReveal`` and ``CutPoints`` (any object
 with ``L, rates`` or ``L, K, w`` works; see ``sizes.py``).
 """
@@ -30,6 +30,13 @@ from .markov import MarkovChain, markov_chain
 from .markov import from_joint as markov_from_joint
 from .mds import MDSCode, mds_code, next_prime
 from .sizes import expected_N
+
+from ..laws import families as _families
+
+for _name, _builder in (("exchangeable_mixture", exchangeable_mixture), ("markov_chain", markov_chain),
+                        ("repeated_symbol", repeated_symbol), ("parity", parity),
+                        ("noisy_repetition", noisy_repetition), ("mds_code", mds_code)):
+    _families.register_long_form(_name, _builder)
 
 __all__ = [
     "Exchangeable",

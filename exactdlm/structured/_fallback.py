@@ -1,13 +1,13 @@
-"""Mixture KL by listing every ordered partition (THEORY §2), for small L: used when a
+"""Mixture KL by listing every ordered partition (docs/theory.md §2), for small L: used when a
 structured law has no structured mixture-law algorithm (Markov chains). The listing itself is
-``exactdlm.sampler.sampler_law_enumerated``.
+``exactdlm.engine.sampler.sampler_law_enumerated``.
 """
 
 from __future__ import annotations
 
-from ..divergence import kl_arrays
+from ..engine.divergence import kl_arrays
 from ..laws import as_law
-from ..sampler import sampler_law_enumerated
+from ..engine.sampler import sampler_law_enumerated
 
 
 def mixture_kl_enumerated(p, sizes):

@@ -19,7 +19,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from ..exact import LogForm
+from ..arith import LogForm
 
 #: largest L the structured float engines accept: cost is O(L^2) and the measured error
 #: against 50-digit mpmath grows like L * 1e-16 (about 1e-12 relative at L = 4096);
@@ -135,7 +135,7 @@ def parse_distribution(row, what: str, exact: bool | None = None):
 
 
 # ----------------------------------------------------------------------------------------
-# quantities from an information curve (THEORY §3-4), float or exact
+# quantities from an information curve (docs/theory.md §3-4), float or exact
 # ----------------------------------------------------------------------------------------
 def ekl_from_curve_fast(Ibar, sizes) -> float:
     """(E2): ``EKL = sum_k sum_{t in block k} [Ī(t) - Ī(t_{k-1})]``, exactly summed (fsum)."""

@@ -2,7 +2,7 @@
 
 A structured law has ``.L``, ``.V``, ``.exact`` (rational parameters), ``.family``,
 ``.params`` and ``entropy_profile() -> ndarray (L+1,)`` (float64, nats), so that
-``exactdlm.info`` (``info_curve``, ``total_correlation``, ...), ``exactdlm.sampler.expected_kl``
+``exactdlm.engine.info`` (``info_curve``, ``total_correlation``, ...), ``exactdlm.engine.sampler.expected_kl``
 and ``optimal_schedule`` work on it unchanged. Subclasses supply
 
 * ``_float_curves() -> (g, Ibar)``: the profile and an accurately computed ``Ī`` (sums of
@@ -11,7 +11,7 @@ and ``optimal_schedule`` work on it unchanged. Subclasses supply
 * ``_profile_mp(ts, dps) -> [g(t) as mpmath numbers]``: the 50-digit reference;
 * ``_joint() -> JointLaw`` for lengths the lattice can hold (tests, fallbacks).
 
-From ``Ī`` this class derives (THEORY §3-4), without the cancellation of ``g`` differences:
+From ``Ī`` this class derives (docs/theory.md §3-4), without the cancellation of ``g`` differences:
 ``TC = sum_t Ī(t)``, ``DTC = sum_t [Ī(L-1) - Ī(t)]``, ``Σ I = L Ī(L-1)``, EKL by (E2) for
 fixed sizes and by (E4) with ``E[N_j]`` for random sizes, and the optimal-schedule DP
 (numba, O(steps L^2)).
@@ -24,17 +24,12 @@ import math
 import mpmath
 import numpy as np
 
-from .._kernels.structured import optimal_knots
-from ..info import _curve_from_profile, ekl_from_profile
-from ..laws import JointLaw, check_fits
+from ..engine._kernels.structured import optimal_knots
+from ..engine.info import _curve_from_profile, ekl_from_profile
+from ..laws import JointLaw
+from ..laws.joint import check_fits
 from . import sizes as _sizes
-from ._numerics import (
-    EXACT_MAX_L,
-    ekl_from_curve_fast,
-    ekl_from_expected_N,
-    error_report,
-    exact_sum,
-)
+from ._numerics import EXACT_MAX_L, ekl_from_curve_fast, ekl_from_expected_N, error_report, exact_sum
 
 #: most outcomes ``V^L`` a structured law will materialize as a ``(V,)*L`` array
 JOINT_MAX_OUTCOMES = 1 << 22
@@ -98,7 +93,7 @@ class StructuredLaw:
         return self._curves()[1].copy()
 
     def total_correlation(self, exact: bool = False):
-        """``TC = sum_t Ī(t)`` (THEORY §3)."""
+        """``TC = sum_t Ī(t)`` (docs/theory.md §3)."""
         if exact:
             g = self.entropy_profile(exact=True)
             return g[1] * self.L - g[self.L]
@@ -142,7 +137,7 @@ class StructuredLaw:
         return ekl_from_expected_N(Ib, _sizes.expected_N(sizes, self.L, exact=False))
 
     def optimal_schedule(self, steps: int):
-        """Minimal-EKL schedule with exactly ``steps`` steps: ``(sizes, ekl)`` (THEORY §5 DP)."""
+        """Minimal-EKL schedule with exactly ``steps`` steps: ``(sizes, ekl)`` (docs/theory.md §5 DP)."""
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= self.L:
             raise ValueError(f"steps must be an integer in 1..L={self.L}, got {steps!r}")
         check_fits(16 * (int(steps) + 1) * (self.L + 1), f"the optimal-schedule DP with {steps} steps at L={self.L}")

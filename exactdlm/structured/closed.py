@@ -1,4 +1,4 @@
-"""Repeated symbol and sum-mod-V (parity) laws at any L, by the closed forms of THEORY §6.
+"""Repeated symbol and sum-mod-V (parity) laws at any L, by the closed forms of docs/theory.md §6.
 
 **Repeated symbol** (uniform on the V constant strings): ``g(t) = log V`` for ``t >= 1``,
 ``Ī = (0, log V, ..., log V)``. Mixture law: the first step draws its ``s_1`` tokens i.i.d.
@@ -28,7 +28,7 @@ from math import comb
 import mpmath
 import numpy as np
 
-from ..exact import LogForm
+from ..arith import LogForm
 from . import sizes as _sizes
 from ._numerics import check_length
 from .base import StructuredLaw
@@ -73,7 +73,7 @@ class RepeatedSymbol(StructuredLaw):
         return [mpmath.log(self.V) if t > 0 else mpmath.mpf(0) for t in ts]
 
     def _joint(self):
-        from ..families import repeated_symbol
+        from ..laws.families import repeated_symbol
 
         return repeated_symbol(self.L, self.V)
 
@@ -139,14 +139,14 @@ class SumModV(StructuredLaw):
         return [lv * (t if t < self.L else self.L - 1) for t in ts]
 
     def _joint(self):
-        from ..families import parity
+        from ..laws.families import parity
 
         return parity(self.L, self.V)
 
     def as_exchangeable(self):
         """The same law through the count engine (count law ``P_L(n) ∝ mult(L; n)`` on ``sum v n_v = 0 mod V``)."""
         from .exchangeable import exchangeable_from_counts
-        from .._kernels.structured import compositions_of, _multinomial
+        from ..engine._kernels.structured import compositions_of, _multinomial
 
         L, V = self.L, self.V
         if V == 2:
@@ -188,10 +188,10 @@ def _logsumexp(xs):
 
 
 def repeated_symbol(L, V=2) -> RepeatedSymbol:
-    """Uniform on the V constant strings (THEORY §6), any L."""
+    """Uniform on the V constant strings (docs/theory.md §6), any L."""
     return RepeatedSymbol(L, V)
 
 
 def parity(L, V=2) -> SumModV:
-    """Uniform on strings with ``sum x_i = 0 mod V`` (THEORY §6; V = 2: L-1 fair bits and their XOR)."""
+    """Uniform on strings with ``sum x_i = 0 mod V`` (docs/theory.md §6; V = 2: L-1 fair bits and their XOR)."""
     return SumModV(L, V)

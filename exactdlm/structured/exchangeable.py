@@ -1,4 +1,4 @@
-"""Exchangeable laws on ``[V]^L`` (issue 8; THEORY §3, §7) through the law of their counts.
+"""Exchangeable laws on ``[V]^L`` (issue 8; docs/theory.md §3, §7) through the law of their counts.
 
 A law is exchangeable when permuting positions leaves it unchanged; then
 ``p(x) = P_L(n(x)) / mult(L; n(x))`` with ``n(x)`` the symbol counts and ``P_L`` the law of
@@ -32,16 +32,12 @@ from itertools import product
 import mpmath
 import numpy as np
 
-from .._kernels import structured as K
-from ..exact import LogForm
-from ..laws import JointLaw, as_law, check_fits, exact_array
+from ..engine._kernels import structured as K
+from ..arith import LogForm
+from ..laws import JointLaw, as_law
+from ..laws.joint import check_fits, exact_array
 from . import sizes as _sizes
-from ._numerics import (
-    check_length,
-    log_factorials,
-    parse_distribution,
-    parse_prob,
-)
+from ._numerics import check_length, log_factorials, parse_distribution, parse_prob
 from .base import StructuredLaw
 
 #: most count-grid cells the float engine holds at once (all layers / all DP states)
@@ -487,7 +483,7 @@ def exchangeable_mixture(L, weights, thetas) -> Exchangeable:
 
 
 def noisy_repetition(L, eta) -> Exchangeable:
-    """``U`` a fair bit, ``X_i = U xor W_i``, ``W_i`` i.i.d. Bernoulli(eta) (THEORY §6); V = 2.
+    """``U`` a fair bit, ``X_i = U xor W_i``, ``W_i`` i.i.d. Bernoulli(eta) (docs/theory.md §6); V = 2.
 
     The mixture ``½ Bern(eta)^L + ½ Bern(1-eta)^L``.
     """

@@ -1,4 +1,4 @@
-"""Markov chains at any L through the gaps of the revealed set (issue 8; THEORY §3).
+"""Markov chains at any L through the gaps of the revealed set (issue 8; docs/theory.md §3).
 
 For a chain ``X_0 -> X_1 -> ...`` with transition ``P`` and initial law ``mu``,
 ``H(X_A) = sum_{i in A} H(X_i) - sum_{consecutive a < b in A} I(X_a; X_b)``, so with
@@ -32,8 +32,8 @@ from math import comb
 import mpmath
 import numpy as np
 
-from .._kernels import structured as K
-from ..exact import LogForm
+from ..engine._kernels import structured as K
+from ..arith import LogForm
 from ..laws import as_law
 from ._numerics import check_length
 from .base import StructuredLaw
@@ -45,7 +45,7 @@ MAX_V = 64
 
 
 def _families():
-    from .. import families
+    from ..laws import families
 
     return families
 
@@ -227,7 +227,7 @@ class MarkovChain(StructuredLaw):
             ) from None
         if not exact:
             joint = joint.to_float()
-        from .. import sampler
+        from ..engine import sampler
 
         if hasattr(sampler, "mixture_kl"):
             return sampler.mixture_kl(joint, sizes)

@@ -1,4 +1,4 @@
-"""Uniform laws on MDS (Reed–Solomon) codes ``[L, k]_q`` at any L (THEORY §6, WC, IMP).
+"""Uniform laws on MDS (Reed–Solomon) codes ``[L, k]_q`` at any L (docs/theory.md §6, WC, IMP).
 
 Any ``k`` coordinates of an MDS code form an information set, so ``X_A`` is uniform on
 ``q^min(|A|, k)`` values: ``g(t) = min(t, k) log q``, ``Ī(t) = log q [t >= k]``,
@@ -22,7 +22,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from ..exact import LogForm
+from ..arith import LogForm
 from . import sizes as _sizes
 from ._numerics import check_length
 from .base import StructuredLaw
@@ -80,7 +80,7 @@ class MDSCode(StructuredLaw):
         return [min(t, self.k) * mpmath.log(self.q) for t in ts]
 
     def _joint(self):
-        from ..families import mds_code
+        from ..laws.families import mds_code
 
         return mds_code(self.L, self.k, self.q)
 

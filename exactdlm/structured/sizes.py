@@ -2,7 +2,7 @@
 
 The count DP (exchangeable laws) needs the law of the sequence of revealed counts
 ``t_0 = 0 < t_1 < ...`` as a Markov chain on states ``(t, aux)``; (E4) needs
-``E[N_j]`` (THEORY §4), which depends only on ``F(t, t')``, the probability that some step
+``E[N_j]`` (docs/theory.md §4), which depends only on ``F(t, t')``, the probability that some step
 goes from ``t`` revealed tokens to ``t'``:
 ``E[N_j] = sum_{t < j <= t'} F(t, t') (t' - j)`` (the j-th revealed token is followed in its
 step by ``t' - j`` others).
@@ -261,7 +261,7 @@ def _tails(w, L, exact):
 # step-transition marginals F(t, t') and E[N_j] for (E4)
 # ----------------------------------------------------------------------------------------
 def expected_N(schedule, L: int, exact: bool | None = None):
-    """``[None, E[N_1], ..., E[N_{L-1}]]`` (THEORY E4): Fractions for exact schedules, else floats.
+    """``[None, E[N_1], ..., E[N_{L-1}]]`` (docs/theory.md (E4)): Fractions for exact schedules, else floats.
 
     Fixed sizes: ``N_j = t_k - j`` for the block holding ``j``. Cut points: ZC's
     ``E[N_j] = sum_{m=j}^{L-1} (1 - sum_{c=j}^m w(c))^(K-1)``. Bernoulli reveal: from the

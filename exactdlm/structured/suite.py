@@ -167,7 +167,7 @@ def sqrt_rule_schedule(Ibar, m: int) -> tuple[int, ...]:
 
 
 def sqrt_prediction(Ibar, m: int) -> float:
-    """LZ-sqrt: ``½[(sum_j sqrt ΔĪ(j))²/m - (Ī(L-1) - Ī(0))]`` (THEORY §5, φ piecewise linear)."""
+    """LZ-sqrt: ``½[(sum_j sqrt ΔĪ(j))²/m - (Ī(L-1) - Ī(0))]`` (docs/theory.md §5, φ piecewise linear)."""
     Ibar = np.asarray(Ibar, dtype=float)
     s = math.fsum(np.sqrt(np.clip(np.diff(Ibar), 0.0, None)))
     return 0.5 * (s * s / m - (Ibar[-1] - Ibar[0]))

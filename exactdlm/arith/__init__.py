@@ -1,0 +1,27 @@
+"""Exact numbers: log-forms, their exact zero test and certified signs (docs/theory.md §7).
+
+The bottom layer of the package, beside nothing: it imports only the standard library, numpy
+and mpmath, and every other layer may import it. Modules, from the bottom:
+
+* ``fixed``   -- fixed-point enclosures of integer log-forms ``C + sum A_n log n``;
+* ``coprime`` -- coprime bases, the exact zero test and the certified sign on integer forms;
+* ``logform`` -- :class:`LogForm`, ``const + sum c_r log r`` with rational ``const, c_r, r``;
+* ``decide``  -- ``certified_sign``, ``canonical`` and ``compare_sides`` on exact values,
+  intervals and floats (the verdict of one comparison, :class:`Comparison`).
+"""
+
+from .decide import Comparison, canonical, certified_sign, compare_sides, format_bounds
+from .logform import LogForm, compare, is_zero, log_form_is_zero, to_logform
+
+__all__ = [
+    "Comparison",
+    "LogForm",
+    "canonical",
+    "certified_sign",
+    "compare",
+    "compare_sides",
+    "format_bounds",
+    "is_zero",
+    "log_form_is_zero",
+    "to_logform",
+]

@@ -1,0 +1,142 @@
+"""``exactdlm law``: the sampler's exact output law for one law and schedule (docs/theory.md §2, §4).
+
+Prints the mixture KL ``KL(p || q)``, the expected KL ``E_S KL(p || q̂_S)`` (with a learned
+predictor: EKL + E_learn of (E6)), the learning error, the total variation ``TV(p, q)`` and
+the per-step breakdown of a fixed schedule (each step's share of (E1) and of E_learn); for
+random sizes the exact ``E[N_j]`` of (E4); for value-adaptive rules the right side of (E5).
+The law is a named family (``--family NAME --L N [--V N] --param k=v``) or a saved law
+(``--law FILE``); the schedule a spec string (``balanced:4``, ``sizes:2,1,1``,
+``geometric_dtc:0.5``, ``bernoulli:4``, ``cutpoints:4:tc``, ``semiar:4/2``, ``confidence:4``, ...).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from ..engine.divergence import kl, tv
+from ..arith import LogForm
+from ..laws import JointLaw
+from ..laws.joint import check_fits, lattice_bytes
+from ..engine.predictors import parse_predictor_spec
+from ..engine.sampler import expected_kl, learning_error, sampler_law, step_breakdown
+from ..decoding import AdaptiveSpec, parse_schedule_spec
+from ..schedules import Schedule, expected_N
+from .info import add_law_arguments, build_law
+
+NAME = "law"
+HELP = "the sampler's exact output law for a law and a schedule: mixture KL, EKL, TV, per step"
+
+
+def add_arguments(parser) -> None:
+    add_law_arguments(parser)
+    parser.add_argument(
+        "--schedule", required=True, metavar="SPEC",
+        help="sizes:2,1,1 | balanced:K | floor_last:K | cosine:K | linear:K | loglinear:K | geometric_dtc:RHO | "
+        "geometric_tc:RHO | two_sided:RHO | optimal:K | bernoulli:K | cutpoints:K[:tc|dtc] | semiar:BLOCK/K | "
+        "confidence:K | margin:K | entropy:K | threshold:TAU | select:K",
+    )
+    parser.add_argument(
+        "--predictor", metavar="SPEC", default=None,
+        help="exact (default) | temperature:T | mix:LAM | noisy:SCALE[:SEED] | law:FILE",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
+
+def _num(x):
+    """A value as a float (``inf`` stays ``inf``) and, for exact values, its exact text."""
+    if isinstance(x, LogForm):
+        from ..arith import canonical
+
+        return float(x), str(canonical(x))
+    if hasattr(x, "numerator") and not isinstance(x, (int, float)):
+        return float(x), str(x)
+    return float(x), None
+
+
+def compute(law, schedule, predictor) -> dict:
+    """Every reported quantity (floats; exact texts under ``exact_forms`` when exact)."""
+    q = sampler_law(law, schedule, predictor)
+    values = {"mixture_kl": kl(law, q), "tv": tv(law, q)}
+    out: dict = {"L": law.L, "V": law.V, "exact": q.dtype == object}
+    if isinstance(schedule, AdaptiveSpec):
+        out["schedule"] = {"rule": schedule.rule, "sizes": schedule.sizes,
+                           "tau": None if schedule.tau is None else str(schedule.tau)}
+        if schedule.rule != "select":
+            from ..adaptive import adaptive_chain_rule
+
+            values["chain_rule_E5"] = adaptive_chain_rule(law, schedule.rule, schedule.sizes, schedule.tau, predictor)
+    else:
+        values["ekl"] = expected_kl(law, schedule, predictor)
+        if predictor is not None:
+            values["learning_error"] = learning_error(law, schedule, predictor)
+        if isinstance(schedule, Schedule):
+            out["schedule"] = {"object": repr(schedule)}
+            if schedule.uniform_positions:
+                out["expected_N"] = [_num(x)[0] for x in expected_N(schedule)]
+        else:
+            out["schedule"] = {"sizes": list(schedule)}
+            steps = []
+            for row in step_breakdown(law, schedule, predictor):
+                item = {"size": row["size"], "t": row["t"], "ekl": _num(row["ekl"])[0]}
+                if "learn" in row:
+                    item["learn"] = _num(row["learn"])[0]
+                steps.append(item)
+            out["steps"] = steps
+    forms = {}
+    for key, v in values.items():
+        out[key], text = _num(v)
+        if text is not None:
+            forms[key] = text
+    if forms:
+        out["exact_forms"] = forms
+    return out
+
+
+def _fmt(x) -> str:
+    return "inf" if x == math.inf else f"{x:.12g}"
+
+
+_LABELS = [
+    ("mixture_kl", "KL(p || q)"),
+    ("ekl", "E_S KL(p||q_S)"),
+    ("learning_error", "E_learn"),
+    ("tv", "TV(p, q)"),
+    ("chain_rule_E5", "(E5) right side"),
+]
+
+
+def run(args) -> int:
+    law, source = build_law(args)
+    if not isinstance(law, JointLaw):
+        # families give a structured law when the lattice does not fit; this command needs it
+        check_fits(lattice_bytes(law.L, law.V, copies=2),
+                   f"exactdlm law on {type(law).__name__} L={law.L}, V={law.V} (its masked lattice)")
+        law = law.to_joint()
+    schedule = parse_schedule_spec(args.schedule, law.L, law)
+    predictor = parse_predictor_spec(args.predictor, law)
+    out = compute(law, schedule, predictor)
+    if args.json:
+        out_json = {"source": source, "schedule_spec": args.schedule, "predictor": args.predictor or "exact", **out}
+        print(json.dumps(out_json, indent=1, default=str))
+        return 0
+    name = source.get("family") or source.get("law_file")
+    kind = "exact" if law.exact else "float"
+    print(f"law: {name}  (L={law.L}, V={law.V}, {kind})")
+    print(f"schedule: {args.schedule} -> {out['schedule']}")
+    print(f"predictor: {args.predictor or 'exact'}")
+    print("nats" + ("; values exact (exact forms: --json)" if out["exact"] else ""))
+    for key, label in _LABELS:
+        if key in out:
+            print(f"  {label:16s} {_fmt(out[key]):>20s}")
+    if "steps" in out:
+        head = f"  {'step':>4s} {'size':>4s} {'t':>4s} {'EKL share':>16s}"
+        print(head + (f" {'E_learn share':>16s}" if predictor is not None else ""))
+        for k, row in enumerate(out["steps"], 1):
+            line = f"  {k:4d} {row['size']:4d} {row['t']:4d} {_fmt(row['ekl']):>16s}"
+            if "learn" in row:
+                line += f" {_fmt(row['learn']):>16s}"
+            print(line)
+    if "expected_N" in out:
+        print("  E[N_j], j=1..L-1: " + ", ".join(_fmt(x) for x in out["expected_N"]))
+    return 0

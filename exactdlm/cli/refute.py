@@ -1,0 +1,115 @@
+"""``exactdlm refute``: search for certified counterexamples to claims (issue 6).
+
+Which claims: the claims of the ``--claims`` files when given, else every catalogue claim the
+search can attack; ``--only ID ...`` picks ids among both. Exit 0 when no violation was found,
+1 when one was, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+NAME = "refute"
+HELP = "search for the smallest exact law and schedule that break a claim, with a certificate"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--claims", metavar="FILE.py", action="extend", nargs="+", default=[],
+                   help="Python files of @claim functions; without it the catalogue is searched")
+    p.add_argument("--only", metavar="ID", nargs="+", default=None, help="search only these claim ids")
+    p.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    p.add_argument("--time", type=float, default=None, metavar="SECONDS",
+                   help="total time budget shared by the claims (default 60 s unless --cases is given)")
+    p.add_argument("--cases", type=int, default=None, metavar="N",
+                   help="at most N cases per claim (a budget independent of the machine's speed)")
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="send cases to this Dask scheduler (e.g. tcp://host:8786) instead of local workers")
+    p.add_argument("--dask-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="how long to wait for the Dask scheduler (default 10 s)")
+    p.add_argument("--jsonl", metavar="FILE", default=None, help="append every finished case to this JSONL file")
+    p.add_argument("--resume", metavar="FILE", default=None,
+                   help="reuse the finished cases of this JSONL file (same --seed) and append to it")
+    p.add_argument("--json", metavar="OUT", default=None,
+                   help="write the results as JSON to OUT ('-' for stdout; the table then goes to stderr)")
+    p.add_argument("--no-shrink", action="store_true", help="report counterexamples as found, unshrunk")
+
+
+def _select(args):
+    from ..claims import catalogue, load_claims_file
+
+    file_claims = []
+    for f in args.claims:
+        file_claims.extend(load_claims_file(f))
+    cat = catalogue()
+    if args.only is None:
+        return file_claims if args.claims else [c for c in cat if _searchable(c)]
+    by_id = {c.id: c for c in cat}
+    by_id.update({c.id: c for c in file_claims})
+    unknown = [i for i in args.only if i not in by_id]
+    if unknown:
+        raise ValueError(f"unknown claim ids {unknown}; valid ids: {', '.join(by_id)}")
+    return [by_id[i] for i in dict.fromkeys(args.only)]
+
+
+def _searchable(c) -> bool:
+    from ..search.targets import searchable
+
+    return searchable(c)
+
+
+def _fmt_ratio(r) -> str:
+    return "-" if r is None else f"{float(r):.4g}"
+
+
+def table(results) -> str:
+    rows = [("claim", "found", "examples", "cases", "seconds", "worst ratio", "note")]
+    for r in results:
+        note = r.error and f"error: {r.error}" or r.note or ""
+        rows.append((r.id, "VIOLATED" if r.found else "no", str(r.examples_tried), str(r.cases),
+                     f"{r.seconds:.1f}", _fmt_ratio(r.worst_ratio), note))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def run(args) -> int:
+    from ..search import refute, report_json
+    from ..search.cert import format_certificate
+
+    if args.time is not None and not args.time > 0:
+        raise ValueError(f"--time must be a positive number of seconds, got {args.time}")
+    if args.cases is not None and args.cases <= 0:
+        raise ValueError(f"--cases must be a positive integer, got {args.cases}")
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be a positive integer, got {args.jobs}")
+    time_budget = args.time if args.time is not None else (None if args.cases is not None else 60.0)
+    claims = _select(args)
+    if not claims:
+        raise ValueError("no claims to search; pass --claims FILE.py or --only ID")
+    results = refute(claims, seed=args.seed, time_budget=time_budget, max_cases=args.cases, jobs=args.jobs,
+                     dask=args.dask, dask_timeout=args.dask_timeout, jsonl=args.jsonl, resume=args.resume,
+                     claims_files=args.claims, shrink=not args.no_shrink)
+    out = sys.stderr if args.json == "-" else sys.stdout
+    print(table(results), file=out)
+    for r in results:
+        if r.found:
+            print(file=out)
+            print(format_certificate(r.id, r.counterexample), file=out)
+            print("  reproduce with:", file=out)
+            print("    " + r.counterexample["snippet"].rstrip().replace("\n", "\n    "), file=out)
+    if args.json:
+        text = json.dumps(report_json(results), indent=2)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            try:
+                with open(args.json, "w") as fh:
+                    fh.write(text + "\n")
+            except OSError as exc:
+                raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
+    sys.stdout.flush()
+    return 1 if any(r.found for r in results) else 0

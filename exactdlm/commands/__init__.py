@@ -1,1 +1,0 @@
-"""Subcommands of the ``exactdlm`` CLI, one module each (see ``exactdlm.cli``)."""

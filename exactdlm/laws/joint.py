@@ -1,0 +1,315 @@
+"""Joint laws over ``[V]^L`` (docs/theory.md §1).
+
+A :class:`JointLaw` holds a probability array of shape ``(V,)*L`` in C order,
+entry ``p[x_0, ..., x_{L-1}]``. It comes in two forms:
+
+* **float**: a ``float64`` array, validated to sum to 1 within ``FLOAT_SUM_TOL``;
+* **exact**: an ``object`` array of :class:`fractions.Fraction`, summing to 1 exactly.
+  Every quantity of an exact law is computed in exact arithmetic (see ``exact.py``).
+
+``np.asarray(law)`` gives the stored array. Every public function of the package
+accepts either a law or a bare array (``as_law``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from fractions import Fraction
+from numbers import Rational
+
+import numpy as np
+
+FLOAT_SUM_TOL = 1e-12
+
+#: bytes the package may allocate for one lattice-sized computation; override with the
+#: environment variable ``EXACTDLM_MEMORY_CAP`` (bytes).
+DEFAULT_MEMORY_CAP = 12 * 2**30
+
+
+def memory_cap() -> int:
+    """The allocation cap in bytes (``EXACTDLM_MEMORY_CAP`` or 12 GiB)."""
+    raw = os.environ.get("EXACTDLM_MEMORY_CAP")
+    if raw is None:
+        return DEFAULT_MEMORY_CAP
+    try:
+        return int(float(raw))
+    except ValueError:
+        raise ValueError(
+            f"EXACTDLM_MEMORY_CAP={raw!r} is not a number of bytes; set it to an integer like 8e9"
+        ) from None
+
+
+#: rough bytes of one ``Fraction`` entry of an exact array (object pointer + Fraction + two ints)
+EXACT_ENTRY_BYTES = 120
+
+
+def lattice_bytes(L: int, V: int, copies: float = 1.0, itemsize: int = 8) -> int:
+    """Bytes of ``copies`` float64 arrays over the masked lattice ``(V+1)^L``."""
+    return int(copies * itemsize * (V + 1) ** L)
+
+
+def check_fits(nbytes: int, what: str) -> None:
+    """Refuse an allocation of ``nbytes`` above the memory cap, naming the estimate."""
+    cap = memory_cap()
+    if nbytes > cap:
+        raise ValueError(
+            f"{what} needs about {nbytes:,} bytes ({nbytes / 2**30:.2f} GiB), over the memory cap "
+            f"of {cap:,} bytes; use a smaller L or V, a structured law (exactdlm.structured), "
+            f"or raise EXACTDLM_MEMORY_CAP"
+        )
+
+
+def _to_fraction(x) -> Fraction:
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, (int, np.integer, Rational)):
+        return Fraction(int(x.numerator), int(x.denominator)) if isinstance(x, Rational) else Fraction(int(x))
+    if isinstance(x, str):
+        return Fraction(x)
+    # sympy Rational and friends expose p, q
+    if hasattr(x, "p") and hasattr(x, "q"):
+        return Fraction(int(x.p), int(x.q))
+    raise ValueError(
+        f"exact law entries must be rationals (Fraction, int or 'p/q' strings), got {type(x).__name__} {x!r}; "
+        "pass a float64 array for a float law"
+    )
+
+
+def _is_exact_array(a: np.ndarray) -> bool:
+    return a.dtype == object or np.issubdtype(a.dtype, np.integer)
+
+
+class JointLaw:
+    """A probability law on ``[V]^L``: float (``float64``) or exact (``Fraction`` entries).
+
+    Attributes ``L`` (positions), ``V`` (vocabulary size), ``exact`` (bool).
+    ``normalize=True`` rescales a non-negative array with positive total to sum to 1.
+    """
+
+    __slots__ = ("_array", "L", "V", "exact", "__weakref__")
+
+    def __init__(self, array, *, normalize: bool = False):
+        if isinstance(array, JointLaw):
+            array = array._array
+        a = np.asarray(array) if not isinstance(array, np.ndarray) else array
+        if a.ndim == 0:
+            raise ValueError("a law needs an array of shape (V,)*L with L >= 1; got a scalar")
+        V, L = a.shape[0], a.ndim
+        if any(n != V for n in a.shape):
+            raise ValueError(
+                f"a law's array must be cubic, shape (V,)*L, got shape {a.shape}; "
+                "pad every position to the same vocabulary size"
+            )
+        if V < 2:
+            raise ValueError(f"vocabulary size V must be >= 2, got V={V}")
+        exact_input = _is_exact_array(a)
+        # the law itself must fit; lattice-sized work checks its own estimate (lattice.py)
+        check_fits(V**L * (EXACT_ENTRY_BYTES if exact_input else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
+        if exact_input:
+            a = self._validate_exact(a, normalize)
+            exact = True
+        else:
+            a = self._validate_float(a, normalize)
+            exact = False
+        a.flags.writeable = False
+        self._array, self.L, self.V, self.exact = a, L, V, exact
+
+    @staticmethod
+    def _validate_exact(a: np.ndarray, normalize: bool) -> np.ndarray:
+        flat = [_to_fraction(x) for x in a.reshape(-1)]
+        if any(x < 0 for x in flat):
+            raise ValueError("law has negative entries; probabilities must be >= 0")
+        total = sum(flat, Fraction(0))
+        if normalize:
+            if total <= 0:
+                raise ValueError("cannot normalize a law whose entries sum to 0")
+            flat = [x / total for x in flat]
+        elif total != 1:
+            raise ValueError(f"exact law sums to {total}, not 1; pass normalize=True to rescale")
+        out = np.empty(len(flat), dtype=object)
+        out[:] = flat
+        return out.reshape(a.shape)
+
+    @staticmethod
+    def _validate_float(a: np.ndarray, normalize: bool) -> np.ndarray:
+        try:
+            a = np.array(a, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"law entries must be numbers, got dtype {a.dtype}") from None
+        if not np.all(np.isfinite(a)):
+            raise ValueError("law has non-finite entries (nan or inf); every probability must be finite")
+        if np.any(a < 0):
+            raise ValueError("law has negative entries; probabilities must be >= 0")
+        total = float(a.sum())
+        if normalize:
+            if total <= 0:
+                raise ValueError("cannot normalize a law whose entries sum to 0")
+            a = a / total
+        elif abs(total - 1.0) > FLOAT_SUM_TOL:
+            raise ValueError(
+                f"law sums to {total!r}, not 1 (tolerance {FLOAT_SUM_TOL}); pass normalize=True to rescale"
+            )
+        return a
+
+    # --- views -------------------------------------------------------------------------
+    @property
+    def array(self) -> np.ndarray:
+        """The stored probability array, shape ``(V,)*L`` (read-only)."""
+        return self._array
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None:
+            return self._array
+        return self._array.astype(dtype)
+
+    def float_array(self) -> np.ndarray:
+        """The law as a ``float64`` array (a copy for exact laws)."""
+        if self.exact:
+            return np.array([float(x) for x in self._array.reshape(-1)]).reshape(self._array.shape)
+        return self._array
+
+    def to_float(self) -> "JointLaw":
+        return self if not self.exact else JointLaw(self.float_array(), normalize=True)
+
+    def to_exact(self, max_denominator: int | None = None) -> "JointLaw":
+        """Exact form; floats are read as their exact binary value unless ``max_denominator`` is set."""
+        if self.exact:
+            return self
+        conv = (lambda x: Fraction(x).limit_denominator(max_denominator)) if max_denominator else Fraction
+        out = np.empty(self._array.size, dtype=object)
+        out[:] = [conv(float(x)) for x in self._array.reshape(-1)]
+        return JointLaw(out.reshape(self._array.shape), normalize=True)
+
+    def as_counts(self) -> tuple[np.ndarray, int]:
+        """``(n, W)`` with ``p = n / W``: integer counts over the least common denominator ``W``.
+
+        ``n`` is an ``int64`` array when ``W < 2^62`` (every marginal sum then fits), else an
+        object array of Python ints. Exact laws only: integer arithmetic is much faster than
+        ``Fraction`` arithmetic, and every marginal of ``p`` is a marginal of ``n`` over ``W``.
+        """
+        if not self.exact:
+            raise ValueError("as_counts needs an exact law; convert with to_exact(max_denominator=...)")
+        flat = self._array.reshape(-1)
+        W = math.lcm(*(x.denominator for x in flat))
+        ints = [x.numerator * (W // x.denominator) for x in flat]
+        if W < 2**62:
+            return np.array(ints, dtype=np.int64).reshape(self._array.shape), W
+        out = np.empty(len(ints), dtype=object)
+        out[:] = ints
+        return out.reshape(self._array.shape), W
+
+    @property
+    def support_size(self) -> int:
+        return int(np.count_nonzero(self._array != 0))
+
+    def marginal(self, positions) -> np.ndarray:
+        """Marginal law of ``X_A``, axes in the order of ``positions`` (exact for exact laws)."""
+        pos = [int(i) for i in positions]
+        if len(set(pos)) != len(pos) or any(not 0 <= i < self.L for i in pos):
+            raise ValueError(f"positions must be distinct integers in 0..{self.L - 1}, got {list(positions)}")
+        others = tuple(i for i in range(self.L) if i not in pos)
+        m = self._array.sum(axis=others) if others else self._array
+        kept = [i for i in range(self.L) if i in pos]
+        return np.transpose(m, [kept.index(i) for i in pos]) if pos else np.asarray(m)
+
+    def __eq__(self, other):
+        if not isinstance(other, JointLaw):
+            return NotImplemented
+        return self.exact == other.exact and self._array.shape == other._array.shape and bool(
+            np.all(self._array == other._array)
+        )
+
+    __hash__ = None
+
+    def __repr__(self):
+        kind = "exact" if self.exact else "float"
+        return f"JointLaw(L={self.L}, V={self.V}, {kind}, support={self.support_size})"
+
+    # --- I/O -----------------------------------------------------------------------------
+    def to_json(self) -> dict:
+        """``{"L", "V", "exact", "p"}`` with ``p`` flat in C order; rationals as ``"p/q"`` strings."""
+        flat = self._array.reshape(-1)
+        p = [str(x) for x in flat] if self.exact else [float(x) for x in flat]
+        return {"L": self.L, "V": self.V, "exact": self.exact, "p": p}
+
+    @classmethod
+    def from_json(cls, data) -> "JointLaw":
+        if isinstance(data, str):
+            data = json.loads(data)
+        try:
+            L, V, p = int(data["L"]), int(data["V"]), data["p"]
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("law JSON needs keys 'L', 'V' and 'p' (flat list in C order)") from None
+        if len(p) != V**L:
+            raise ValueError(f"law JSON has {len(p)} entries, expected V**L = {V**L}")
+        if data.get("exact", isinstance(p[0], str)):
+            arr = np.empty(len(p), dtype=object)
+            arr[:] = [Fraction(str(x)) for x in p]
+        else:
+            arr = np.asarray(p, dtype=np.float64)
+        return cls(arr.reshape((V,) * L))
+
+    def save(self, path) -> None:
+        """Save as ``.json`` (exact or float) or ``.npz`` (by the file suffix)."""
+        path = os.fspath(path)
+        if path.endswith(".json"):
+            with open(path, "w") as fh:
+                json.dump(self.to_json(), fh)
+        elif path.endswith(".npz"):
+            if self.exact:
+                flat = self._array.reshape(-1)
+                np.savez(path, L=self.L, V=self.V, exact=True,
+                         num=np.array([str(x.numerator) for x in flat]),
+                         den=np.array([str(x.denominator) for x in flat]))
+            else:
+                np.savez(path, L=self.L, V=self.V, exact=False, p=self._array)
+        else:
+            raise ValueError(f"unknown law file suffix in {path!r}; use .json or .npz")
+
+    @classmethod
+    def load(cls, path) -> "JointLaw":
+        """Load a law saved by :meth:`save` (``.json`` or ``.npz``)."""
+        path = os.fspath(path)
+        if not (path.endswith(".json") or path.endswith(".npz")):
+            raise ValueError(f"unknown law file suffix in {path!r}; use .json or .npz")
+        if not os.path.isfile(path):
+            raise ValueError(f"law file {path!r} does not exist; give the path of a saved .json or .npz law")
+        if path.endswith(".json"):
+            with open(path) as fh:
+                try:
+                    data = json.load(fh)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"law file {path!r} is not valid JSON ({exc.msg}); save laws with JointLaw.save") from None
+            return cls.from_json(data)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                L, V = int(z["L"]), int(z["V"])
+                if bool(z["exact"]):
+                    num, den = z["num"], z["den"]
+                    if num.size != V**L or den.size != V**L:
+                        raise ValueError(f"law file {path!r} holds {num.size} entries, expected V**L = {V**L}")
+                    arr = np.empty(V**L, dtype=object)
+                    arr[:] = [Fraction(int(n), int(d)) for n, d in zip(num, den)]
+                    return cls(arr.reshape((V,) * L))
+                p = np.asarray(z["p"])
+        except (KeyError, OSError, EOFError) as exc:
+            raise ValueError(
+                f"law file {path!r} is not a saved law ({type(exc).__name__}: {exc}); save laws with JointLaw.save"
+            ) from None
+        if p.shape != (V,) * L:
+            raise ValueError(f"law file {path!r} holds an array of shape {p.shape}, expected {(V,) * L}")
+        return cls(p)
+
+
+def as_law(p) -> JointLaw:
+    """``p`` as a :class:`JointLaw` (a law is returned unchanged; arrays are validated)."""
+    return p if isinstance(p, JointLaw) else JointLaw(p)
+
+
+def exact_array(values, shape) -> np.ndarray:
+    """An object array of ``Fraction`` from an iterable of rationals, reshaped to ``shape``."""
+    out = np.empty(int(np.prod(shape)), dtype=object)
+    out[:] = [_to_fraction(v) for v in values]
+    return out.reshape(shape)

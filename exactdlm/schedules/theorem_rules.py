@@ -1,0 +1,182 @@
+"""The schedule rules and constants the claims are stated with (docs/theory.md §4-§5), in exact arithmetic.
+
+These are the claims' own definitions, kept next to the claims: a claim about "the
+revealed-count geometric schedule" is about the rule written here, and the catalogue also
+checks that the library's constructors (``exactdlm.schedules``) follow it.
+
+* ``balanced(L, K)``: sizes in ``{floor(L/K), ceil(L/K)}``, the larger ones first
+  (``balanced(L, K, large_first=False)`` puts them last);
+* ``geometric_dtc(L, rho)``: from ``a`` revealed, ``b = min(L, max(a+1, floor((1+rho)(a+1))))`` (G-DTC);
+* ``geometric_tc(L, rho)``: ``s = 1 + floor(rho (L - a - 1))`` (G-TC);
+* ``two_sided(L, rho)``: grow the block while ``t_k - j <= rho j (L - j) / L`` for all ``j`` in it (G-MIN);
+* ``wc_dtc``/``wc_tc``: ``max_k (s_k-1)/(t_{k-1}+1)`` and ``max_{t_{k-1} <= L-2} (s_k-1)/(L-t_{k-1}-1)`` (WC);
+* ``lc_constant(s_max)``: ``2^ceil(log2 s_max) - 1`` (LC-T1);
+* ``N_counts``: ``N_j`` of (E4); ``expected_N_cuts``: ``E[N_j]`` for i.i.d. cut points (E4);
+* ``cut_law``: the law of the sizes when ``K-1`` i.i.d. cuts with pmf ``w`` split ``1..L``.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from itertools import product
+
+from .sizes import cumulative
+
+
+def _rho(rho) -> Fraction:
+    r = Fraction(rho)
+    if r <= 0:
+        raise ValueError(f"rho must be positive, got {rho}")
+    return r
+
+
+def balanced(L: int, K: int, large_first: bool = True) -> tuple[int, ...]:
+    """``K`` sizes in ``{floor(L/K), ceil(L/K)}`` summing to ``L`` (``1 <= K <= L``)."""
+    if not 1 <= K <= L:
+        raise ValueError(f"K must lie in 1..L={L}, got {K}")
+    q, r = divmod(L, K)
+    sizes = [q + 1] * r + [q] * (K - r)
+    return tuple(sizes if large_first else sizes[::-1])
+
+
+def geometric_dtc(L: int, rho) -> tuple[int, ...]:
+    """Revealed-count geometric rule: ``b = min(L, max(a+1, floor((1+rho)(a+1))))``."""
+    r, a, out = _rho(rho), 0, []
+    while a < L:
+        b = min(L, max(a + 1, math.floor((1 + r) * (a + 1))))
+        out.append(b - a)
+        a = b
+    return tuple(out)
+
+
+def geometric_tc(L: int, rho) -> tuple[int, ...]:
+    """Masked-count geometric rule: ``s = 1 + floor(rho (L - a - 1))`` (capped at the masked count)."""
+    r, a, out = _rho(rho), 0, []
+    while a < L:
+        s = min(L - a, 1 + math.floor(r * (L - a - 1)))
+        out.append(s)
+        a += s
+    return tuple(out)
+
+
+def _two_sided_ok(L: int, r: Fraction, a: int, b: int) -> bool:
+    return all(b - j <= r * j * (L - j) / L for j in range(a + 1, b + 1))
+
+
+def two_sided(L: int, rho) -> tuple[int, ...]:
+    """Two-sided rule: from ``a`` revealed, the largest ``b`` with ``b - j <= rho j (L-j)/L`` for ``j = a+1..b``."""
+    r, a, out = _rho(rho), 0, []
+    while a < L:
+        b = a + 1
+        while b < L and _two_sided_ok(L, r, a, b + 1):
+            b += 1
+        out.append(b - a)
+        a = b
+    return tuple(out)
+
+
+def steps_bound_dtc(L: int, rho) -> int:
+    """``ceil(ln(L+1) / ln(1+rho))``, exactly: the least ``K`` with ``(1+rho)^K >= L+1``."""
+    r, K = _rho(rho), 0
+    while (1 + r) ** K < L + 1:
+        K += 1
+    return K
+
+
+def wc_dtc(sizes) -> Fraction:
+    """``max_k (s_k - 1)/(t_{k-1} + 1)``: ``sup_p EKL/DTC`` for this schedule (WC)."""
+    t = cumulative(sizes)
+    return max(Fraction(s - 1, t[k] + 1) for k, s in enumerate(sizes))
+
+
+def wc_tc(sizes) -> Fraction:
+    """``max over t_{k-1} <= L-2 of (s_k - 1)/(L - t_{k-1} - 1)`` (0 if no step qualifies)."""
+    t = cumulative(sizes)
+    L = t[-1]
+    vals = [Fraction(s - 1, L - t[k] - 1) for k, s in enumerate(sizes) if t[k] <= L - 2]
+    return max(vals, default=Fraction(0))
+
+
+def wc_argmax(sizes, which: str) -> int:
+    """Index ``k`` (0-based) of the step attaining :func:`wc_dtc` (``"dtc"``) or :func:`wc_tc` (``"tc"``)."""
+    t = cumulative(sizes)
+    L = t[-1]
+    if which == "dtc":
+        vals = [(Fraction(s - 1, t[k] + 1), k) for k, s in enumerate(sizes)]
+    else:
+        vals = [(Fraction(s - 1, L - t[k] - 1), k) for k, s in enumerate(sizes) if t[k] <= L - 2]
+    return max(vals, key=lambda v: (v[0], -v[1]))[1] if vals else 0
+
+
+def lc_constant(s_max: int) -> int:
+    """``2^ceil(log2 s_max) - 1`` (LC-T1's factor before ``/L``)."""
+    return (1 << (int(s_max) - 1).bit_length()) - 1
+
+
+def harmonic(n: int) -> Fraction:
+    """``H_n = 1 + 1/2 + ... + 1/n`` (``H_0 = 0``)."""
+    return sum((Fraction(1, i) for i in range(1, n + 1)), Fraction(0))
+
+
+def N_counts(sizes) -> list[int]:
+    """``N_j``, ``j = 1..L-1`` (index ``j-1``): tokens revealed in the step of the ``j``-th one, after it."""
+    out, t = [], 0
+    for s in sizes:
+        for j in range(t + 1, t + s + 1):
+            out.append(t + s - j)
+        t += s
+    return out[:-1]
+
+
+def pmf(weights) -> list[Fraction]:
+    """Normalize positive rationals into a pmf."""
+    w = [Fraction(x) for x in weights]
+    total = sum(w, Fraction(0))
+    if total <= 0 or any(x < 0 for x in w):
+        raise ValueError(f"a pmf needs non-negative weights with a positive sum, got {weights}")
+    return [x / total for x in w]
+
+
+def cut_pmf(L: int, kind: str) -> list[Fraction]:
+    """Cut-point pmf on ``c = 1..L-1``: ``"uniform"``, ``"tc"`` (``∝ 1/(L-c)``) or ``"dtc"`` (``∝ 1/c``)."""
+    if L < 2:
+        raise ValueError("cut points need L >= 2")
+    if kind == "uniform":
+        return pmf([1] * (L - 1))
+    if kind == "tc":
+        return pmf([Fraction(1, L - c) for c in range(1, L)])
+    if kind == "dtc":
+        return pmf([Fraction(1, c) for c in range(1, L)])
+    raise ValueError(f"unknown cut pmf {kind!r}; use uniform, tc or dtc")
+
+
+def expected_N_cuts(L: int, K: int, w) -> list[Fraction]:
+    """(E4) ``E[N_j] = sum_{m=j}^{L-1} (1 - sum_{c=j}^{m} w(c))^(K-1)``, ``j = 1..L-1``; ``w[c-1] = w(c)``."""
+    out = []
+    for j in range(1, L):
+        total, acc = Fraction(0), Fraction(0)
+        for m in range(j, L):
+            acc += w[m - 1]
+            total += (1 - acc) ** (K - 1)
+        out.append(total)
+    return out
+
+
+def sizes_from_cut_set(L: int, cuts) -> tuple[int, ...]:
+    """Sizes when a new step starts after each revealed count in ``cuts`` (subset of ``1..L-1``)."""
+    knots = [0] + sorted(set(cuts)) + [L]
+    return tuple(knots[i + 1] - knots[i] for i in range(len(knots) - 1))
+
+
+def cut_law(L: int, K: int, w) -> dict[tuple[int, ...], Fraction]:
+    """Law of the sizes when ``K-1`` i.i.d. cuts with pmf ``w`` on ``1..L-1`` split the reveal order."""
+    out: dict[tuple[int, ...], Fraction] = {}
+    for cuts in product(range(1, L), repeat=K - 1):
+        p = Fraction(1)
+        for c in cuts:
+            p *= w[c - 1]
+        if p:
+            key = sizes_from_cut_set(L, cuts)
+            out[key] = out.get(key, Fraction(0)) + p
+    return out
