@@ -36,8 +36,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
-from itertools import repeat
 from numbers import Rational
 
 import mpmath
@@ -50,8 +48,6 @@ from .coprime import (
     _check_precs,
     _integer_sign,
     base_totals,
-    coprime_base,
-    exponents_over_base,
     integer_form_is_zero,
 )
 from .fixed import START_PREC, approx_value, enclosure

@@ -8,12 +8,10 @@ enclosure of the whole form is only as wide as ``sum |A_n|`` units of ``2^-prec`
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Integral, Rational
 
-import mpmath
 from mpmath import libmp
 
 #: precision (bits) of the first certified evaluation; rises by doubling when undecided

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from functools import lru_cache
-from numbers import Integral, Rational
+from numbers import Rational
 
 import mpmath
 from mpmath import libmp
 from .coprime import _integer_sign, integer_form_is_zero
-from .fixed import _FLOAT_BITS, START_PREC, _frac, _is_rational, approx_value, enclosure, log_fixed  # noqa: F401
+from .fixed import _FLOAT_BITS, START_PREC, _frac, _is_rational, approx_value, enclosure  # noqa: F401
 
 
 def integer_form(*signed) -> tuple[dict[int, int], int, int]:

@@ -29,21 +29,12 @@ import heapq
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from math import comb, factorial, prod
+from math import comb
 from numbers import Rational
 
 import numpy as np
 
-
-from .sizes import (
-    _check_L,
-    balanced,
-    validate_sizes,
-    sizes_from_cuts,
-    cumulative,
-    pattern_count,
-    compositions,
-)  # noqa: F401
+from .sizes import _check_L, balanced, cumulative, validate_sizes
 
 
 # ----------------------------------------------------------------------------------------

@@ -8,11 +8,9 @@ above the engine, in :mod:`exactdlm.decoding`.
 
 from __future__ import annotations
 
-import heapq
 import math
-from dataclasses import dataclass
 from fractions import Fraction
-from math import comb, factorial, prod
+from math import factorial, prod
 from numbers import Rational
 
 import numpy as np
