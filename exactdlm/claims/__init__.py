@@ -1,5 +1,8 @@
 """Claims about masked diffusion samplers: the catalogue (docs/theory.md §4-§5) and user claims.
 
+Layer: questions asked of the engine. May import everything below it (arith, laws, schedules,
+engine, adaptive, structured, decoding, suites); only search, the CLI and the public API import it.
+
 A :class:`Claim` is data (id, statement, formula, provenance, hypotheses, quantifier) plus
 the comparisons that test it. The comparisons come in one of four shapes:
 

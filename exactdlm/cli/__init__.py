@@ -1,4 +1,4 @@
-"""The ``exactdlm`` command line. Nothing in the package imports this module.
+"""The ``exactdlm`` command line: the top layer. It may import anything; nothing in the package imports it.
 
 Each subcommand lives in its own module of this package defining
 ``NAME`` (str), ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.

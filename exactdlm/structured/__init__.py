@@ -1,4 +1,7 @@
-"""Structured laws: exact quantities at lengths the masked lattice cannot hold (issue 8).
+"""Structured laws: exact quantities at lengths the masked lattice cannot hold (docs/theory.md §6-§7).
+
+Layer: beside the adaptive rules, above the engine. May import arith, laws, schedules and the
+engine; it registers its long forms with ``laws.families`` on import (see docs/architecture.md).
 
 Laws whose symmetry makes ``H(X_A)`` cheap:
 

@@ -1,5 +1,6 @@
 """Every numba kernel of the package, one module per engine, each kernel with a pure-Python
-twin (``*_py``) that the tests compare it with.
+twin (``*_py``) that the tests compare it with. Imports only numpy, numba and, for the exact
+twins, :mod:`exactdlm.arith`.
 
 Numbers in, numbers out: no classes, constants passed as arguments, ``cache=True``.
 The kernels are split by engine (``lattice``, ``marginals``, ``sampler``, ``structured``) only to keep
