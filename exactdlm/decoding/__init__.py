@@ -9,7 +9,7 @@ and laws); below claims, search and the command line.
 """
 
 from .optimal import optimal, optimal_schedule
-from .specs import ADAPTIVE_RULES, PRESETS, AdaptiveSpec, output_law, parse_preset, parse_schedule_spec
+from .specs import ADAPTIVE_RULES, PRESETS, AdaptiveSpec, is_preset, output_law, parse_preset, parse_schedule_spec, with_ties
 
 __all__ = ["ADAPTIVE_RULES", "PRESETS", "AdaptiveSpec", "optimal", "optimal_schedule", "output_law",
-           "parse_preset", "parse_schedule_spec"]
+           "is_preset", "parse_preset", "parse_schedule_spec", "with_ties"]

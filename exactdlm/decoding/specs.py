@@ -204,9 +204,16 @@ def output_law(p, spec, predictor=None, ties: str = "uniform"):
     keep their lowest-index policy. Fractions when every probability involved is rational,
     float64 otherwise.
     """
-    check_ties(ties)
     law = as_law(p)
     rule = parse_schedule_spec(spec, law.L, law) if isinstance(spec, str) else spec
-    if isinstance(rule, tuple(_PRESET_CLASSES.values())) and rule.ties != ties:
-        rule = replace(rule, ties=ties)
-    return sampler_law(law, rule, predictor)
+    return sampler_law(law, with_ties(rule, ties), predictor)
+
+
+def is_preset(rule) -> bool:
+    return isinstance(rule, tuple(_PRESET_CLASSES.values()))
+
+
+def with_ties(rule, ties: str):
+    """``rule`` with the tie policy ``ties`` when it is a preset; any other rule unchanged."""
+    check_ties(ties)
+    return replace(rule, ties=ties) if is_preset(rule) and rule.ties != ties else rule
