@@ -18,6 +18,7 @@ The laws are Dirichlet draws with fixed seeds, chosen before any comparison was 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -59,8 +60,15 @@ def empirical(x, V):
     return np.bincount(idx, minlength=V ** x.shape[1]) / len(x)
 
 
+#: size of an i.i.d. uniform perturbation of the scores before ``topk`` (0: none; the tie test
+#: sets it to model "exact ties broken by continuous noise")
+JITTER = {"size": 0.0, "rng": np.random.default_rng(99)}
+
+
 def topk_mask(conf, k):
-    """``torch.topk(conf, k)`` per row as a boolean mask (``k`` a per-row array; no ties in these laws)."""
+    """``torch.topk(conf, k)`` per row as a boolean mask and the ranks (``k`` a per-row array)."""
+    if JITTER["size"]:
+        conf = conf + JITTER["size"] * JITTER["rng"].random(conf.shape)
     order = np.argsort(-conf, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(conf.shape[1])[None, :].repeat(len(conf), 0), axis=1)
@@ -196,8 +204,7 @@ def dream_sample(oracle, rng, steps, alg, temperature, alg_temp, eps):
 def threshold_keep(confidence, counts, threshold):
     """topk(k=counts) per row; the first kept, the others dropped when below the threshold."""
     _, rank = topk_mask(confidence, counts)
-    sel_conf = confidence
-    return (rank < counts[:, None]) & ((rank == 0) | (sel_conf >= threshold))
+    return (rank < counts[:, None]) & ((rank == 0) | (confidence >= threshold))
 
 
 def fastdllm_llada_generate(oracle, rng, threshold, block_length, temperature):
@@ -329,10 +336,10 @@ FAST = {"llada:steps=4,block=2", "dream:steps=4,alg=maskgit_plus,T=1", "fastdllm
         "mdlm:steps=4,noise=cosine"}
 
 
-def measure(spec, port, kwargs, V, seed=0):
-    """(TV exact vs MC, its null 99.9% quantile)."""
-    p = LAWS[V]
-    q = np.asarray(ed.output_law(p, spec), dtype=float)
+def measure(spec, port, kwargs, V, seed=0, law=None, ties="uniform"):
+    """(TV exact vs MC, its null 99.9% quantile) on ``LAWS[V]`` or ``law``."""
+    p = LAWS[V] if law is None else law
+    q = np.asarray(ed.output_law(p, spec, ties=ties), dtype=float)
     rng = np.random.default_rng(1000 * V + seed)
     x = port(Oracle(p.float_array()), rng, **kwargs)
     tv = 0.5 * float(np.abs(empirical(x, V) - q.reshape(-1)).sum())
@@ -377,3 +384,42 @@ def test_ports_follow_the_linspace_of_torch():
     for steps, eps in [(4, 1e-3), (7, 1e-3), (16, 0.1)]:
         assert np.array_equal(torch_linspace_f32(1, eps, steps + 1), timesteps(steps, eps))
     assert math.isclose(float(torch_linspace_f32(1, 1e-3, 5)[1]), 0.75025, rel_tol=1e-6)
+
+
+# more laws, fixed before any run: a Markov chain (V = 2) and an HMM (V = 3), float
+EXTRA_LAWS = {
+    "markov": families.markov_chain(L, [[0.8, 0.2], [0.35, 0.65]], initial=[0.6, 0.4]),
+    "hmm": families.hmm(L, [[0.9, 0.1], [0.25, 0.75]], [[0.6, 0.3, 0.1], [0.15, 0.25, 0.6]], initial=[0.5, 0.5]),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXTRA_LAWS))
+@pytest.mark.parametrize("spec, port, kwargs", [pytest.param(*c, id=c[0]) for c in CASES])
+def test_preset_matches_its_real_code_on_more_laws(spec, port, kwargs, name):
+    law = EXTRA_LAWS[name]
+    tv, limit = measure(spec, port, kwargs, law.V, seed=5, law=law)
+    assert tv <= limit, f"{spec} on {name}: TV(exact, MC) = {tv:.4f} > null 99.9% quantile {limit:.4f}"
+
+
+# exact ties: the real code with its scores perturbed by i.i.d. noise of size 1e-9 (far below
+# every score gap of these rational laws) is the ``ties="uniform"`` law, not the lowest-index one
+TIE_LAW = families.noisy_repetition(L, Fraction(1, 5))
+TIE_CASES = [
+    ("llada:steps=4,T=1", llada_generate, dict(steps=4, block_length=4, temperature=1, remasking="low_confidence")),
+    ("dream:steps=4,alg=entropy,T=1", dream_sample, dict(steps=4, alg="entropy", temperature=1, alg_temp=0, eps=1e-3)),
+    ("fastdllm:threshold=0.9,block=2,T=1", fastdllm_llada_generate, dict(threshold=0.9, block_length=2, temperature=1)),
+]
+
+
+@pytest.mark.parametrize("spec, port, kwargs", [pytest.param(*c, id=c[0]) for c in TIE_CASES])
+def test_uniform_ties_are_the_limit_of_perturbed_scores(spec, port, kwargs, monkeypatch):
+    monkeypatch.setitem(JITTER, "size", 1e-9)
+    rng = np.random.default_rng(11)
+    x = port(Oracle(TIE_LAW.float_array()), rng, **kwargs)
+    emp = empirical(x, 2)
+    for ties, should_match in (("uniform", True), ("lowest", False)):
+        q = np.asarray(ed.output_law(TIE_LAW, spec, ties=ties), dtype=float)
+        tv = 0.5 * float(np.abs(emp - q.reshape(-1)).sum())
+        limit = null_tv_quantile(q, N, rng)
+        assert (tv <= limit) == should_match, f"{spec}, ties={ties}: TV = {tv:.4f}, null 99.9% quantile {limit:.4f}"
