@@ -225,3 +225,20 @@ def test_cli_law_prints_inf_and_json_keys(capsys):
     q = ed.output_law(p, "llada:steps=4,block=2")
     assert math.isclose(data["gen_ppl"], gen_ppl(p, q), rel_tol=1e-12)
     assert math.isclose(data["kl_qp"], float(ed.kl(q, p)), rel_tol=1e-12)
+
+
+def test_presets_agree_with_the_older_rules_where_the_code_says_they_should():
+    """Dream's topk_margin/entropy at T = 1 are the context-only policies run with Dream's own
+    (zero-free) sizes; LLaDA's random remasking at T = 1 in blocks is the semi-AR random-order
+    sampler; both with lowest-index ties (the older rules' policy)."""
+    p = families.dirichlet(4, 3, 1.0, seed=21, exact=True, max_denominator=10**4)
+    sizes = tuple(k for k in dream.transfer_counts(4, 4) if k)
+    assert sizes == (1, 1, 2)
+    for alg, rule in (("topk_margin", "margin"), ("entropy", "entropy")):
+        q = ed.output_law(p, f"dream:steps=4,alg={alg},T=1", ties="lowest")
+        assert (q == ed.adaptive_law(p, rule, sizes=sizes)).all(), alg
+    q = ed.output_law(p, "llada:steps=4,block=2,T=1,remask=random")
+    assert (q == ed.output_law(p, "semiar:2/2")).all()
+    # ... and where they should not: maskgit_plus scores the drawn token, `confidence` does not
+    assert not (ed.output_law(p, "dream:steps=4,alg=maskgit_plus,T=1", ties="lowest")
+                == ed.adaptive_law(p, "confidence", sizes=sizes)).all()
