@@ -44,15 +44,20 @@ class Oracle:
         self.table = (self.w[:, None, None] * onehot).reshape(len(grid), -1)
 
     def probs(self, x):
-        """``(n, L, V)``: ``p(x_j = v | revealed part of x)``; uniform on contexts of probability 0."""
-        consistent = np.ones((len(x), len(self.grid)), dtype=bool)
+        """``(n, L, V)``: ``p(x_j = v | revealed part of x)``; uniform on contexts of probability 0.
+
+        Computed once per distinct state in the batch (at most ``(V+1)^L`` of them)."""
+        codes = x @ ((self.V + 1) ** np.arange(self.L))
+        uniq, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        states = x[first]
+        consistent = np.ones((len(states), len(self.grid)), dtype=bool)
         for j in range(self.L):
-            known = x[:, j] != self.mask
-            consistent &= ~known[:, None] | (x[:, j][:, None] == self.grid[None, :, j])
-        mass = consistent.astype(float) @ self.table  # (n, L*V)
-        mass = mass.reshape(len(x), self.L, self.V)
+            known = states[:, j] != self.mask
+            consistent &= ~known[:, None] | (states[:, j][:, None] == self.grid[None, :, j])
+        mass = (consistent.astype(float) @ self.table).reshape(len(states), self.L, self.V)
         tot = mass.sum(-1, keepdims=True)
-        return np.where(tot > 0, mass / np.where(tot > 0, tot, 1), 1.0 / self.V)
+        rows = np.where(tot > 0, mass / np.where(tot > 0, tot, 1), 1.0 / self.V)
+        return rows[inverse.reshape(-1)]
 
 
 def empirical(x, V):
@@ -88,8 +93,7 @@ def llada_num_transfer_tokens(block_mask, steps):
     mask_num = block_mask.sum(1, keepdims=True)
     base, remainder = mask_num // steps, mask_num % steps
     out = np.zeros((len(block_mask), steps), dtype=np.int64) + base
-    for i in range(len(block_mask)):
-        out[i, : remainder[i, 0]] += 1
+    out += np.arange(steps)[None, :] < remainder  # the code's loop: out[i, :remainder[i]] += 1
     return out
 
 
