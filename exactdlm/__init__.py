@@ -28,7 +28,7 @@ from .engine.info import (
     subset_entropies,
     total_correlation,
 )
-from .decoding import optimal_schedule
+from .decoding import optimal_schedule, output_law
 from .laws import JointLaw, as_law
 from .engine.lattice import Lattice
 from .engine.predictors import as_predictor, mix_uniform, noisy, temperature
@@ -54,6 +54,7 @@ __all__ = [
     "Lattice",
     "LogForm",
     "adaptive_chain_rule",
+    "output_law",
     "adaptive_kl",
     "adaptive_law",
     "as_law",

@@ -35,6 +35,7 @@ FIGURES = {
     "mixture_vs_expected": ["mixture_vs_expected", "mixture_ratio_vs_K"],
     "sqrt_rule": ["lz_sqrt_rule"],
     "adaptive_samplers": ["adaptive_samplers"],
+    "production_samplers": ["production_samplers"],
 }
 
 
@@ -117,7 +118,7 @@ def test_figures_written(figdir, name):
 
 
 PAPER = {"li_cai_rate": "LC", "adaptive_tc_dtc": "ZC", "exact_characterization": "CCL", "mixture_vs_expected": "MIX",
-         "sqrt_rule": "LZ", "adaptive_samplers": "WLL"}
+         "sqrt_rule": "LZ", "adaptive_samplers": "WLL", "production_samplers": "LC"}
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
@@ -360,3 +361,35 @@ def test_adaptive_samplers_numbers(figdir):
     for name, r in d["results"].items():
         assert all(abs(x) <= 1e-12 for x in (r["confidence"][-1], r["random order (mixture)"][-1]))  # unit steps give p
         assert r["sample-then-select"][-1] > 0.01  # ... but not for sample-then-select
+
+
+@pytest.mark.slow
+def test_production_samplers_numbers(figdir):
+    """The notebook's float run against the exact (rational) laws recomputed here."""
+    from exactdlm.engine.divergence import entropy, gen_ppl
+
+    d = load(figdir, "production_samplers")
+    L = d["L"]
+    S = L // 2
+    for name, spec in d["law_specs"].items():
+        p = _make(spec)
+        assert p.exact
+        rows = d["results"][name]
+        sizes = schedules.balanced(L, S)
+        assert close(rows["random order"][S - 1]["kl_pq"], ed.mixture_kl(p, sizes))
+        assert close(rows["EKL"][S - 1], ed.expected_kl(p, sizes))
+        assert close(rows["SH-1 bound"][S - 1], F(max(sizes) - 1, L) * ed.mi_sum(p))
+        assert rows["random order"][-1]["kl_pq"] <= 1e-12  # unit steps give p
+        checks = {"LLaDA low_confidence T=1": f"llada:steps={S},T=1", "Dream entropy T=1/2": f"dream:steps={S},alg=entropy,T=1/2",
+                  "MDLM (log-linear) T=1": f"mdlm:steps={S}", "Dream maskgit_plus T=0": f"dream:steps={S},alg=maskgit_plus"}
+        for key, preset in checks.items():
+            q = ed.output_law(p, preset)
+            assert q.dtype == object
+            got = rows["presets"][key][S - 1]
+            assert close(got["tv"], ed.tv(p, q)) and close(got["entropy_q"], entropy(q)) and close(got["kl_qp"], ed.kl(q, p))
+            assert close(got["gen_ppl"], gen_ppl(p, q))
+            kl = ed.kl(p, q)
+            assert (got["kl_pq"] == math.inf) if kl == math.inf else close(got["kl_pq"], kl)
+        q = ed.output_law(p, "fastdllm:threshold=0.9,T=0")
+        assert close(rows["presets"]["Fast-dLLM τ=0.9 T=0"][0]["gen_ppl"], gen_ppl(p, q))
+        assert all(m["kl_pq"] == math.inf for key, ms in rows["presets"].items() if key.endswith("T=0") for m in ms)

@@ -2,7 +2,11 @@
 
 A deterministic policy looks at the predictor's one-site conditionals ``p̂(. | x_R)`` of every
 masked position and picks the block ``S`` to reveal; the tokens of ``S`` are then drawn
-independently from ``p̂(. | x_R)``. The rules (Dream/LLaDA/Fast-dLLM; WLL):
+independently from ``p̂(. | x_R)``. The rules (the deterministic policies of WLL's (E5); no
+production sampler runs them as written: LLaDA, Dream's ``maskgit_plus`` and Fast-dLLM score
+the token they *drew*, and Dream's ``topk_margin``/``entropy`` use Dream's own step counts —
+their exact models are the presets :mod:`~exactdlm.adaptive.llada`, :mod:`~exactdlm.adaptive.dream`,
+:mod:`~exactdlm.adaptive.fastdllm`):
 
 * ``confidence``: the ``s_k`` positions with the largest ``max_v p̂(v | x_R)``;
 * ``margin``: the largest top-1 minus top-2 probability;

@@ -1,4 +1,7 @@
-"""Sample-then-select (LLaDA's low-confidence remasking): exact output law (docs/theory.md §2).
+"""Sample-then-select: exact output law (docs/theory.md §2).
+
+LLaDA's low-confidence remasking at temperature 1 in one block with ties to the lowest index
+(its other settings: the ``llada:`` preset, :mod:`exactdlm.adaptive.llada`).
 
 At step ``k``, with revealed values ``x_R``, every masked position ``j`` draws ``y_j`` from
 ``p̂(. | x_R)`` independently; the ``s_k`` positions whose drawn token is most probable

@@ -1,12 +1,17 @@
 """``exactdlm law``: the sampler's exact output law for one law and schedule (docs/theory.md §2, §4).
 
-Prints the mixture KL ``KL(p || q)``, the expected KL ``E_S KL(p || q̂_S)`` (with a learned
+Prints the mixture KL ``KL(p || q)``, the reverse ``KL(q || p)``, the entropy ``H(q)`` and the
+exact generative perplexity ``exp(E_q[-log p] / L)`` (the metrics that stay finite under greedy
+decoding, docs/theory.md §2a), the expected KL ``E_S KL(p || q̂_S)`` (with a learned
 predictor: EKL + E_learn of (E6)), the learning error, the total variation ``TV(p, q)`` and
 the per-step breakdown of a fixed schedule (each step's share of (E1) and of E_learn); for
 random sizes the exact ``E[N_j]`` of (E4); for value-adaptive rules the right side of (E5).
 The law is a named family (``--family NAME --L N [--V N] --param k=v``) or a saved law
 (``--law FILE``); the schedule a spec string (``balanced:4``, ``sizes:2,1,1``,
-``geometric_dtc:0.5``, ``bernoulli:4``, ``cutpoints:4:tc``, ``semiar:4/2``, ``confidence:4``, ...).
+``geometric_dtc:0.5``, ``bernoulli:4``, ``cutpoints:4:tc``, ``semiar:4/2``, ``confidence:4``, ...)
+or a production preset (``llada:steps=4,block=2``, ``dream:steps=4,alg=entropy,T=0.5``,
+``fastdllm:threshold=0.9``, ``mdlm:steps=8,noise=cosine``); ``--ties`` sets how the presets
+break exact ties between positions.
 """
 
 from __future__ import annotations
@@ -14,13 +19,13 @@ from __future__ import annotations
 import json
 import math
 
-from ..engine.divergence import kl, tv
+from ..engine.divergence import entropy, gen_ppl, kl, tv
 from ..arith import LogForm
 from ..laws import JointLaw
 from ..laws.joint import check_fits, lattice_bytes
 from ..engine.predictors import parse_predictor_spec
 from ..engine.sampler import expected_kl, learning_error, sampler_law, step_breakdown
-from ..decoding import AdaptiveSpec, parse_schedule_spec
+from ..decoding import AdaptiveSpec, is_preset, parse_schedule_spec, with_ties
 from ..schedules import Schedule, expected_N
 from .info import add_law_arguments, build_law
 
@@ -34,7 +39,14 @@ def add_arguments(parser) -> None:
         "--schedule", required=True, metavar="SPEC",
         help="sizes:2,1,1 | balanced:K | floor_last:K | cosine:K | linear:K | loglinear:K | geometric_dtc:RHO | "
         "geometric_tc:RHO | two_sided:RHO | optimal:K | bernoulli:K | cutpoints:K[:tc|dtc] | semiar:BLOCK/K | "
-        "confidence:K | margin:K | entropy:K | threshold:TAU | select:K",
+        "confidence:K | margin:K | entropy:K | threshold:TAU | select:K | "
+        "llada:steps=S[,block=B,T=t,remask=low_confidence|random] | "
+        "dream:steps=S[,alg=origin|maskgit_plus|topk_margin|entropy,T=t,alg_temp=a,eps=e] | "
+        "fastdllm:threshold=TAU[,block=B,T=t,model=llada|dream] | mdlm:steps=S[,noise=loglinear|cosine,sampler=ddpm|ddpm_cache]",
+    )
+    parser.add_argument(
+        "--ties", choices=("uniform", "lowest"), default="uniform",
+        help="presets: exact ties between positions broken uniformly at random (default) or to the lowest index",
     )
     parser.add_argument(
         "--predictor", metavar="SPEC", default=None,
@@ -57,9 +69,13 @@ def _num(x):
 def compute(law, schedule, predictor) -> dict:
     """Every reported quantity (floats; exact texts under ``exact_forms`` when exact)."""
     q = sampler_law(law, schedule, predictor)
-    values = {"mixture_kl": kl(law, q), "tv": tv(law, q)}
+    kl_pq = kl(law, q)
+    values = {"mixture_kl": kl_pq, "kl_pq": kl_pq, "kl_qp": kl(q, law), "tv": tv(law, q),
+              "entropy_q": entropy(q), "gen_ppl": gen_ppl(law, q)}
     out: dict = {"L": law.L, "V": law.V, "exact": q.dtype == object}
-    if isinstance(schedule, AdaptiveSpec):
+    if is_preset(schedule):
+        out["schedule"] = {"preset": repr(schedule)}
+    elif isinstance(schedule, AdaptiveSpec):
         out["schedule"] = {"rule": schedule.rule, "sizes": schedule.sizes,
                            "tau": None if schedule.tau is None else str(schedule.tau)}
         if schedule.rule != "select":
@@ -101,7 +117,10 @@ _LABELS = [
     ("mixture_kl", "KL(p || q)"),
     ("ekl", "E_S KL(p||q_S)"),
     ("learning_error", "E_learn"),
+    ("kl_qp", "KL(q || p)"),
     ("tv", "TV(p, q)"),
+    ("entropy_q", "H(q)"),
+    ("gen_ppl", "gen. perplexity"),
     ("chain_rule_E5", "(E5) right side"),
 ]
 
@@ -113,7 +132,7 @@ def run(args) -> int:
         check_fits(lattice_bytes(law.L, law.V, copies=2),
                    f"exactdlm law on {type(law).__name__} L={law.L}, V={law.V} (its masked lattice)")
         law = law.to_joint()
-    schedule = parse_schedule_spec(args.schedule, law.L, law)
+    schedule = with_ties(parse_schedule_spec(args.schedule, law.L, law), args.ties)
     predictor = parse_predictor_spec(args.predictor, law)
     out = compute(law, schedule, predictor)
     if args.json:

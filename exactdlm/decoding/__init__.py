@@ -4,10 +4,12 @@ Sits above the engine, the adaptive rules and the structured laws (it asks them 
 and laws); below claims, search and the command line.
 
 * ``optimal`` -- :func:`optimal_schedule`, the minimal-EKL ``K``-step schedule of a law;
-* ``specs``   -- :func:`parse_schedule_spec` and :class:`AdaptiveSpec`.
+* ``specs``   -- :func:`parse_schedule_spec`, :class:`AdaptiveSpec`, the production presets'
+  grammar (:func:`parse_preset`) and :func:`output_law`.
 """
 
 from .optimal import optimal, optimal_schedule
-from .specs import ADAPTIVE_RULES, AdaptiveSpec, parse_schedule_spec
+from .specs import ADAPTIVE_RULES, PRESETS, AdaptiveSpec, is_preset, output_law, parse_preset, parse_schedule_spec, with_ties
 
-__all__ = ["ADAPTIVE_RULES", "AdaptiveSpec", "optimal", "optimal_schedule", "parse_schedule_spec"]
+__all__ = ["ADAPTIVE_RULES", "PRESETS", "AdaptiveSpec", "optimal", "optimal_schedule", "output_law",
+           "is_preset", "parse_preset", "parse_schedule_spec", "with_ties"]

@@ -8,10 +8,17 @@ knows every schedule kind, so it sits above the adaptive rules and the optimal D
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..adaptive import adaptive_law, sample_then_select_law
+from ..adaptive.dream import ALGS as DREAM_ALGS, DEFAULT_EPS as DREAM_EPS, Dream
+from ..adaptive.fastdllm import MODELS as FASTDLLM_MODELS, FastDLLM
+from ..adaptive.llada import REMASK as LLADA_REMASK, LLaDA
+from ..adaptive.mdlm import NOISES as MDLM_NOISES, SAMPLERS as MDLM_SAMPLERS, MDLM
+from ..adaptive.steplaw import check_ties
+from ..engine.sampler import sampler_law
+from ..laws import as_law
 from ..schedules import (
     BernoulliReveal,
     CutPoints,
@@ -50,7 +57,11 @@ _SPEC_HELP = (
     "sizes:2,1,1 | balanced:K | floor_last:K | cosine:K | linear:K | loglinear:K | "
     "geometric_dtc:RHO | geometric_tc:RHO | two_sided:RHO | optimal:K | bernoulli:K | "
     "bernoulli:R1,R2,.. | cutpoints:K[:uniform|tc|dtc] | semiar:BLOCK/K | confidence:K | "
-    "margin:K | entropy:K | threshold:TAU | select:K"
+    "margin:K | entropy:K | threshold:TAU | select:K | "
+    "llada:steps=S[,block=B,T=t,remask=low_confidence|random] | "
+    "dream:steps=S[,alg=origin|maskgit_plus|topk_margin|entropy,T=t,alg_temp=a,eps=e] | "
+    "fastdllm:threshold=TAU[,block=B,T=t,model=llada|dream] | "
+    "mdlm:steps=S[,noise=loglinear|cosine,sampler=ddpm|ddpm_cache]"
 )
 
 
@@ -97,6 +108,8 @@ def parse_schedule_spec(spec: str, L: int, law=None):
         return AdaptiveSpec(name, balanced(L, _int_arg(name, arg)))
     if name == "threshold":
         return AdaptiveSpec(name, None, _spec_number(name, arg))
+    if name in PRESETS:
+        return parse_preset(name, arg, L)
     raise ValueError(f"unknown schedule {spec!r}; forms: {_SPEC_HELP}")
 
 
@@ -108,3 +121,99 @@ def _spec_number(name, arg):
 
 
 parse_schedule_spec.__doc__ = parse_schedule_spec.__doc__.replace("{_SPEC_HELP}", _SPEC_HELP)
+
+
+# ----------------------------------------------------------------------------------------
+# the production presets: name:key=value[,key=value]*
+# ----------------------------------------------------------------------------------------
+_INT, _NUM = "integer", "number"
+#: per preset: key -> (kind or tuple of choices, default; ``None`` = required, ``"L"`` = the length,
+#: ``"auto"``: MDLM's default ``ddpm_cache``, or ``ddpm`` where the cache cannot run (cosine noise))
+PRESETS = {
+    "llada": {"steps": (_INT, None), "block": (_INT, "L"), "T": (_NUM, Fraction(0)),
+              "remask": (LLADA_REMASK, "low_confidence")},
+    "dream": {"steps": (_INT, None), "alg": (DREAM_ALGS, "origin"), "T": (_NUM, Fraction(0)),
+              "alg_temp": (_NUM, Fraction(0)), "eps": (_NUM, DREAM_EPS)},
+    "fastdllm": {"threshold": (_NUM, None), "block": (_INT, "L"), "T": (_NUM, Fraction(0)),
+                 "model": (FASTDLLM_MODELS, "llada")},
+    "mdlm": {"steps": (_INT, None), "noise": (MDLM_NOISES, "loglinear"), "sampler": (MDLM_SAMPLERS, "auto")},
+}
+_PRESET_CLASSES = {"llada": LLaDA, "dream": Dream, "fastdllm": FastDLLM, "mdlm": MDLM}
+
+
+def _preset_value(name, key, kind, text):
+    if isinstance(kind, tuple):
+        if text not in kind:
+            raise ValueError(f"{name}: {key} must be one of {', '.join(kind)}, got {text!r}")
+        return text
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"{name}: {key} must be a number like 0.5 or 1/2, got {text!r}") from None
+    if kind == _INT:
+        if value.denominator != 1:
+            raise ValueError(f"{name}: {key} must be an integer, got {text!r}")
+        return int(value)
+    return value
+
+
+def parse_preset(name: str, arg: str, L: int, ties: str = "uniform"):
+    """``name:key=value[,key=value]*`` as a preset rule (keys in any order, numbers exact rationals).
+
+    Unknown, duplicate or missing required keys are a ``ValueError`` naming the key.
+    """
+    keys = PRESETS[name]
+    given: dict = {}
+    for item in [x.strip() for x in arg.split(",")] if arg.strip() else []:
+        key, eq, text = item.partition("=")
+        key, text = key.strip(), text.strip()
+        if not eq or not key or not text:
+            raise ValueError(f"{name}: expected key=value, got {item!r}; e.g. {_example(name)}")
+        if key not in keys:
+            raise ValueError(f"{name}: unknown key {key!r}; keys: {', '.join(keys)}")
+        if key in given:
+            raise ValueError(f"{name}: key {key!r} given twice")
+        given[key] = _preset_value(name, key, keys[key][0], text)
+    values = {}
+    for key, (_, default) in keys.items():
+        if key in given:
+            values[key] = given[key]
+        elif default == "L":
+            values[key] = L
+        elif default is None:
+            raise ValueError(f"{name}: missing required key {key!r}; e.g. {_example(name)}")
+        else:
+            values[key] = default
+    if values.get("sampler") == "auto":
+        values["sampler"] = "ddpm_cache" if values["noise"] == "loglinear" else "ddpm"
+    return _PRESET_CLASSES[name](L=L, ties=check_ties(ties), **values)
+
+
+def _example(name: str) -> str:
+    return {"llada": "llada:steps=4,block=2,T=0", "dream": "dream:steps=4,alg=entropy",
+            "fastdllm": "fastdllm:threshold=0.9,block=2", "mdlm": "mdlm:steps=4,noise=cosine"}[name]
+
+
+def output_law(p, spec, predictor=None, ties: str = "uniform"):
+    """The exact output law ``(V,)*L`` of any decoding procedure (docs/theory.md §2, §2a).
+
+    ``spec``: a spec string (see :func:`parse_schedule_spec`), a tuple of sizes, a chain
+    schedule or a :class:`~exactdlm.schedules.DecodingRule`. ``ties`` applies to the
+    production presets (``llada``, ``dream``, ``fastdllm``, ``mdlm``): exact ties between
+    positions broken ``"uniform"``-ly at random or to the ``"lowest"`` index; the other rules
+    keep their lowest-index policy. Fractions when every probability involved is rational,
+    float64 otherwise.
+    """
+    law = as_law(p)
+    rule = parse_schedule_spec(spec, law.L, law) if isinstance(spec, str) else spec
+    return sampler_law(law, with_ties(rule, ties), predictor)
+
+
+def is_preset(rule) -> bool:
+    return isinstance(rule, tuple(_PRESET_CLASSES.values()))
+
+
+def with_ties(rule, ties: str):
+    """``rule`` with the tie policy ``ties`` when it is a preset; any other rule unchanged."""
+    check_ties(ties)
+    return replace(rule, ties=ties) if is_preset(rule) and rule.ties != ties else rule

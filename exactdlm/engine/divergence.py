@@ -2,7 +2,10 @@
 
 * ``kl(p, q) = sum_x p(x) log(p(x)/q(x))`` (nats);
 * ``tv(p, q) = 1/2 sum_x |p(x) - q(x)|``;
-* ``chi2(p, q) = sum_x (p(x) - q(x))^2 / q(x)``.
+* ``chi2(p, q) = sum_x (p(x) - q(x))^2 / q(x)``;
+* ``cross_entropy(q, p) = -sum_x q(x) log p(x)`` (``entropy(q)`` = ``cross_entropy(q, q)``) and
+  the generative perplexity ``gen_ppl(p, q) = exp(cross_entropy(q, p) / L)``: the perplexity of
+  the sampler's output ``q`` under the true law ``p`` (docs/theory.md §2a).
 
 Both arguments are laws (``JointLaw`` or probability arrays of the same shape). When both are
 exact (rational), ``kl`` is an exact :class:`~exactdlm.arith.LogForm` and ``tv``, ``chi2`` are
@@ -82,3 +85,34 @@ def chi2(p, q):
     if np.any(a[~pos_q] > 0):
         return math.inf
     return float(np.sum((a[pos_q] - b[pos_q]) ** 2 / b[pos_q]))
+
+
+def cross_entropy(q, p):
+    """``-sum_x q(x) log p(x)`` in nats: ``LogForm`` when both are exact; ``inf`` where ``p = 0 < q``."""
+    a, b, exact = _pair(q, p)
+    if exact:
+        form = LogForm()
+        for x, y in zip(a, b):
+            if x > 0:
+                if y == 0:
+                    return math.inf
+                form._add_term(1 / Fraction(y), Fraction(x))
+        return form
+    pos = a > 0
+    if np.any(b[pos] <= 0):
+        return math.inf
+    return float(-np.sum(a[pos] * np.log(b[pos])))
+
+
+def entropy(q):
+    """Shannon entropy ``H(q)`` in nats: ``LogForm`` when exact, float otherwise."""
+    return cross_entropy(q, q)
+
+
+def gen_ppl(p, q) -> float:
+    """Generative perplexity ``exp(E_q[-log p] / L)`` of samples from ``q`` scored by the true law ``p``.
+
+    A float (``inf`` when ``q`` puts mass where ``p = 0``).
+    """
+    ce = cross_entropy(q, p)
+    return math.inf if ce == math.inf else math.exp(float(ce) / as_law(p).L)

@@ -112,14 +112,20 @@ def _check_rho(rho) -> Fraction:
 
 
 def balanced(L: int, K: int) -> tuple[int, ...]:
-    """``K`` sizes in ``{floor(L/K), ceil(L/K)}``, the remainder on the first steps (LLaDA)."""
+    """``K`` sizes in ``{floor(L/K), ceil(L/K)}``, the remainder on the first steps (the counts of
+    LLaDA's ``get_num_transfer_tokens`` within one block; its full sampler is the ``llada:`` preset)."""
     K = _check_K(L, K)
     q, r = divmod(int(L), K)
     return (q + 1,) * r + (q,) * (K - r)
 
 
 def floor_last(L: int, K: int) -> tuple[int, ...]:
-    """``K-1`` steps of ``floor(L/K)``, the remainder on the last step (Dream)."""
+    """``K-1`` steps of ``floor(L/K)``, the remainder on the last step.
+
+    Not Dream's rule: Dream reveals ``int(m(1 - s/t))`` in float32 on its ``eps = 1e-3``
+    timesteps (``(0, 1, ..., 1, 2)`` for ``K = L``; :func:`exactdlm.adaptive.dream.transfer_counts`,
+    the ``dream:`` preset).
+    """
     K = _check_K(L, K)
     q = int(L) // K
     return (q,) * (K - 1) + (int(L) - q * (K - 1),)
@@ -151,7 +157,11 @@ def _from_noise(kind: str, L: int, K: int) -> tuple[int, ...]:
 
 
 def cosine(L: int, K: int) -> tuple[int, ...]:
-    """MDLM cosine noise ``μ(u) = 1 - ε - (1-ε) cos(πu/2)``, ``ε = 1e-3``, at ``u_k = 1 - k/K``.
+    """Fixed sizes from MDLM's cosine noise ``μ(u) = 1 - ε - (1-ε) cos(πu/2)``, ``ε = 1e-3``, at ``u_k = 1 - k/K``.
+
+    MDLM itself never rounds to fixed sizes: it reveals each token with a time-dependent
+    probability (the ``mdlm:`` preset); this is the deterministic schedule with the same
+    expected profile.
 
     Rounding rule (shared by :func:`linear`, :func:`loglinear`): the revealed count after step
     ``k`` is ``t_k = min(L-(K-k), max(t_{k-1}+1, floor(L(1 - μ(u_k)) + 1/2)))``, ``t_K = L``:

@@ -1,0 +1,166 @@
+"""Dream's sampler, exactly as its code decides (docs/theory.md §2a).
+
+Modelled on Dream's ``generation_utils.py`` as vendored in ``NVlabs/Fast-dLLM``
+(``dream/model/generation_utils.py``: ``DreamGenerationMixin._sample`` and ``sample_tokens``;
+the network replaced by the predictor's conditionals, no prompt, ``top_p = top_k = None``).
+
+* :func:`timesteps`: ``torch.linspace(1, eps, steps + 1)`` in float32, as torch computes it:
+  ``step = (end - start) / (n - 1)``; index ``i < n // 2`` is ``start + i·step``, the others
+  ``end - (n - 1 - i)·step`` (every operation rounded to float32).
+* ``alg='origin'``: on step ``i`` (``t = ts[i]``, ``s = ts[i+1]``) every masked token is
+  revealed independently with probability ``1 - s/t`` (float32; ``1`` on the last step) and
+  its token drawn by ``sample_tokens``. The probability is the float32 number itself, an
+  exact dyadic rational (``torch.rand < p`` is read as a continuous uniform).
+* Other algorithms: ``sample_tokens`` draws every masked token at temperature ``T`` (from
+  ``softmax(logits / T)``; ``T = 0``: ``probs.max``, lowest value on ties) and scores it —
+  ``maskgit_plus``: the drawn token's probability under the *tempered* law (``T = 0``: the
+  max probability); ``topk_margin``: top-1 minus top-2 of the tempered law; ``entropy``:
+  ``sum probs·log(probs + 1e-10)`` of the tempered law, taken here as ``-H`` exactly (the
+  ``1e-10`` moves scores by about ``1e-10`` times the support size; it only orders rows of
+  exactly equal entropy and different supports, which this model treats as tied).
+  :func:`transfer_counts`: ``k = int(m·(1 - s/t))`` of the ``m`` masked tokens in float32
+  (``m`` a float32 from ``mask_index.sum() / batch``), all ``m`` on the last step; steps with
+  ``k = 0`` reveal nothing. ``alg_temp = 0``: ``torch.topk`` keeps the ``k`` best scores;
+  ``alg_temp > 0``: ``torch.multinomial(softmax(score / alg_temp), k)`` without replacement.
+
+Exact ties between scores are broken uniformly (``ties="uniform"``) or to the lowest index
+(``ties="lowest"``); ``torch.topk``'s order on exact ties is implementation-defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import factorial
+
+import numpy as np
+
+from ..laws import as_law
+from ..schedules import DecodingRule
+from .core import neg_entropy
+from .steplaw import (
+    StepEngine,
+    bernoulli_choices,
+    check_ties,
+    check_work,
+    draw_then_pick,
+    pick_then_draw,
+    run_chain,
+    softmax_choices,
+    top_k_choices,
+)
+
+ALGS = ("origin", "maskgit_plus", "topk_margin", "entropy")
+DEFAULT_EPS = Fraction(1, 1000)
+
+
+def timesteps(steps: int, eps) -> np.ndarray:
+    """``torch.linspace(1, eps, steps + 1)`` in float32 (CPU kernel order of operations)."""
+    n = steps + 1
+    f = np.float32
+    start, end = f(1.0), f(float(eps))
+    if n == 1:
+        return np.array([start], dtype=f)
+    step = f(f(end - start) / f(n - 1))
+    half = n // 2
+    out = [f(start + f(f(i) * step)) if i < half else f(end - f(f(n - 1 - i) * step)) for i in range(n)]
+    return np.array(out, dtype=f)
+
+
+def _one_minus_ratio(ts: np.ndarray, i: int) -> np.float32:
+    """``1 - s/t`` in float32 for the step ``t = ts[i] -> s = ts[i+1]``."""
+    f = np.float32
+    return f(f(1.0) - f(ts[i + 1] / ts[i]))
+
+
+def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS) -> tuple[int, ...]:
+    """Dream's tokens per step from ``L`` masked: ``int(m·(1 - s/t))`` in float32, the rest last."""
+    ts = timesteps(steps, eps)
+    m, out = L, []
+    for i in range(steps):
+        k = int(np.float32(m) * _one_minus_ratio(ts, i)) if i < steps - 1 else m
+        out.append(k)
+        m -= k
+    return tuple(out)
+
+
+def origin_probabilities(steps: int, eps=DEFAULT_EPS) -> tuple[Fraction, ...]:
+    """``origin``'s per-token reveal probability on each step: the float32 ``1 - s/t`` exactly, ``1`` last."""
+    ts = timesteps(steps, eps)
+    return tuple(Fraction(float(_one_minus_ratio(ts, i))) if i < steps - 1 else Fraction(1) for i in range(steps))
+
+
+@dataclass(frozen=True)
+class Dream(DecodingRule):
+    """``dream:steps=S,alg=origin|maskgit_plus|topk_margin|entropy,T=t,alg_temp=a,eps=e``."""
+
+    L: int
+    steps: int
+    alg: str = "origin"
+    T: Fraction = Fraction(0)
+    alg_temp: Fraction = Fraction(0)
+    eps: Fraction = DEFAULT_EPS
+    ties: str = "uniform"
+
+    def __post_init__(self):
+        if not (isinstance(self.steps, int) and self.steps >= 1):
+            raise ValueError(f"dream: steps must be a positive integer, got {self.steps!r}")
+        if self.alg not in ALGS:
+            raise ValueError(f"dream: alg must be one of {', '.join(ALGS)}, got {self.alg!r}")
+        if Fraction(self.T) < 0:
+            raise ValueError(f"dream: T must be >= 0, got {self.T}")
+        if Fraction(self.alg_temp) < 0:
+            raise ValueError(f"dream: alg_temp must be >= 0, got {self.alg_temp}")
+        if self.alg == "origin" and self.alg_temp != 0:
+            raise ValueError("dream: alg_temp applies to maskgit_plus/topk_margin/entropy; origin ignores it, drop alg_temp")
+        if not 0 < Fraction(self.eps) < 1:
+            raise ValueError(f"dream: eps must lie in (0, 1), got {self.eps}")
+        check_ties(self.ties)
+
+    def law(self, p, predictor=None):
+        law = as_law(p)
+        if law.L != self.L:
+            raise ValueError(f"this dream rule was built for L={self.L}, the law has L={law.L}; parse the spec for L={law.L}")
+        L, V = law.L, law.V
+        soft = self.alg_temp > 0
+        rounds = self.steps if self.alg == "origin" else min(self.steps, L)
+        check_work("dream", L, V, rounds, factorial(L) if soft else 1)
+        eng = StepEngine(law, predictor, self.T, self.ties, float_only=soft)
+        if self.alg == "origin":
+            probs = origin_probabilities(self.steps, self.eps)
+            probs = probs if eng.exact else tuple(float(x) for x in probs)
+        else:
+            counts = transfer_counts(L, self.steps, self.eps)
+
+        def pick(k):
+            if soft:
+                return lambda scores: softmax_choices(scores, k, float(self.alg_temp))
+            return lambda scores: top_k_choices(scores, k, self.ties, eng.exact, eng.one)
+
+        def step(state, i):
+            masked = [j for j in range(L) if state[j] == V]
+            rows = {j: eng.row(state, j) for j in masked}
+            temp = {j: eng.tempered(rows[j]) for j in masked}
+            draws = {j: eng.draws(temp[j]) for j in masked}
+            # the law the scores read: tempered at T > 0, the model's own at T = 0 (probs.max)
+            seen = temp if eng.T > 0 else rows
+            if self.alg == "origin":
+                children = pick_then_draw(state, bernoulli_choices(masked, probs[i], eng.one), draws)
+            elif counts[i] == 0:
+                children = [(state, eng.one)]
+            elif self.alg == "maskgit_plus":
+                children = draw_then_pick(state, draws, lambda j, v: seen[j][v], pick(counts[i]))
+            else:
+                scores = {j: _row_score(self.alg, seen[j], eng.exact) for j in masked}
+                children = pick_then_draw(state, pick(counts[i])(scores), draws)
+            for child, pr in children:
+                yield child, i + 1, pr
+
+        return run_chain(L, V, eng.exact, step)
+
+
+def _row_score(alg: str, row: list, exact: bool):
+    if alg == "topk_margin":
+        top = sorted(row, reverse=True)
+        return top[0] - top[1]
+    return neg_entropy(row, exact)

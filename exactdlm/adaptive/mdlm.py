@@ -1,0 +1,98 @@
+"""MDLM's ancestral sampler, exactly as its code decides (docs/theory.md §2a).
+
+Modelled on ``kuleshov-group/mdlm``: ``diffusion.py`` (``Diffusion._sample``,
+``_ddpm_update``, ``_ddpm_caching_update``, ``_sample_categorical``) and ``noise_schedule.py``
+(``LogLinearNoise``, ``CosineNoise``, both with ``eps = 1e-3``); the network replaced by the
+predictor's conditionals (``subs`` parameterisation: revealed tokens are carried over).
+
+* Timesteps ``t_i = linspace(1, 1e-5, S+1)[i]`` and ``s = t_i - dt`` with ``dt = (1 - 1e-5)/S``,
+  taken as exact rationals (``s = t_{i+1}``).
+* On the step ``t -> s`` every masked token is revealed independently with probability
+  ``(mc(t) - mc(s)) / mc(t)`` (``q_xs``: the token row times ``mc(t) - mc(s)``, the mask entry
+  ``mc(s)``), its token drawn from the predictor's row at temperature 1 (MDLM has none).
+  ``ddpm``: ``mc = 1 - exp(-sigma)``, for ``loglinear`` ``(1 - 1e-3)·t`` (the ratio is
+  ``(t - s)/t``, rational) and for ``cosine`` ``(1 - 1e-3)(1 - cos(πt/2))`` (float);
+  ``ddpm_cache``: ``mc = t`` itself, log-linear only (the code asserts it); the cached
+  network output is the same function of the state, so the law is that of ``ddpm``.
+* ``noise_removal`` (on by default): masks left after the last step are filled at once by
+  the argmax of their rows (lowest value on ties).
+
+The ``1e-10`` guards of ``_sample_categorical``'s Gumbel trick are not modelled.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..laws import as_law
+from ..schedules import DecodingRule
+from .steplaw import StepEngine, bernoulli_choices, check_work, pick_then_draw, run_chain
+
+NOISES = ("loglinear", "cosine")
+SAMPLERS = ("ddpm", "ddpm_cache")
+SAMPLING_EPS = Fraction(1, 10**5)
+NOISE_EPS = 1e-3
+
+
+def times(steps: int) -> tuple[Fraction, ...]:
+    """``t_0 = 1 > t_1 > ... > t_S = 1e-5``, evenly spaced (exact rationals)."""
+    return tuple(1 - i * (1 - SAMPLING_EPS) / steps for i in range(steps + 1))
+
+
+def reveal_probabilities(steps: int, noise: str) -> tuple:
+    """Per-token reveal probability of each step: Fractions (log-linear) or floats (cosine)."""
+    ts = times(steps)
+    if noise == "loglinear":
+        return tuple((ts[i] - ts[i + 1]) / ts[i] for i in range(steps))
+
+    def mc(t):
+        return (1 - NOISE_EPS) * (1 - math.cos(float(t) * math.pi / 2))
+
+    return tuple((mc(ts[i]) - mc(ts[i + 1])) / mc(ts[i]) for i in range(steps))
+
+
+@dataclass(frozen=True)
+class MDLM(DecodingRule):
+    """``mdlm:steps=S,noise=loglinear|cosine,sampler=ddpm|ddpm_cache`` on ``L`` positions."""
+
+    L: int
+    steps: int
+    noise: str = "loglinear"
+    sampler: str = "ddpm_cache"
+    ties: str = "uniform"  # no position ties arise; kept for a uniform interface
+
+    def __post_init__(self):
+        if not (isinstance(self.steps, int) and self.steps >= 1):
+            raise ValueError(f"mdlm: steps must be a positive integer, got {self.steps!r}")
+        if self.noise not in NOISES:
+            raise ValueError(f"mdlm: noise must be loglinear or cosine, got {self.noise!r}")
+        if self.sampler not in SAMPLERS:
+            raise ValueError(f"mdlm: sampler must be ddpm or ddpm_cache, got {self.sampler!r}")
+        if self.sampler == "ddpm_cache" and self.noise != "loglinear":
+            raise ValueError("mdlm: sampler=ddpm_cache exists only for noise=loglinear (MDLM asserts it); use sampler=ddpm")
+
+    def law(self, p, predictor=None):
+        law = as_law(p)
+        if law.L != self.L:
+            raise ValueError(f"this mdlm rule was built for L={self.L}, the law has L={law.L}; parse the spec for L={law.L}")
+        L, V, S = law.L, law.V, self.steps
+        check_work("mdlm", L, V, S + 1)
+        eng = StepEngine(law, predictor, 1, "lowest", float_only=self.noise == "cosine")
+        probs = reveal_probabilities(S, self.noise)
+        probs = probs if eng.exact else tuple(float(x) for x in probs)
+        greedy = StepEngine(law, predictor, 0, "lowest", float_only=not eng.exact)
+
+        def step(state, i):
+            masked = [j for j in range(L) if state[j] == V]
+            if i < S:
+                draws = {j: eng.draws(eng.row(state, j)) for j in masked}
+                children = pick_then_draw(state, bernoulli_choices(masked, probs[i], eng.one), draws)
+            else:  # noise removal: every leftover mask takes its argmax
+                draws = {j: greedy.draws(greedy.tempered(greedy.row(state, j))) for j in masked}
+                children = pick_then_draw(state, [(frozenset(masked), eng.one)], draws)
+            for child, pr in children:
+                yield child, i + 1, pr
+
+        return run_chain(L, V, eng.exact, step)

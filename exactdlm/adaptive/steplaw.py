@@ -1,0 +1,258 @@
+"""The exact law of a step-by-step decoder: score, pick positions, draw (docs/theory.md §2a).
+
+Every production sampler (:mod:`~exactdlm.adaptive.llada`, :mod:`~exactdlm.adaptive.dream`,
+:mod:`~exactdlm.adaptive.fastdllm`, :mod:`~exactdlm.adaptive.mdlm`) is a Markov chain on
+*states*: the revealed values (a digit tuple, digit ``V`` = masked) and a step counter. One
+step enumerates its random choices with their exact probabilities:
+
+* **draws**: a masked position ``j`` draws a token from the predictor's row ``p̂(.|x_R)``
+  tempered at ``T`` (``p̂^{1/T}`` normalised; ``T = 0``: the argmax, ties to the lowest value
+  as ``torch.argmax``);
+* **picks**: the positions to reveal, from their scores — top ``k`` (:func:`top_k_choices`),
+  a threshold with at least one (:func:`threshold_choices`), Plackett–Luce sampling from a
+  softmax of the scores (:func:`softmax_choices`, ``torch.multinomial`` without replacement),
+  independent coins (:func:`bernoulli_choices`) or a uniform ``k``-subset.
+
+Exact ties between position scores are broken uniformly at random (``ties="uniform"``: the
+limit of i.i.d. continuous perturbations of the scores) or to the lowest index
+(``ties="lowest"``). :func:`run_chain` is the DP over states layer by layer (states reached
+by different paths are merged), and returns the ``(V,)*L`` output law: ``Fraction`` entries
+when every probability is rational (rational law and predictor, ``T in {0} ∪ {1/n}``),
+float64 otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import cmp_to_key
+from itertools import combinations, permutations, product
+from math import comb
+
+from .core import Conditionals, compare_scores, new_output
+
+TIES = ("uniform", "lowest")
+#: most state-step expansions (an upper bound, summed over steps) a preset will enumerate
+PRESET_WORK_CAP = 4_000_000
+
+
+def check_ties(ties) -> str:
+    if ties not in TIES:
+        raise ValueError(f"ties must be 'uniform' or 'lowest', got {ties!r}")
+    return ties
+
+
+def temperature_is_exact(T) -> bool:
+    """``p^{1/T}`` stays rational for rational ``p``: ``T = 0`` (argmax) or ``T = 1/n``."""
+    T = Fraction(T)
+    return T == 0 or (1 / T).denominator == 1
+
+
+def check_work(name: str, L: int, V: int, rounds: int, factor: int = 1) -> None:
+    """Refuse when the bound ``rounds · (2V+1)^L · factor`` on the expansions is over the cap.
+
+    ``(2V+1)^L = sum_t C(L,t) V^t (V+1)^{L-t}`` bounds, per step, the states times the draws
+    and reveal choices of each (``factor``: the orders of a softmax pick).
+    """
+    estimate = rounds * (2 * V + 1) ** L * factor
+    if estimate > PRESET_WORK_CAP:
+        raise ValueError(
+            f"{name} with L={L}, V={V} enumerates up to about {estimate:,} state-steps, over the cap "
+            f"{PRESET_WORK_CAP:,}; use a smaller L or V, or fewer steps"
+        )
+
+
+class StepEngine:
+    """A law's predictor rows and the token draws at temperature ``T``, in one arithmetic mode.
+
+    ``exact`` is true when the predictor is exact, ``T`` keeps rows rational and nothing forces
+    floats (``float_only``: a softmax of scores, a cosine schedule).
+    """
+
+    def __init__(self, law, predictor, T, ties: str, float_only: bool = False):
+        self.L, self.V = law.L, law.V
+        self.cond = Conditionals(law, predictor)
+        self.T = Fraction(T)
+        if self.T < 0:
+            raise ValueError(f"temperature T must be >= 0, got {T}; T=0 is greedy (argmax)")
+        self.exact = self.cond.exact and not float_only and temperature_is_exact(self.T)
+        self.ties = check_ties(ties)
+        self.one = Fraction(1) if self.exact else 1.0
+
+    def row(self, state: tuple, j: int) -> list:
+        r = self.cond(state, j)
+        return list(r) if self.exact else [float(x) for x in r]
+
+    def tempered(self, row: list) -> list:
+        """``row^{1/T}`` normalised; ``T = 0``: the point mass at the lowest argmax."""
+        V, T = self.V, self.T
+        if T == 0:
+            best = max(range(V), key=lambda v: (row[v], -v))
+            return [self.one if v == best else 0 * self.one for v in range(V)]
+        if T == 1:
+            return row
+        if self.exact:
+            n = int(1 / T)
+            pw = [x**n for x in row]
+        else:
+            logs = [math.log(x) if x > 0 else -math.inf for x in row]
+            top = max(logs)
+            pw = [math.exp((lg - top) / float(T)) if lg > -math.inf else 0.0 for lg in logs]
+        z = sum(pw)
+        return [x / z for x in pw]
+
+    def draws(self, tempered_row: list) -> list:
+        """``(value, probability)`` pairs of a tempered row with probability > 0."""
+        return [(v, x) for v, x in enumerate(tempered_row) if x > 0]
+
+
+# ----------------------------------------------------------------------------------------
+# picks: which positions to reveal, with their probabilities
+# ----------------------------------------------------------------------------------------
+def ranked_groups(scores: dict, exact: bool) -> list[list[int]]:
+    """Positions by decreasing score, exact ties grouped (each group in index order)."""
+    order = sorted(scores, key=cmp_to_key(lambda a, b: compare_scores(scores[b], scores[a], exact) or a - b))
+    groups: list[list[int]] = []
+    for j in order:
+        if groups and compare_scores(scores[j], scores[groups[-1][0]], exact) == 0:
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    return groups
+
+
+def top_k_choices(scores: dict, k: int, ties: str, exact: bool, one) -> list:
+    """The ``k`` top-scoring positions as ``[(frozenset, probability)]``.
+
+    A group of tied scores straddling the cut gives each of its ``C(g, r)`` subsets probability
+    ``1/C(g, r)`` (``ties="uniform"``) or its ``r`` lowest indices (``ties="lowest"``).
+    """
+    chosen: list[int] = []
+    for group in ranked_groups(scores, exact):
+        r = k - len(chosen)
+        if r <= 0:
+            break
+        if len(group) <= r:
+            chosen += group
+            continue
+        if ties == "lowest":
+            return [(frozenset(chosen + group[:r]), one)]
+        share = one / comb(len(group), r)
+        return [(frozenset(chosen).union(c), share) for c in combinations(group, r)]
+    return [(frozenset(chosen), one)]
+
+
+def threshold_choices(scores: dict, tau, ties: str, exact: bool, one) -> list:
+    """Every position with score ``>= tau``; when none passes, one top-scoring position.
+
+    (Fast-dLLM: ``topk`` over all, the first always kept, the others dropped when ``< tau``.)
+    """
+    passing = [j for j in scores if compare_scores(scores[j], tau, exact) >= 0]
+    if passing:
+        return [(frozenset(passing), one)]
+    top = ranked_groups(scores, exact)[0]
+    if ties == "lowest":
+        return [(frozenset(top[:1]), one)]
+    return [(frozenset([j]), one / len(top)) for j in top]
+
+
+def softmax_choices(scores: dict, k: int, alg_temp: float) -> list:
+    """``k`` positions drawn without replacement from ``softmax(score / alg_temp)`` (floats).
+
+    The probability of a set sums, over its orders, the sequential draw probabilities
+    ``prod_i w_{j_i} / (W - w_{j_1} - ... - w_{j_{i-1}})`` (what ``torch.multinomial``
+    without replacement samples).
+    """
+    pos = sorted(scores)
+    vals = [float(scores[j]) / alg_temp for j in pos]
+    top = max(vals)
+    w = {j: math.exp(v - top) for j, v in zip(pos, vals)}
+    total = sum(w.values())
+    out: dict = {}
+    for order in permutations(pos, k):
+        pr, left = 1.0, total
+        for j in order:
+            pr *= w[j] / left
+            left -= w[j]
+        key = frozenset(order)
+        out[key] = out.get(key, 0.0) + pr
+    return list(out.items())
+
+
+def bernoulli_choices(positions: list, r, one) -> list:
+    """Each position revealed independently with probability ``r``: every subset, its probability."""
+    m = len(positions)
+    out = []
+    for size in range(m + 1):
+        pr = r**size * (one - r) ** (m - size)
+        if pr == 0:
+            continue
+        out += [(frozenset(c), pr) for c in combinations(positions, size)]
+    return out
+
+
+def uniform_choices(positions: list, k: int, one) -> list:
+    """A uniformly random ``k``-subset of ``positions`` (LLaDA's ``remasking='random'``)."""
+    share = one / comb(len(positions), k)
+    return [(frozenset(c), share) for c in combinations(positions, k)]
+
+
+# ----------------------------------------------------------------------------------------
+# one step's children
+# ----------------------------------------------------------------------------------------
+def _reveal(state: tuple, values: dict) -> tuple:
+    child = list(state)
+    for j, v in values.items():
+        child[j] = v
+    return tuple(child)
+
+
+def draw_then_pick(state: tuple, draws: dict, score, pick):
+    """Every candidate draws first, the pick sees the drawn tokens: ``(child, probability)`` pairs.
+
+    ``draws[j]``: the ``(value, prob)`` pairs of candidate ``j``; ``score(j, v)``; ``pick(scores)``
+    returns ``[(frozenset, prob)]``.
+    """
+    cands = sorted(draws)
+    for combo in product(*(draws[j] for j in cands)):
+        pr = 1
+        for _, x in combo:
+            pr = pr * x
+        values = {j: v for j, (v, _) in zip(cands, combo)}
+        for chosen, pc in pick({j: score(j, values[j]) for j in cands}):
+            yield _reveal(state, {j: values[j] for j in chosen}), pr * pc
+
+
+def pick_then_draw(state: tuple, choices: list, draws: dict):
+    """The pick does not depend on the draws: only the chosen positions' draws are enumerated."""
+    for chosen, pc in choices:
+        cands = sorted(chosen)
+        for combo in product(*(draws[j] for j in cands)):
+            pr = pc
+            for _, x in combo:
+                pr = pr * x
+            yield _reveal(state, {j: v for j, (v, _) in zip(cands, combo)}), pr
+
+
+def run_chain(L: int, V: int, exact: bool, step, start_aux=0) -> "np.ndarray":
+    """DP over ``(state, aux)`` one decoder step per round; fully revealed states are the output.
+
+    ``step(state, aux)`` yields ``(child, child_aux, probability)``; it is never called on a
+    fully revealed state. States reached by different paths in the same round are merged.
+    """
+    one = Fraction(1) if exact else 1.0
+    q = new_output(L, V, exact)
+    layer = {((V,) * L, start_aux): one}
+    while layer:
+        nxt: dict = {}
+        for (state, aux), w in layer.items():
+            if V not in state:
+                q[state] += w
+                continue
+            for child, aux2, pr in step(state, aux):
+                if pr == 0:
+                    continue
+                key = (child, aux2)
+                nxt[key] = nxt.get(key, 0) + w * pr
+        layer = nxt
+    return q
