@@ -66,6 +66,15 @@ def _num(x):
     return float(x), None
 
 
+def _describe_preset(rule) -> str:
+    """``LLaDA(L=4, steps=2, T=1/2, ...)``: the preset's settings, rationals as ``p/q``."""
+    import dataclasses
+
+    args = ", ".join(f"{f.name}={getattr(rule, f.name)}" if not isinstance(getattr(rule, f.name), str)
+                     else f"{f.name}={getattr(rule, f.name)!r}" for f in dataclasses.fields(rule))
+    return f"{type(rule).__name__}({args})"
+
+
 def compute(law, schedule, predictor) -> dict:
     """Every reported quantity (floats; exact texts under ``exact_forms`` when exact)."""
     q = sampler_law(law, schedule, predictor)
@@ -74,7 +83,7 @@ def compute(law, schedule, predictor) -> dict:
               "entropy_q": entropy(q), "gen_ppl": gen_ppl(law, q)}
     out: dict = {"L": law.L, "V": law.V, "exact": q.dtype == object}
     if is_preset(schedule):
-        out["schedule"] = {"preset": repr(schedule)}
+        out["schedule"] = {"preset": _describe_preset(schedule)}
     elif isinstance(schedule, AdaptiveSpec):
         out["schedule"] = {"rule": schedule.rule, "sizes": schedule.sizes,
                            "tau": None if schedule.tau is None else str(schedule.tau)}
