@@ -6,7 +6,10 @@
   ``pip install 'exactdlm[dask]'``). Each keeps at most ``2 * workers`` cases in flight, so a
   time budget is honoured within about two case lengths.
 * **Results** go to a JSONL file, one record per line, appended and flushed (and fsynced) as
-  each case finishes, so a run killed at any point loses no finished case.
+  each case finishes, so a run killed at any point loses no finished case. The file is
+  locked (``fcntl.flock``, exclusive, on the file itself) while a run writes it: a second
+  writer is refused with the holder's process id, read from ``FILE.pid`` (written by the
+  holder, removed when it closes). A killed holder's lock goes with its process.
   :func:`read_records` reads it back for ``--resume``: an unterminated last line (the write a
   kill interrupted) is dropped from the file; any other unreadable line is an error that names
   the line and leaves the file untouched.
@@ -15,10 +18,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
 import time
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no locking
+    fcntl = None
 
 #: seconds to wait for a Dask scheduler before giving up
 DASK_TIMEOUT = 10.0
@@ -177,20 +186,71 @@ def make_executor(jobs: int = 1, dask: str | None = None, dask_timeout: float = 
 # ----------------------------------------------------------------------------------------
 # JSONL results
 # ----------------------------------------------------------------------------------------
-class JsonlLog:
-    """An append-only JSONL file: one record per line, flushed and fsynced per record."""
+def _holder_pid(path: str) -> str:
+    try:
+        with open(path + ".pid", encoding="ascii") as fh:
+            pid = fh.read().strip()
+        return f"process {pid}" if pid.isdigit() else "another process"
+    except OSError:
+        return "another process"
+
+
+class RunFileLock:
+    """An exclusive lock on a run file for as long as this object is open (see the module
+    docstring); ``mode`` ``"a"`` opens it for appending (creating it), ``"r"`` only locks it."""
+
+    def __init__(self, path, mode: str = "a"):
+        self.path = os.fspath(path)
+        self._pidfile = None
+        try:
+            self._fh = open(self.path, mode, encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"cannot open the run file {self.path!r} ({exc.strerror}); "
+                             "give a path in an existing, writable directory") from None
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self._fh.close()
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise ValueError(f"cannot lock the run file {self.path!r} ({exc.strerror})") from None
+            raise ValueError(
+                f"the run file {self.path!r} is being written by {_holder_pid(self.path)}; wait for that "
+                "run to finish, or give another file"
+            ) from None
+        try:
+            with open(self.path + ".pid", "w", encoding="ascii") as fh:
+                fh.write(f"{os.getpid()}\n")
+            self._pidfile = self.path + ".pid"
+        except OSError:  # the pid is only for the message; the lock holds without it
+            pass
+
+    def close(self):
+        if self._fh.closed:
+            return
+        if self._pidfile is not None:
+            try:
+                os.unlink(self._pidfile)
+            except OSError:
+                pass
+        self._fh.close()  # closing the descriptor releases the flock
+
+
+class JsonlLog(RunFileLock):
+    """An append-only JSONL file, locked while open: one record per line, flushed and
+    fsynced per record."""
 
     def __init__(self, path):
-        self.path = os.fspath(path)
-        self._fh = open(self.path, "a", encoding="utf-8")
+        super().__init__(path, "a")
+
+    def is_empty(self) -> bool:
+        return os.path.getsize(self.path) == 0
 
     def write(self, record: dict) -> None:
         self._fh.write(json.dumps(record, sort_keys=True) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
-
-    def close(self):
-        self._fh.close()
 
 
 def read_records(path, required=("type",)) -> list[dict]:
