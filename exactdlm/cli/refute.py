@@ -1,8 +1,9 @@
 """``exactdlm refute``: search for certified counterexamples to claims (issue 6).
 
 Which claims: the claims of the ``--claims`` files when given, else every catalogue claim the
-search can attack; ``--only ID ...`` picks ids among both. Exit 0 when no violation was found,
-1 when one was, 2 on bad usage.
+search can attack; ``--only ID ...`` picks ids among both. Exit 0 when no violation was found
+and no claim raised, 1 when a violation was found or a claim raised (a NaN side counts as
+raising), 2 on bad usage.
 """
 
 from __future__ import annotations
@@ -112,4 +113,4 @@ def run(args) -> int:
             except OSError as exc:
                 raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
     sys.stdout.flush()
-    return 1 if any(r.found for r in results) else 0
+    return 1 if any(r.found or r.error for r in results) else 0

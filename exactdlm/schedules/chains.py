@@ -133,7 +133,7 @@ def _check_probability(x, what: str):
         if not math.isfinite(val):
             raise ValueError(f"{what} must be a finite probability, got {x!r}")
     if not 0 <= val <= 1:
-        raise ValueError(f"{what} must lie in [0, 1], got {x!r}")
+        raise ValueError(f"{what} must lie in [0, 1], got {val}")
     return val
 
 

@@ -132,9 +132,10 @@ class DaskExecutor(_PoolBase):
                 "--dask needs the optional packages dask and distributed; install them with "
                 "pip install 'exactdlm[dask]'"
             ) from None
+        _check_dask_address(address)  # before Client(): a half-built Client hangs in its __del__
         try:
             self._client = Client(address, timeout=f"{timeout}s", set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise ValueError(
                 f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s ({type(exc).__name__}); "
                 "check the address (e.g. tcp://host:8786) and that the scheduler is running"
@@ -173,6 +174,25 @@ class DaskExecutor(_PoolBase):
 
     def close(self):
         self._client.close()
+
+
+def _check_dask_address(address) -> None:
+    """A scheduler address ``tcp://host:port`` (or another dask scheme) as distributed reads it."""
+    from distributed.comm import registry
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    hint = "give the scheduler's address like tcp://host:8786"
+    if not isinstance(address, str) or not address.strip():
+        raise ValueError(f"--dask needs a scheduler address, got {address!r}; {hint}")
+    try:
+        scheme, loc = parse_address(address)
+        registry.get_backend(scheme)
+        if scheme in ("tcp", "tls"):
+            _host, port = parse_host_port(loc)
+            if not 0 < int(port) < 65536:
+                raise ValueError(f"port {port} out of range")
+    except (ValueError, TypeError, ImportError) as exc:
+        raise ValueError(f"--dask address {address!r} is not a scheduler address ({exc}); {hint}") from None
 
 
 def make_executor(jobs: int = 1, dask: str | None = None, dask_timeout: float = DASK_TIMEOUT):
