@@ -121,3 +121,19 @@ def test_semiar_in_range_still_works():
     s = parse_schedule_spec("semiar:4/4", 6)  # the remainder block of 2 takes min(4, 2) steps
     assert s.lengths == [4, 2]
     assert SemiAR(6, 6, L=6).lengths == [6]
+
+
+def test_huge_lengths_are_refused_fast():
+    import time
+
+    from exactdlm.cli import main
+    from exactdlm.laws.joint import check_fits, lattice_bytes
+
+    t0 = time.monotonic()
+    assert lattice_bytes(10**9, 2) == float("inf") and lattice_bytes(3, 2) == 8 * 27
+    with pytest.raises(ValueError, match="unbounded number of bytes"):
+        check_fits(lattice_bytes(10**9, 2), "the lattice")
+    with pytest.raises(ValueError, match=r"about 9.67e\+24 bytes"):
+        check_fits(lattice_bytes(40, 3), "the lattice")  # 8 * 4^40
+    assert main(["info", "--family", "repeated_symbol", "--L", "1000000000", "--V", "2"]) == 2
+    assert time.monotonic() - t0 < 10  # (V+1)**L is never computed

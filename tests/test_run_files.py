@@ -141,3 +141,14 @@ def test_fingerprints_are_stable_across_processes():
                          timeout=120)
     assert json.loads(out.stdout) == here
     assert len(set(here.values())) == len(here)  # every claim its own hash
+
+
+def test_resume_never_cuts_a_file_that_is_not_a_run_file(tmp_path, capsys):
+    from exactdlm import families
+
+    claims, law = _write(tmp_path), tmp_path / "law.json"
+    families.parity(3).save(str(law))  # one JSON line, no final newline
+    before = law.read_text()
+    code, _, err = _cli(["--claims", claims, "--cases", "1", "--resume", str(law)], capsys)
+    _one_line(code, err, "not the JSONL file of a run")
+    assert law.read_text() == before

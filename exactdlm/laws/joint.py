@@ -49,17 +49,39 @@ def memory_cap() -> int:
 EXACT_ENTRY_BYTES = 120
 
 
-def lattice_bytes(L: int, V: int, copies: float = 1.0, itemsize: int = 8) -> int:
-    """Bytes of ``copies`` float64 arrays over the masked lattice ``(V+1)^L``."""
-    return int(copies * itemsize * (V + 1) ** L)
+#: above this many bytes an estimate is a float (``(V+1)**L`` itself would take minutes at L = 10^9)
+_EXACT_ESTIMATE_LIMIT = 2**80
 
 
-def check_fits(nbytes: int, what: str) -> None:
+def lattice_bytes(L: int, V: int, copies: float = 1.0, itemsize: int = 8) -> int | float:
+    """Bytes of ``copies`` float64 arrays over the masked lattice ``(V+1)^L`` (a float, possibly
+    ``inf``, when that is beyond ``2^80``: the estimate only has to exceed the cap)."""
+    return power_bytes(V + 1, L, copies * itemsize)
+
+
+def power_bytes(base: int, L: int, scale: float) -> int | float:
+    """``scale * base**L`` without computing a huge power: exact up to ``2^80``, else a float."""
+    L, base = int(L), int(base)
+    if L * math.log2(max(base, 2)) + math.log2(max(scale, 1)) > math.log2(_EXACT_ESTIMATE_LIMIT):
+        try:
+            return math.exp(L * math.log(base) + math.log(max(scale, 1)))
+        except OverflowError:
+            return math.inf
+    return int(scale * base**L)
+
+
+def _fmt_bytes(nbytes) -> str:
+    if isinstance(nbytes, float):
+        return "an unbounded number of bytes" if math.isinf(nbytes) else f"about {nbytes:.3g} bytes"
+    return f"about {nbytes:,} bytes ({nbytes / 2**30:.2f} GiB)"
+
+
+def check_fits(nbytes, what: str) -> None:
     """Refuse an allocation of ``nbytes`` above the memory cap, naming the estimate."""
     cap = memory_cap()
     if nbytes > cap:
         raise ValueError(
-            f"{what} needs about {nbytes:,} bytes ({nbytes / 2**30:.2f} GiB), over the memory cap "
+            f"{what} needs {_fmt_bytes(nbytes)}, over the memory cap "
             f"of {cap:,} bytes; use a smaller L or V, a structured law (exactdlm.structured), "
             f"or raise EXACTDLM_MEMORY_CAP"
         )

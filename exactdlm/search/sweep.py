@@ -11,7 +11,8 @@
   writer is refused with the holder's process id, read from ``FILE.pid`` (written by the
   holder, removed when it closes). A killed holder's lock goes with its process.
   :func:`read_records` reads it back for ``--resume``: an unterminated last line (the write a
-  kill interrupted) is dropped from the file; any other unreadable line is an error that names
+  kill interrupted) is dropped from the file, after at least one complete record (a file with
+  none is not a run file and is never cut); any other unreadable line is an error that names
   the line and leaves the file untouched.
 * **Progress** is a single updating line on stderr, only when stderr is a terminal.
 """
@@ -304,6 +305,11 @@ def read_records(path, required=("type",)) -> list[dict]:
                 f"the file is kept as it is: fix or delete line {n} and rerun"
             )
         records.append(rec)
+    if tail.strip() and not records:  # nothing this package wrote: never cut a user's file
+        raise ValueError(
+            f"resume file {path!r} holds no complete record (its only line does not end in a newline), so "
+            "it is not the JSONL file of a run; the file is left untouched: give the --jsonl file of an earlier run"
+        )
     if tail.strip():
         with open(path, "r+b") as fh:  # drop the interrupted write so appends start on a new line
             fh.truncate(len(data) - len(tail))
