@@ -137,3 +137,20 @@ def test_huge_lengths_are_refused_fast():
         check_fits(lattice_bytes(40, 3), "the lattice")  # 8 * 4^40
     assert main(["info", "--family", "repeated_symbol", "--L", "1000000000", "--V", "2"]) == 2
     assert time.monotonic() - t0 < 10  # (V+1)**L is never computed
+
+
+def test_results_back_in_the_users_symbols():
+    from exactdlm import sampler_law
+    from exactdlm.laws.dit_interop import to_dit
+
+    d = dit.Distribution([("a", "x"), ("b", "y"), ("b", "z")], [0.5, 0.25, 0.25])
+    law = as_law(d).to_exact(max_denominator=8)
+    assert law.symbols == (("a", "b", None), ("x", "y", "z"))  # kept through to_exact
+    q = sampler_law(law, (2,))  # both positions at once: the product of the marginals
+    out = to_dit(q, law.symbols)
+    want = {("a", "x"): 1 / 4, ("a", "y"): 1 / 8, ("a", "z"): 1 / 8, ("b", "x"): 1 / 4, ("b", "y"): 1 / 8,
+            ("b", "z"): 1 / 8}
+    assert {tuple(o): p for o, p in zip(out.outcomes, out.pmf)} == want
+    back = to_dit(law)
+    assert {tuple(o): p for o, p in zip(back.outcomes, back.pmf)} == {tuple(o): p for o, p in zip(d.outcomes, d.pmf)}
+    assert abs(dit.multivariate.total_correlation(out)) <= 1e-12  # independent, as the sampler made it

@@ -12,7 +12,10 @@ stores floats; ``JointLaw.to_exact(max_denominator=...)`` recovers the rationals
 ``d.pmf`` is *not* a law on ``[V]^L``: it lists the outcomes' probabilities in one axis, so
 passing it reads the distribution as one variable; pass the Distribution itself.
 
-dit is never imported: ``joint.is_dit_distribution`` recognises a Distribution by its
+``to_dit(q, symbols)`` goes back: any law on ``[V]^L`` (the sampler's output law of a law
+read from dit, say) as a dit Distribution over the user's symbols.
+
+dit is never imported by the way in: ``joint.is_dit_distribution`` recognises a Distribution by its
 class's module, and this module only reads its attributes.
 """
 
@@ -51,3 +54,33 @@ def dit_to_array(d) -> tuple[np.ndarray, tuple[tuple, ...]]:
         arr[idx] += Fraction(q) if exact else float(q)
     symbols = tuple(tuple(a) + (None,) * (V - len(a)) for a in alphabets)
     return arr, symbols
+
+
+def to_dit(p, symbols=None):
+    """The law ``p`` (an array of shape ``(V,)*L`` or a JointLaw) as a ``dit.Distribution`` whose
+    outcomes are tuples of the user's symbols (``symbols[i][v]``; default ``p.symbols`` of a law
+    read from dit, else the indices). Outcomes of probability 0 are left out; exact entries
+    become floats (dit stores floats). Needs dit installed."""
+    try:
+        import dit
+    except ImportError:
+        raise ValueError("to_dit needs dit; install it with pip install dit (or 'exactdlm[test]')") from None
+    from .joint import as_law
+
+    law = as_law(p)
+    symbols = getattr(law, "symbols", None) if symbols is None else symbols
+    if symbols is None:
+        symbols = tuple(tuple(range(law.V)) for _ in range(law.L))
+    if len(symbols) != law.L or any(len(s) < law.V for s in symbols):
+        raise ValueError(f"symbols must give {law.V} symbols for each of the {law.L} positions")
+    outcomes, pmf = [], []
+    for idx in np.ndindex(*law.array.shape):
+        q = law.array[idx]
+        if q == 0:
+            continue
+        outcome = tuple(symbols[i][v] for i, v in enumerate(idx))
+        if any(s is None for s in outcome):
+            raise ValueError(f"outcome {idx} has positive probability on a padding symbol (no user symbol)")
+        outcomes.append(outcome)
+        pmf.append(float(q))
+    return dit.Distribution(outcomes, pmf)

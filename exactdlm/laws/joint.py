@@ -250,7 +250,7 @@ class JointLaw:
         return self._array
 
     def to_float(self) -> "JointLaw":
-        return self if not self.exact else JointLaw(self.float_array(), normalize=True)
+        return self if not self.exact else JointLaw(self.float_array(), normalize=True, symbols=self.symbols)
 
     def to_exact(self, max_denominator: int | None = None) -> "JointLaw":
         """Exact form; floats are read as their exact binary value unless ``max_denominator`` is set."""
@@ -259,7 +259,7 @@ class JointLaw:
         conv = (lambda x: Fraction(x).limit_denominator(max_denominator)) if max_denominator else Fraction
         out = np.empty(self._array.size, dtype=object)
         out[:] = [conv(float(x)) for x in self._array.reshape(-1)]
-        return JointLaw(out.reshape(self._array.shape), normalize=True)
+        return JointLaw(out.reshape(self._array.shape), normalize=True, symbols=self.symbols)
 
     def as_counts(self) -> tuple[np.ndarray, int]:
         """``(n, W)`` with ``p = n / W``: integer counts over the least common denominator ``W``.
