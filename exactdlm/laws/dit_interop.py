@@ -65,17 +65,18 @@ def to_dit(p, symbols=None):
         import dit
     except ImportError:
         raise ValueError("to_dit needs dit; install it with pip install dit (or 'exactdlm[test]')") from None
-    from .joint import as_law
-
-    law = as_law(p)
-    symbols = getattr(law, "symbols", None) if symbols is None else symbols
+    arr = np.asarray(p)  # a JointLaw gives its validated array (joint.py imports this module)
+    if arr.ndim < 1 or any(n != arr.shape[0] for n in arr.shape):
+        raise ValueError(f"to_dit needs a law of shape (V,)*L, got shape {arr.shape}")
+    L, V = arr.ndim, arr.shape[0]
+    symbols = getattr(p, "symbols", None) if symbols is None else symbols
     if symbols is None:
-        symbols = tuple(tuple(range(law.V)) for _ in range(law.L))
-    if len(symbols) != law.L or any(len(s) < law.V for s in symbols):
-        raise ValueError(f"symbols must give {law.V} symbols for each of the {law.L} positions")
+        symbols = tuple(tuple(range(V)) for _ in range(L))
+    if len(symbols) != L or any(len(s) < V for s in symbols):
+        raise ValueError(f"symbols must give {V} symbols for each of the {L} positions")
     outcomes, pmf = [], []
-    for idx in np.ndindex(*law.array.shape):
-        q = law.array[idx]
+    for idx in np.ndindex(*arr.shape):
+        q = arr[idx]
         if q == 0:
             continue
         outcome = tuple(symbols[i][v] for i, v in enumerate(idx))
