@@ -35,7 +35,24 @@ def _time(case, repeat):
     return statistics.median(times), times
 
 
+#: optional packages the benchmark baselines need, and the extra that installs them
+EXTRAS = {"dit": "test"}
+
+
 def main(argv=None) -> int:
+    try:
+        for name in EXTRAS:  # before any case runs
+            importlib.import_module(name)
+        return _main(argv)
+    except ModuleNotFoundError as exc:
+        if exc.name not in EXTRAS:
+            raise
+        sys.stderr.write(f"python -m benchmarks: error: the baselines need {exc.name}, which is not installed; "
+                         f"install it with pip install 'exactdlm[{EXTRAS[exc.name]}]'\n")
+        return 2
+
+
+def _main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
     ap.add_argument("--module", help="only bench_*.py files whose name contains this")
     ap.add_argument("--only", help="only cases whose name contains this")

@@ -18,6 +18,7 @@ from .adaptive import (
 )
 from .arith import Comparison, LogForm, canonical, certified_sign, compare_sides, log_form_is_zero
 from .engine.divergence import chi2, kl, tv
+from .engine.measures import coinformation, entropy, mutual_information, o_information
 from .engine.info import (
     conditional_tc,
     dual_total_correlation,
@@ -63,9 +64,11 @@ __all__ = [
     "certified_sign",
     "chi2",
     "claim",
+    "coinformation",
     "compare_sides",
     "conditional_tc",
     "dual_total_correlation",
+    "entropy",
     "entropy_profile",
     "epsilon_train",
     "expected_kl",
@@ -80,7 +83,9 @@ __all__ = [
     "mi_sum",
     "mix_uniform",
     "mixture_kl",
+    "mutual_information",
     "noisy",
+    "o_information",
     "optimal_schedule",
     "pattern_law",
     "sample_then_select_kl",

@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactdlm.arith import LogForm, to_logform
+import math
+
+from exactdlm.arith import LogForm, canonical, to_logform
 from exactdlm.arith.fixed import approx_value, enclosure, log_fixed
 from exactdlm.arith.logform import integer_form
 
@@ -216,9 +218,44 @@ def test_str_is_readable():
     assert str(LogForm.log(2)) == "log(2)"
     assert str(-LogForm.log(2)) == "-log(2)"
     f = LogForm({Fraction(3, 2): Fraction(1, 4), Fraction(2): -1}, const=Fraction(1, 2))
-    assert str(f) == "1/2 + 1/4*log(3/2) - log(2)"
+    assert f.to_str(raw=True) == format(f, "raw") == "1/2 + 1/4*log(3/2) - log(2)"
+    assert str(f) == "1/2 - 5/4*log(2) + 1/4*log(3)"  # canonical by default: over a coprime base
     g = LogForm({Fraction(7): 3, Fraction(5): Fraction(-2, 3)})
     assert str(g) == "-2/3*log(5) + 3*log(7)"
+
+
+def test_str_is_canonical_by_default():
+    assert str(LogForm.log(81)) == "4*log(3)"
+    assert LogForm.log(81).to_str(raw=True) == "log(81)"
+    assert str(LogForm({2: -3, 4: 2})) == "log(2)"
+    assert str(LogForm({2: 1, 3: 1})) == "log(6)"  # equal coefficients merge into one product
+    assert f"{LogForm.log(2):.4f}" == "0.6931"
+
+
+def test_forms_in_bits_stay_exact():
+    h = LogForm.log(2).in_base(2)  # H of a fair bit
+    assert h.base == 2 and str(h) == "1" and float(h) == 1.0 and h == 1
+    x = (LogForm.log(3) + LogForm.log(8) * Fraction(1, 2)).in_base(2)
+    assert str(x) == "3/2 + log2(3)"
+    assert abs(float(x) - (1.5 + math.log2(3))) <= 1e-15
+    assert x.nats() == LogForm.log(3) + LogForm.log(8) / 2
+    assert (x + 1).nats() == x.nats() + LogForm.log(2)  # a rational added in bits counts in bits
+    assert x - x == 0 and (x * 2).base == 2 and (-x).base == 2
+    assert x > Fraction(3) and x < 4  # 3/2 + 1.585
+    lo, hi = x.bounds(64)
+    assert lo <= x.exact_value(120) <= hi and hi - lo < Fraction(1, 2**50)
+    assert abs(x.exact_value(120) - (Fraction(3, 2) + Fraction(math.log2(3)))) < Fraction(1, 2**50)
+    assert str(LogForm(const=1).in_base(2)) == "1/log(2)"
+    with pytest.raises(ValueError, match="base 2 with one in nats"):
+        x + LogForm.log(3)
+    with pytest.raises(ValueError, match="in nats"):
+        canonical(x)
+
+
+@pytest.mark.parametrize("bad", [1, 0, -2, "2", 0.5, float("nan"), True, None.__class__])
+def test_bad_base_is_one_line(bad):
+    with pytest.raises(ValueError, match="base must be"):
+        LogForm.log(2).in_base(bad)
 
 
 @given(forms())

@@ -267,7 +267,7 @@ def test_raising_claim_is_an_error_not_a_crash(tmp_path, capsys):
         "@claim(id='raises', statement='raises', source='user')\n"
         "def raises(law, sizes):\n    raise RuntimeError('no')\n"))
     code, out, _ = _cli(["--claims", raising, "--cases", "2", "--json", str(tmp_path / "r.json")], capsys)
-    assert code == 0 and "error: RuntimeError: no" in out
+    assert code == 1 and "error: RuntimeError: no" in out  # an erring claim fails the run
     entry = json.loads((tmp_path / "r.json").read_text())["claims"][0]
     assert entry["error"] == "RuntimeError: no" and entry["found"] is False
 
@@ -318,7 +318,7 @@ def test_unwritable_json(tmp_path, capsys):
     a = _write(tmp_path, "a.py", FALSE_CLAIMS)
     code, _, err = _cli(["--claims", a, "--only", "ekl-0.9-smax", "--cases", "1", "--json",
                          str(tmp_path / "no" / "dir" / "x.json")], capsys)
-    _one_line_exit_2(code, err, "cannot write --json")
+    _one_line_exit_2(code, err, "--json", "does not exist")
 
 
 # --- exactdlm verify --hypothesis N (the property run on top of the suite) ----------------------

@@ -11,7 +11,9 @@ and mpmath, and every other layer may import it. Modules, from the bottom:
 """
 
 from .decide import Comparison, canonical, certified_sign, compare_sides, format_bounds
-from .logform import LogForm, compare, is_zero, log_form_is_zero, to_logform
+from .logform import LogForm, _set_canonical, compare, is_zero, log_form_is_zero, to_logform
+
+_set_canonical(canonical)  # str(LogForm) prints the canonical form (logform sits below decide)
 
 __all__ = [
     "Comparison",

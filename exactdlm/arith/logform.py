@@ -18,6 +18,19 @@ arithmetic, so the enclosure of the whole form is only as wide as ``sum_n |A_n|`
 of ``2^-prec`` (about ``sum |c_r| 2^(1-prec)`` in the form's own units) and rounding
 never accumulates. The fixed-point logs are cached across calls: forms built from one law
 keep meeting the same integers.
+
+Units. A form's value is in nats unless ``base`` is set: ``x.in_base(2)`` is the same
+quantity in bits, stored as its nats value ``N`` (the terms and constant) with ``base = 2``,
+so its value is ``N / log 2`` and it stays exact. Sums, differences and rational scalings of
+forms in one base stay in that base (a rational added to a form in bits counts in bits);
+mixing bases is an error; ``x.nats()`` returns ``N``. Decisions (``==``, ``<``, zero tests)
+work on ``N``, since ``log b > 0``; the integer-form machinery (``integer_form``, and so
+``canonical``, ``certified_sign``, ``compare_sides``) takes forms in nats only.
+
+Printing. ``str(x)`` is the canonical form (``exactdlm.arith.decide.canonical``: ``log(81)``
+prints ``4*log(3)``); ``x.to_str(raw=True)`` (or ``format(x, "raw")``) the terms as stored.
+A form in base ``b`` prints in that unit: ``log2(3)``, with powers of ``b`` moved into the
+constant (``H`` of a fair bit in bits prints ``1``).
 """
 
 from __future__ import annotations
@@ -33,13 +46,20 @@ from .fixed import _FLOAT_BITS, START_PREC, _frac, _is_rational, approx_value, e
 
 
 def integer_form(*signed) -> tuple[dict[int, int], int, int]:
-    """``(A, C, D)`` with ``D * sum_i s_i * form_i = C + sum_n A_n log n`` exactly.
+    """Integer form of a signed sum of forms in nats (a form with a ``base`` is refused):
+    ``(A, C, D)`` with ``D * sum_i s_i * form_i = C + sum_n A_n log n`` exactly.
 
     ``signed``: pairs ``(form, s)``, ``form`` a LogForm or a rational, ``s`` an integer. ``D``
     is the least common denominator of every coefficient and constant, ``A`` holds only
     nonzero entries, keys are integers ``>= 2``.
     """
     forms = [(to_logform(f), int(s)) for f, s in signed]
+    for f, _ in forms:
+        if f.base is not None:
+            raise ValueError(
+                f"this LogForm is in base {f.base}; exact decisions take values in nats: pass x.nats() "
+                "(and the other side in nats too)"
+            )
     dens = {f.const.denominator for f, _ in forms}
     for f, _ in forms:
         dens.update(c.denominator for c in f.terms.values())
@@ -70,15 +90,46 @@ def _term_key(rc):
         return (float("inf"), rc[0])
 
 
+#: ``canonical`` of :mod:`.decide` (the layer above in this package), set by ``arith/__init__``
+_CANONICAL = None
+
+
+def _set_canonical(fn) -> None:
+    global _CANONICAL
+    _CANONICAL = fn
+
+
+def check_base(base):
+    """``base`` of a logarithm as an exact rational ``> 1``, ``None`` for nats (``None`` or
+    ``math.e``); anything else a ``ValueError`` naming the fix."""
+    if base is None or (isinstance(base, float) and base == math.e):
+        return None
+    if isinstance(base, bool) or not isinstance(base, (int, float, Rational)):
+        raise ValueError(f"base must be a number > 1 (2 for bits, math.e or None for nats), got {base!r}")
+    if isinstance(base, float) and not math.isfinite(base):
+        raise ValueError(f"base must be a finite number > 1, got {base!r}")
+    b = Fraction(base)
+    if not b > 1:
+        raise ValueError(f"base must be a number > 1 (2 for bits, math.e or None for nats), got {base!r}")
+    return int(b) if b.denominator == 1 else b
+
+
+def _log_name(b) -> str:
+    return {2: "log2", 10: "log10"}.get(b, f"log_{b}")
+
+
 class LogForm:
     """``const + sum_r c_r log r``, terms stored as ``{r: c}`` with every ``r > 1``
-    (``log(1/r) = -log r``), ``const`` a Fraction (default 0)."""
+    (``log(1/r) = -log r``), ``const`` a Fraction (default 0); ``base``: ``None`` (the value
+    in nats) or the base the value is expressed in (value ``= N / log base``, see the module
+    docstring)."""
 
-    __slots__ = ("terms", "const")
+    __slots__ = ("terms", "const", "base")
 
-    def __init__(self, terms=None, const=0):
+    def __init__(self, terms=None, const=0, base=None):
         self.terms: dict[Fraction, Fraction] = {}
         self.const: Fraction = _frac(const)
+        self.base = None if base is None else check_base(base)
         if terms:
             for r, c in terms.items() if isinstance(terms, dict) else terms:
                 self._add_term(Fraction(r), _frac(c))
@@ -115,15 +166,46 @@ class LogForm:
         out = LogForm()
         out.terms = dict(self.terms)
         out.const = self.const
+        out.base = self.base
         return out
+
+    # --- units ----------------------------------------------------------------------
+    def in_base(self, base) -> "LogForm":
+        """The same quantity in base ``base`` (``2``: bits; ``None`` or ``math.e``: nats), exact."""
+        out = self.copy()
+        out.base = check_base(base)
+        return out
+
+    def nats(self) -> "LogForm":
+        """The value in nats (the stored form, base dropped)."""
+        return self.in_base(None)
+
+    def _rational_in_base(self, q) -> "LogForm":
+        """The rational ``q`` in this form's unit, as a nats form (``q log base``)."""
+        q = _frac(q)
+        out = LogForm(const=q) if self.base is None else LogForm([(self.base, q)]) if q else LogForm()
+        out.base = self.base
+        return out
+
+    def _same_base(self, other: "LogForm") -> None:
+        if other.base != self.base:
+            unit = lambda b: "nats" if b is None else f"base {b}"  # noqa: E731
+            raise ValueError(
+                f"cannot combine a LogForm in {unit(self.base)} with one in {unit(other.base)}; "
+                "convert one with .nats() or .in_base(b)"
+            )
 
     def __add__(self, other):
         if _is_rational(other):
-            out = self.copy()
-            out.const += _frac(other)
-            return out
+            if self.base is not None:
+                other = self._rational_in_base(other)
+            else:
+                out = self.copy()
+                out.const += _frac(other)
+                return out
         if not isinstance(other, LogForm):
             return NotImplemented
+        self._same_base(other)
         out = self.copy()
         out.const += other.const
         for r, c in other.terms.items():
@@ -136,6 +218,7 @@ class LogForm:
         out = LogForm()
         out.terms = {r: -c for r, c in self.terms.items()}
         out.const = -self.const
+        out.base = self.base
         return out
 
     def __pos__(self):
@@ -158,6 +241,7 @@ class LogForm:
             return NotImplemented
         k = _frac(k)
         out = LogForm()
+        out.base = self.base
         if k != 0:
             out.terms = {r: c * k for r, c in self.terms.items()}
             out.const = self.const * k
@@ -179,19 +263,24 @@ class LogForm:
         return not self.terms and self.const == 0
 
     def log_part(self) -> "LogForm":
-        """The form without its constant, ``sum_r c_r log r``."""
+        """The form without its constant, ``sum_r c_r log r`` (in nats)."""
         out = LogForm()
         out.terms = dict(self.terms)
         return out
 
     def bounds(self, prec: int = START_PREC) -> tuple[Fraction, Fraction]:
         """Certified rational bounds ``lo <= value <= hi``, width about ``sum |c| 2^(1-prec)``."""
+        if self.base is not None:  # N / log b from the enclosures of N and of log b > 0
+            (nlo, nhi), (blo, bhi) = self.nats().bounds(prec), LogForm.log(self.base).bounds(prec)
+            return (nlo / bhi if nlo >= 0 else nlo / blo), (nhi / blo if nhi >= 0 else nhi / bhi)
         A, C, D = integer_form((self, 1))
         lo, hi = enclosure(A, C, prec)
         return Fraction(lo, D << prec), Fraction(hi, D << prec)
 
     def exact_value(self, rel_bits: int) -> Fraction:
         """A rational within relative ``2^-rel_bits`` of the value (exactly 0 for a zero form)."""
+        if self.base is not None:
+            return self.nats().exact_value(rel_bits + 2) / LogForm.log(self.base).exact_value(rel_bits + 2)
         A, C, D = integer_form((self, 1))
         return approx_value(A, C, D, rel_bits, _integer_is_zero)
 
@@ -219,29 +308,35 @@ class LogForm:
 
     def __repr__(self):
         body = "{" + ", ".join(f"'{r}': '{c}'" for r, c in self._sorted_terms()) + "}"
-        if self.const:
-            return f"LogForm({body}, const='{self.const}')"
-        return f"LogForm({body})"
+        extra = (f", const='{self.const}'" if self.const else "") + (f", base={self.base}" if self.base else "")
+        return f"LogForm({body}{extra})"
 
     def __str__(self):
-        """Readable: ``1/2 - log(2) + 3/4*log(7/3)`` (constant first, arguments ascending)."""
-        parts = []
-        if self.const or not self.terms:
-            parts.append(str(self.const))
-        for r, c in self._sorted_terms():
-            mag = abs(c)
-            body = f"log({r})" if mag == 1 else f"{mag}*log({r})"
-            if not parts:
-                parts.append(body if c > 0 else "-" + body)
-            else:
-                parts.append(("+ " if c > 0 else "- ") + body)
-        return " ".join(parts)
+        return self.to_str()
+
+    def __format__(self, spec):
+        """``format(x, "raw")``: the stored terms; ``""``: canonical; a float spec (``.6f``): the value."""
+        if spec == "raw":
+            return self.to_str(raw=True)
+        if not spec:
+            return self.to_str()
+        return format(float(self), spec)
+
+    def to_str(self, raw: bool = False) -> str:
+        """Readable: ``1/2 - log(2) + 3/4*log(7/3)`` (constant first, arguments ascending), in
+        canonical form unless ``raw``; a form with a base prints in that unit (``log2(3)``)."""
+        form = self.nats()
+        if not raw and _CANONICAL is not None:
+            form = _CANONICAL(form)
+        if self.base is None:
+            return _render(form.const, form._sorted_terms(), "log")
+        return _render_in_base(form, self.base)
 
     # --- comparisons ----------------------------------------------------------------
     def __eq__(self, other):
         """Exact equality of values (not of representations)."""
         if _is_rational(other) or isinstance(other, LogForm):
-            return is_zero(self - other)
+            return is_zero((self - other).nats())
         return NotImplemented
 
     __hash__ = None
@@ -259,6 +354,41 @@ class LogForm:
         return compare(self, other) >= 0
 
 
+def _render(const, terms, log_name: str, const_suffix: str = "") -> str:
+    parts = []
+    if const or not terms:
+        parts.append(f"{const}{const_suffix}" if const else "0")
+    for r, c in terms:
+        mag = abs(c)
+        body = f"{log_name}({r})" if mag == 1 else f"{mag}*{log_name}({r})"
+        if not parts:
+            parts.append(body if c > 0 else "-" + body)
+        else:
+            parts.append(("+ " if c > 0 else "- ") + body)
+    return " ".join(parts)
+
+
+def _render_in_base(form: "LogForm", b) -> str:
+    """``N / log b`` for the nats form ``N``: each power of ``b`` in an argument becomes a
+    rational, the rest prints as ``log_b``; a rational constant of ``N`` as ``q/log(b)``."""
+    const = Fraction(0)
+    rest = LogForm()
+    bf = Fraction(b)
+    for r, c in form.terms.items():
+        k = 0
+        while r.denominator % bf.denominator == 0 and r.numerator % bf.numerator == 0 and r > 1:
+            r, k = r / bf, k + 1
+        const += c * k
+        if r != 1:
+            rest._add_term(r, c)
+    text = _render(const, rest._sorted_terms(), _log_name(b))
+    if form.const:
+        sign = "-" if form.const < 0 else "+"
+        tail = f"{abs(form.const)}/log({b})"
+        text = (f"-{tail}" if sign == "-" else tail) if text == "0" else f"{text} {sign} {tail}"
+    return text
+
+
 def is_zero(form: LogForm) -> bool:
     """Exact decision of ``form == 0`` (:func:`log_form_is_zero`)."""
     return log_form_is_zero(form)
@@ -266,7 +396,8 @@ def is_zero(form: LogForm) -> bool:
 
 def compare(a, b) -> int:
     """Sign of ``a - b`` decided exactly (equal) or by certified intervals; raises if undecidable."""
-    A, C, _D = integer_form((to_logform(a) - to_logform(b), 1))
+    diff = a - b if isinstance(a, LogForm) else -(b - a) if isinstance(b, LogForm) else to_logform(a) - to_logform(b)
+    A, C, _D = integer_form((diff.nats(), 1))
     sign = _integer_sign(A, C, START_PREC, 4096)[0]
     if sign is None:
         raise ArithmeticError("comparison undecided at the maximum precision")
@@ -294,7 +425,7 @@ def _exact(x, what: str) -> LogForm:
 
 def log_form_is_zero(form) -> bool:
     """Exact decision of ``form == 0`` (coprime base; see the module docstring)."""
-    form = _exact(form, "form")
+    form = _exact(form, "form").nats()  # log b > 0: zero in any base iff zero in nats
     if not form.terms:
         return form.const == 0
     if form.const != 0:  # const + Λ with const != 0 is never 0 (Baker)

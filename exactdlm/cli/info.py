@@ -2,7 +2,8 @@
 
 Prints H(X), the entropy profile g, the information curve Ī, TC, DTC and the MI sum
 ``Σ_i I(X_i; X_{-i})``. For an exact (rational) law every value is an exact log-form: the
-float shown is its value and ``exact:`` gives the form over a coprime base. The law is a
+float shown is its value and ``exact:`` gives the form over a coprime base (``--raw``: the
+form as computed, before that reduction). The law is a
 named family (``--family NAME --L N [--V N] --param k=v ...``) or a saved law (``--law FILE``).
 """
 
@@ -45,6 +46,8 @@ def add_law_arguments(parser) -> None:
 def add_arguments(parser) -> None:
     add_law_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--raw", action="store_true",
+                        help="print exact forms as computed, not reduced to the canonical form")
 
 
 def _parse_params(items) -> dict[str, str]:
@@ -94,14 +97,12 @@ def _lattice_fits(law: JointLaw) -> bool:
     return lattice_bytes(law.L, law.V, itemsize=item) <= memory_cap()
 
 
-def _exact_str(x) -> str:
-    from ..arith import canonical
-
-    return str(canonical(x))
+def _exact_str(x, raw: bool = False) -> str:
+    return x.to_str(raw=raw)  # canonical unless raw
 
 
-def compute(law: JointLaw) -> dict:
-    """Every quantity as floats, plus exact forms (strings) when the law is exact."""
+def compute(law: JointLaw, raw: bool = False) -> dict:
+    """Every quantity as floats, plus exact forms (strings; canonical unless ``raw``) when the law is exact."""
     values = {
         "H": joint_entropy(law),
         "TC": total_correlation(law),
@@ -124,7 +125,7 @@ def compute(law: JointLaw) -> dict:
         }
     if out["exact"]:
         out["exact_forms"] = {
-            key: ([_exact_str(x) for x in v] if isinstance(v, list) else _exact_str(v))
+            key: ([_exact_str(x, raw) for x in v] if isinstance(v, list) else _exact_str(v, raw))
             for key, v in values.items()
             if isinstance(v, LogForm) or (isinstance(v, list) and all(isinstance(x, LogForm) for x in v))
         }
@@ -140,7 +141,7 @@ def _fmt(x: float) -> str:
 
 def run(args) -> int:
     law, source = build_law(args)
-    out = compute(law)
+    out = compute(law, raw=getattr(args, "raw", False))
     if args.json:
         print(json.dumps({"source": source, **out}, indent=1))
         return 0

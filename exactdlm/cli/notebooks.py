@@ -55,12 +55,24 @@ def _select(names: list[str], only: list[str]) -> list[str]:
     return chosen
 
 
+def _check_extras() -> None:
+    import importlib.util
+
+    missing = [m for m in ("matplotlib",) if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ValueError(
+            f"the notebooks need {', '.join(missing)}, which is not installed; install the extra with "
+            "pip install 'exactdlm[notebooks]'"
+        )
+
+
 def run(args) -> int:
     nb_dir, names = find_notebooks()
     if args.list:
         print("\n".join(names))
         return 0
     chosen = _select(names, args.only)
+    _check_extras()
     env = dict(os.environ, MPLBACKEND="Agg")
     if args.small:
         env["SMALL"] = "1"

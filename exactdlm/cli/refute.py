@@ -1,8 +1,9 @@
 """``exactdlm refute``: search for certified counterexamples to claims (issue 6).
 
 Which claims: the claims of the ``--claims`` files when given, else every catalogue claim the
-search can attack; ``--only ID ...`` picks ids among both. Exit 0 when no violation was found,
-1 when one was, 2 on bad usage.
+search can attack; ``--only ID ...`` picks ids among both. Exit 0 when no violation was found
+and no claim raised, 1 when a violation was found or a claim raised (a NaN side counts as
+raising), 2 on bad usage.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ def add_arguments(p) -> None:
                    help="send cases to this Dask scheduler (e.g. tcp://host:8786) instead of local workers")
     p.add_argument("--dask-timeout", type=float, default=10.0, metavar="SECONDS",
                    help="how long to wait for the Dask scheduler (default 10 s)")
-    p.add_argument("--jsonl", metavar="FILE", default=None, help="append every finished case to this JSONL file")
+    p.add_argument("--jsonl", metavar="FILE", default=None,
+                   help="write every finished case to this new JSONL file (locked while the run writes it)")
     p.add_argument("--resume", metavar="FILE", default=None,
-                   help="reuse the finished cases of this JSONL file (same --seed) and append to it")
+                   help="reuse the finished cases of this JSONL file and append to it; its header must match "
+                        "this run (seed, claims and their source, --no-shrink)")
     p.add_argument("--json", metavar="OUT", default=None,
                    help="write the results as JSON to OUT ('-' for stdout; the table then goes to stderr)")
     p.add_argument("--no-shrink", action="store_true", help="report counterexamples as found, unshrunk")
@@ -112,4 +115,4 @@ def run(args) -> int:
             except OSError as exc:
                 raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
     sys.stdout.flush()
-    return 1 if any(r.found for r in results) else 0
+    return 1 if any(r.found or r.error for r in results) else 0

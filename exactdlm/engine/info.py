@@ -10,6 +10,13 @@
   work where the lattice does not fit (L = 20, V = 2);
 * ``conditional_tc``: ``sum_{j in S} H(X_j | x_R) - H(X_S | x_R)`` at one context ``x_R``.
 
+``total_correlation`` and ``dual_total_correlation`` also take variables ``rvs`` (each a
+position or a group of positions; ``None``: every position) and a condition ``crvs``
+(positions), as dit does: ``TC(rvs | crvs) = sum_i H(X_i | C) - H(X_rvs | C)``,
+``DTC(rvs | crvs) = H(X_rvs | C) - sum_i H(X_i | X_{rvs - i}, C)``; those go through
+:class:`SubsetEntropies` (one marginal per subset needed). ``base=2`` gives bits, exact
+(a LogForm with ``base=2``) for rational laws.
+
 Float laws go through one numba pass over the masked lattice. Exact (rational) laws give
 :class:`~exactdlm.arith.LogForm` values, exact linear forms in logs of rationals. Structured
 laws (``exactdlm.structured``) supply their own ``entropy_profile()``, which every function
@@ -26,6 +33,7 @@ import numpy as np
 
 from . import _kernels
 from ..arith import LogForm
+from ..arith.logform import check_base
 from .lattice import embed, integer_lattice
 from ..laws import as_law
 from ..laws.joint import check_fits, lattice_bytes
@@ -45,12 +53,21 @@ def _own_method(p, name):
 
 
 def _to_base(values, base):
-    if base is None or base == math.e:
+    """Values in nats as values in ``base``: exact forms stay exact (``LogForm.in_base``)."""
+    b = check_base(base)
+    if b is None:
         return values
-    scale = 1.0 / math.log(base)
+    scale = 1.0 / math.log(b)
+
+    def one(v):
+        return v.in_base(b) if isinstance(v, LogForm) else float(v) * scale
+
     if isinstance(values, np.ndarray):
-        return np.array([float(v) * scale for v in values.reshape(-1)]).reshape(values.shape)
-    return float(values) * scale
+        flat = [one(v) for v in values.reshape(-1)]
+        out = np.empty(len(flat), dtype=object if flat and isinstance(flat[0], LogForm) else float)
+        out[:] = flat
+        return out.reshape(values.shape)
+    return one(values)
 
 
 def _count_entropy(nlogn: dict, W: int, k: int) -> LogForm:
@@ -179,8 +196,15 @@ def _sum(values):
     return total
 
 
-def total_correlation(p, base=None):
-    """``TC = sum_i H(X_i) - H(X)`` (``= L g(1) - g(L)``), from ``L+1`` marginals, no lattice."""
+def total_correlation(p, rvs=None, crvs=(), base=None):
+    """``TC = sum_i H(X_i) - H(X)`` (``= L g(1) - g(L)``), from ``L+1`` marginals, no lattice.
+
+    With ``rvs`` (variables: positions or groups of positions) or ``crvs`` (positions):
+    ``TC(rvs | crvs) = sum_i H(X_i | C) - H(X_rvs | C)``."""
+    if rvs is not None or _given(crvs):
+        H = SubsetEntropies(p)
+        vs, C = H.variables(rvs, "rvs"), H.positions(crvs, "crvs")
+        return _to_base(_sum([H.cond(v, C) for v in vs]) - H.cond(_union(vs), C), base)
     if _own_method(p, "total_correlation"):
         return _to_base(p.total_correlation(), base)
     if _structured(p):
@@ -191,8 +215,16 @@ def total_correlation(p, base=None):
     return _to_base(_sum(_single_entropies(law)) - joint_entropy(law), base)
 
 
-def dual_total_correlation(p, base=None):
-    """``DTC = H(X) - sum_i H(X_i | X_{-i}) = sum_i H(X_{-i}) - (L-1) H(X)`` (``= L g(L-1) - (L-1) g(L)``)."""
+def dual_total_correlation(p, rvs=None, crvs=(), base=None):
+    """``DTC = H(X) - sum_i H(X_i | X_{-i}) = sum_i H(X_{-i}) - (L-1) H(X)`` (``= L g(L-1) - (L-1) g(L)``).
+
+    With ``rvs``/``crvs``: ``DTC(rvs | crvs) = H(X_rvs | C) - sum_i H(X_i | X_{rvs - i}, C)``."""
+    if rvs is not None or _given(crvs):
+        H = SubsetEntropies(p)
+        vs, C = H.variables(rvs, "rvs"), H.positions(crvs, "crvs")
+        whole = _union(vs)
+        rest = [H.cond(v, _union([w for j, w in enumerate(vs) if j != i]) | C) for i, v in enumerate(vs)]
+        return _to_base(H.cond(whole, C) - _sum(rest), base)
     if _own_method(p, "dual_total_correlation"):
         return _to_base(p.dual_total_correlation(), base)
     if _structured(p):
@@ -201,6 +233,94 @@ def dual_total_correlation(p, base=None):
         return _to_base(g[L - 1] * L - g[L] * (L - 1), base)
     law = as_law(p)
     return _to_base(_sum(_leave_one_out_entropies(law)) - joint_entropy(law) * (law.L - 1), base)
+
+
+# --- subsets and conditions (rvs / crvs) ---------------------------------------------------
+def _given(crvs) -> bool:
+    return crvs is not None and not (hasattr(crvs, "__len__") and len(crvs) == 0)
+
+
+def _union(groups) -> frozenset:
+    return frozenset().union(*groups) if groups else frozenset()
+
+
+class SubsetEntropies:
+    """``H(X_S)`` of a law for the subsets ``S`` asked for, each from its own marginal
+    (``O(V^L)`` per subset, no lattice), cached; exact LogForms for rational laws (from the
+    law's integer counts), floats otherwise."""
+
+    def __init__(self, p):
+        if _structured(p):
+            raise ValueError(
+                "measures of subsets or with conditions need the law's array; a structured law "
+                "gives only whole-law measures (call without rvs/crvs, or pass a law small enough "
+                "to enumerate)"
+            )
+        self.law = as_law(p)
+        self._counts = self.law.as_counts() if self.law.exact else None
+        self._cache: dict[frozenset, object] = {}
+
+    def positions(self, items, what: str) -> frozenset:
+        """``items`` (positions, or groups of positions) as one set of positions, checked."""
+        if items is None:
+            return frozenset()
+        if isinstance(items, (int, np.integer)) and not isinstance(items, bool):
+            items = [items]
+        if isinstance(items, (str, bytes, dict)) or not hasattr(items, "__iter__"):
+            raise ValueError(f"{what} must be positions (integers in 0..{self.law.L - 1}) or groups of them, "
+                             f"got {items!r}")
+        out = set()
+        for x in items:
+            out |= self._group(x, what)
+        return frozenset(out)
+
+    def variables(self, rvs, what: str) -> list[frozenset]:
+        """``rvs`` as a list of variables, each a set of positions; ``None``: every position."""
+        if rvs is None:
+            return [frozenset([i]) for i in range(self.law.L)]
+        if isinstance(rvs, (str, bytes, dict)) or not hasattr(rvs, "__iter__"):
+            raise ValueError(f"{what} must be a list of positions or of groups of positions, got {rvs!r}")
+        vs = [self._group(x, what) for x in rvs]
+        if not vs:
+            raise ValueError(f"{what} is empty; give at least one variable (a position or a group)")
+        return vs
+
+    def _group(self, x, what: str) -> frozenset:
+        L = self.law.L
+        xs = [x] if isinstance(x, (int, np.integer)) and not isinstance(x, bool) else x
+        if isinstance(xs, (str, bytes, dict)) or not hasattr(xs, "__iter__"):
+            raise ValueError(f"{what}: {x!r} is not a position (an integer in 0..{L - 1}) or a group of positions")
+        out = set()
+        for i in xs:
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < L:
+                raise ValueError(f"{what}: {i!r} is not a position of the law; positions are integers in 0..{L - 1}")
+            out.add(int(i))
+        if not out:
+            raise ValueError(f"{what} holds an empty group; every variable needs at least one position")
+        return frozenset(out)
+
+    def __call__(self, S) -> object:
+        """``H(X_S)`` in nats."""
+        S = frozenset(S)
+        if S not in self._cache:
+            self._cache[S] = self._entropy(S)
+        return self._cache[S]
+
+    def cond(self, A, C) -> object:
+        """``H(X_A | X_C) = H(X_{A u C}) - H(X_C)``."""
+        return self(frozenset(A) | frozenset(C)) - self(C)
+
+    def _entropy(self, S: frozenset):
+        law = self.law
+        if not S:
+            return LogForm() if law.exact else 0.0
+        others = tuple(i for i in range(law.L) if i not in S)
+        if law.exact:
+            n, W = self._counts
+            m = n.sum(axis=others) if others else n
+            return _count_vector_entropy(np.asarray(m).reshape(-1), W)
+        m = law.array.sum(axis=others) if others else law.array
+        return _entropy_of(m.reshape(-1), False)
 
 
 def mi_sum(p, base=None):

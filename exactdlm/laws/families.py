@@ -21,7 +21,7 @@ from numbers import Rational
 
 import numpy as np
 
-from .joint import EXACT_ENTRY_BYTES, FLOAT_SUM_TOL, JointLaw, as_law, check_fits, lattice_bytes, memory_cap
+from .joint import EXACT_ENTRY_BYTES, FLOAT_SUM_TOL, JointLaw, as_law, check_fits, lattice_bytes, memory_cap, power_bytes
 
 # ----------------------------------------------------------------------------------------
 # parameter handling
@@ -162,7 +162,7 @@ def _structured(name: str, *args):
 
 
 def _check_outcomes(L: int, V: int, exact: bool) -> None:
-    check_fits(V**L * (EXACT_ENTRY_BYTES if exact else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
+    check_fits(power_bytes(V, L, EXACT_ENTRY_BYTES if exact else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
 
 
 # ----------------------------------------------------------------------------------------

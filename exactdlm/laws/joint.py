@@ -8,7 +8,11 @@ entry ``p[x_0, ..., x_{L-1}]``. It comes in two forms:
   Every quantity of an exact law is computed in exact arithmetic (see ``exact.py``).
 
 ``np.asarray(law)`` gives the stored array. Every public function of the package
-accepts either a law or a bare array (``as_law``).
+accepts a law, a bare array or a ``dit.Distribution`` (``as_law``; see ``dit_interop``: the
+symbols of each position are kept in ``law.symbols``). A 1-d array is a law on one
+position: dit's flat ``d.pmf`` is not a law on ``[V]^L``, pass the Distribution itself.
+Complex, string and non-rational object arrays are refused (numpy would silently drop an
+imaginary part or parse strings as numbers).
 """
 
 from __future__ import annotations
@@ -45,17 +49,39 @@ def memory_cap() -> int:
 EXACT_ENTRY_BYTES = 120
 
 
-def lattice_bytes(L: int, V: int, copies: float = 1.0, itemsize: int = 8) -> int:
-    """Bytes of ``copies`` float64 arrays over the masked lattice ``(V+1)^L``."""
-    return int(copies * itemsize * (V + 1) ** L)
+#: above this many bytes an estimate is a float (``(V+1)**L`` itself would take minutes at L = 10^9)
+_EXACT_ESTIMATE_LIMIT = 2**80
 
 
-def check_fits(nbytes: int, what: str) -> None:
+def lattice_bytes(L: int, V: int, copies: float = 1.0, itemsize: int = 8) -> int | float:
+    """Bytes of ``copies`` float64 arrays over the masked lattice ``(V+1)^L`` (a float, possibly
+    ``inf``, when that is beyond ``2^80``: the estimate only has to exceed the cap)."""
+    return power_bytes(V + 1, L, copies * itemsize)
+
+
+def power_bytes(base: int, L: int, scale: float) -> int | float:
+    """``scale * base**L`` without computing a huge power: exact up to ``2^80``, else a float."""
+    L, base = int(L), int(base)
+    if L * math.log2(max(base, 2)) + math.log2(max(scale, 1)) > math.log2(_EXACT_ESTIMATE_LIMIT):
+        try:
+            return math.exp(L * math.log(base) + math.log(max(scale, 1)))
+        except OverflowError:
+            return math.inf
+    return int(scale * base**L)
+
+
+def _fmt_bytes(nbytes) -> str:
+    if isinstance(nbytes, float):
+        return "an unbounded number of bytes" if math.isinf(nbytes) else f"about {nbytes:.3g} bytes"
+    return f"about {nbytes:,} bytes ({nbytes / 2**30:.2f} GiB)"
+
+
+def check_fits(nbytes, what: str) -> None:
     """Refuse an allocation of ``nbytes`` above the memory cap, naming the estimate."""
     cap = memory_cap()
     if nbytes > cap:
         raise ValueError(
-            f"{what} needs about {nbytes:,} bytes ({nbytes / 2**30:.2f} GiB), over the memory cap "
+            f"{what} needs {_fmt_bytes(nbytes)}, over the memory cap "
             f"of {cap:,} bytes; use a smaller L or V, a structured law (exactdlm.structured), "
             f"or raise EXACTDLM_MEMORY_CAP"
         )
@@ -64,6 +90,8 @@ def check_fits(nbytes: int, what: str) -> None:
 def _to_fraction(x) -> Fraction:
     if isinstance(x, Fraction):
         return x
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"exact law entries must be rationals, got the bool {x!r}; pass 0 or 1")
     if isinstance(x, (int, np.integer, Rational)):
         return Fraction(int(x.numerator), int(x.denominator)) if isinstance(x, Rational) else Fraction(int(x))
     if isinstance(x, str):
@@ -77,6 +105,46 @@ def _to_fraction(x) -> Fraction:
     )
 
 
+def is_dit_distribution(x) -> bool:
+    """True for a ``dit.Distribution``, recognised by its class's module (dit is not imported)."""
+    mod = type(x).__module__ or ""
+    return (mod == "dit" or mod.startswith("dit.")) and hasattr(x, "outcomes") and hasattr(x, "pmf")
+
+
+def _kind(x) -> str:
+    """What ``x`` is, for a message: ``the scalar 0.5``, ``a dict``, ``None``."""
+    if x is None:
+        return "None"
+    if isinstance(x, (int, float, complex, Rational, np.number)):
+        return f"the scalar {x}"
+    if isinstance(x, np.ndarray):
+        return f"a scalar (0-d array) {x}"
+    return f"a {type(x).__name__}"
+
+
+def _input_array(x) -> np.ndarray:
+    """``x`` as a numpy array, refusing what numpy would misread as probabilities."""
+    if isinstance(x, (dict, set, str, bytes)) or x is None:
+        raise ValueError(
+            f"a law needs an array of shape (V,)*L, got {_kind(x)}; pass a numpy array, a JointLaw "
+            "or a dit.Distribution"
+        )
+    a = x if isinstance(x, np.ndarray) else np.asarray(x)
+    if a.dtype.kind == "c":
+        raise ValueError(
+            f"law entries are complex (dtype {a.dtype}); probabilities are real: pass p.real "
+            "after checking the imaginary part is 0"
+        )
+    if a.dtype.kind in "USV":
+        raise ValueError(
+            f"law entries are strings or bytes (dtype {a.dtype}); pass numbers: np.asarray(p, dtype=float), "
+            "or an object array of Fractions for an exact law (a dit Distribution goes in as it is)"
+        )
+    if a.dtype.kind == "b":
+        raise ValueError("law entries are booleans; pass probabilities (floats or Fractions)")
+    return a
+
+
 def _is_exact_array(a: np.ndarray) -> bool:
     return a.dtype == object or np.issubdtype(a.dtype, np.integer)
 
@@ -88,14 +156,22 @@ class JointLaw:
     ``normalize=True`` rescales a non-negative array with positive total to sum to 1.
     """
 
-    __slots__ = ("_array", "L", "V", "exact", "__weakref__")
+    __slots__ = ("_array", "L", "V", "exact", "symbols", "__weakref__")
 
-    def __init__(self, array, *, normalize: bool = False):
+    def __init__(self, array, *, normalize: bool = False, symbols=None):
         if isinstance(array, JointLaw):
+            symbols = array.symbols if symbols is None else symbols
             array = array._array
-        a = np.asarray(array) if not isinstance(array, np.ndarray) else array
+        elif is_dit_distribution(array):
+            from .dit_interop import dit_to_array
+
+            array, symbols = dit_to_array(array)
+        a = _input_array(array)
         if a.ndim == 0:
-            raise ValueError("a law needs an array of shape (V,)*L with L >= 1; got a scalar")
+            raise ValueError(
+                f"a law needs an array of shape (V,)*L with L >= 1; got {_kind(array)}; "
+                "pass e.g. np.full((2, 2), 1/4) or a dit.Distribution"
+            )
         V, L = a.shape[0], a.ndim
         if any(n != V for n in a.shape):
             raise ValueError(
@@ -115,6 +191,9 @@ class JointLaw:
             exact = False
         a.flags.writeable = False
         self._array, self.L, self.V, self.exact = a, L, V, exact
+        #: for a law from a dit Distribution, ``symbols[i][v]`` is the user's symbol at index ``v``
+        #: of position ``i`` (``None`` for padding); else ``None``
+        self.symbols = None if symbols is None else tuple(tuple(s) for s in symbols)
 
     @staticmethod
     def _validate_exact(a: np.ndarray, normalize: bool) -> np.ndarray:
@@ -171,7 +250,7 @@ class JointLaw:
         return self._array
 
     def to_float(self) -> "JointLaw":
-        return self if not self.exact else JointLaw(self.float_array(), normalize=True)
+        return self if not self.exact else JointLaw(self.float_array(), normalize=True, symbols=self.symbols)
 
     def to_exact(self, max_denominator: int | None = None) -> "JointLaw":
         """Exact form; floats are read as their exact binary value unless ``max_denominator`` is set."""
@@ -180,7 +259,7 @@ class JointLaw:
         conv = (lambda x: Fraction(x).limit_denominator(max_denominator)) if max_denominator else Fraction
         out = np.empty(self._array.size, dtype=object)
         out[:] = [conv(float(x)) for x in self._array.reshape(-1)]
-        return JointLaw(out.reshape(self._array.shape), normalize=True)
+        return JointLaw(out.reshape(self._array.shape), normalize=True, symbols=self.symbols)
 
     def as_counts(self) -> tuple[np.ndarray, int]:
         """``(n, W)`` with ``p = n / W``: integer counts over the least common denominator ``W``.
@@ -242,13 +321,26 @@ class JointLaw:
             L, V, p = int(data["L"]), int(data["V"]), data["p"]
         except (KeyError, TypeError, ValueError):
             raise ValueError("law JSON needs keys 'L', 'V' and 'p' (flat list in C order)") from None
+        if not isinstance(p, list):
+            raise ValueError(
+                f"law JSON key 'p' must be a flat list of V**L = {V**L} probabilities in C order, "
+                f"got {type(p).__name__} {p!r:.40}"
+            )
+        if L < 1 or V < 2:
+            raise ValueError(f"law JSON needs L >= 1 and V >= 2, got L={L}, V={V}")
         if len(p) != V**L:
             raise ValueError(f"law JSON has {len(p)} entries, expected V**L = {V**L}")
-        if data.get("exact", isinstance(p[0], str)):
-            arr = np.empty(len(p), dtype=object)
-            arr[:] = [Fraction(str(x)) for x in p]
-        else:
-            arr = np.asarray(p, dtype=np.float64)
+        try:
+            if data.get("exact", isinstance(p[0], str)):
+                arr = np.empty(len(p), dtype=object)
+                arr[:] = [Fraction(str(x)) for x in p]
+            else:
+                arr = np.asarray(p, dtype=np.float64)
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise ValueError(
+                "law JSON entries of 'p' must be numbers, or 'p/q' strings for an exact law; "
+                f"got {p[:4]!r}{'...' if len(p) > 4 else ''}"
+            ) from None
         return cls(arr.reshape((V,) * L))
 
     def save(self, path) -> None:
@@ -304,7 +396,8 @@ class JointLaw:
 
 
 def as_law(p) -> JointLaw:
-    """``p`` as a :class:`JointLaw` (a law is returned unchanged; arrays are validated)."""
+    """``p`` as a :class:`JointLaw` (a law is returned unchanged; arrays and dit
+    Distributions are validated and converted)."""
     return p if isinstance(p, JointLaw) else JointLaw(p)
 
 

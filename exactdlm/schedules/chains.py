@@ -124,7 +124,7 @@ def _check_probability(x, what: str):
         if not math.isfinite(val):
             raise ValueError(f"{what} must be a finite probability, got {x!r}")
     if not 0 <= val <= 1:
-        raise ValueError(f"{what} must lie in [0, 1], got {x!r}")
+        raise ValueError(f"{what} must lie in [0, 1], got {val}")
     return val
 
 
@@ -270,6 +270,14 @@ class SemiAR(Schedule):
             L, bl = _check_L(L), int(blocks)
             if bl < 1:
                 raise ValueError(f"block_length must be a positive integer, got {blocks!r}")
+            if bl > L:
+                raise ValueError(f"block_length {bl} exceeds the length L={L}; give a block length in 1..{L}")
+            k = sub_schedules
+            if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k > bl:
+                raise ValueError(
+                    f"{k} steps per block exceed the block length {bl} (a step reveals at least one "
+                    f"position); give at most {bl} steps per block"
+                )
             lengths = [bl] * (L // bl) + ([L % bl] if L % bl else [])
         else:
             try:

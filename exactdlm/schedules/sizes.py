@@ -21,6 +21,11 @@ import numpy as np
 # ----------------------------------------------------------------------------------------
 def validate_sizes(sizes, L: int) -> tuple[int, ...]:
     """``sizes`` as a tuple of ints, checked to be positive and to sum to ``L``."""
+    if isinstance(sizes, (str, bytes)):
+        raise ValueError(
+            f"sizes must be a sequence of positive integers, got the string {sizes!r} (read one character "
+            f"at a time it would mean {tuple(sizes)}); pass e.g. (1, 4), or the spec 'sizes:1,4' on the CLI"
+        )
     try:
         out = tuple(int(s) for s in sizes)
     except (TypeError, ValueError):

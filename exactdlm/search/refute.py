@@ -14,21 +14,103 @@ as long as it is found within the budget (only how many cases fit in the time ca
 Time: ``time_budget`` seconds are shared by the claims searched; each gets the remaining
 time divided by the claims still to search (time a claim leaves unused passes on). Shrinking
 runs to completion after the search of its claim.
+
+Run files. A ``jsonl`` file starts with a header record ``{"type": "run", ...}`` holding the
+record version, the seed, the claims (id -> a hash of their definition's source, see
+:func:`claim_fingerprint`) and the search settings. ``resume`` refuses a file without a
+header, with more than one, or whose version, seed, claims or ``shrink`` setting differ
+from this run's, naming each difference; the budgets (time, cases, jobs) may differ, since
+case ``i`` is fixed by the seed, the claim and ``i`` alone. A new ``jsonl`` file must be empty
+or absent (a run is continued with ``resume``), so the records of two runs never mix; a file
+is locked while a run writes it (:class:`~exactdlm.search.sweep.RunFileLock`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import inspect
 import math
 import os
+import re
 import time
 from dataclasses import dataclass, field
 
 from .cases import make_case, run_case
 from .targets import ClaimShapeError, check_claim, claim_id, searchable, unsearchable_reason
-from .sweep import JsonlLog, Progress, WorkerLost, make_executor, read_records
+from .sweep import JsonlLog, Progress, RunFileLock, WorkerLost, make_executor, read_records
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
+
+#: header settings a resumed run must share (the budgets may change)
+_MATCHED_SETTINGS = ("shrink",)
+_CLAIM_PARTS = ("sides", "applies", "schedule_checks", "case_checks", "global_checks")
+
+
+def _source_text(fn) -> str:
+    """Source of a callable, stable across processes (no memory addresses)."""
+    if isinstance(fn, functools.partial):
+        return _source_text(fn.func) + repr(fn.args) + repr(sorted(fn.keywords.items()))
+    try:
+        text = inspect.getsource(fn)
+    except (OSError, TypeError):
+        code = getattr(fn, "__code__", None)
+        text = (code.co_code.hex() + repr(code.co_consts)) if code is not None else getattr(
+            fn, "__qualname__", type(fn).__qualname__)
+    cells = getattr(fn, "__closure__", None) or ()
+    for cell in cells:  # a factory's functions share one source: their captured values differ
+        try:
+            v = cell.cell_contents
+        except ValueError:
+            continue
+        if isinstance(v, (int, float, str, tuple, frozenset)) or type(v).__name__ == "Fraction":
+            text += "|" + repr(v)
+    return re.sub(r" at 0x[0-9a-f]+", "", text)
+
+
+def claim_fingerprint(claim) -> str:
+    """A short hash of a claim's definition: its id, kind, statement and the source of its
+    functions (``sides``, ``applies``, the check functions; a bare function's own source)."""
+    parts = [claim_id(claim), str(getattr(claim, "kind", "le")), str(getattr(claim, "statement", ""))]
+    fns = [getattr(claim, a) for a in _CLAIM_PARTS if callable(getattr(claim, a, None))]
+    if not fns and callable(claim):
+        fns = [claim]
+    parts += [_source_text(f) for f in fns]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def run_header(claims, *, seed, shrink, time_budget, max_cases, jobs, dask) -> dict:
+    """The header record of a run file (see the module docstring)."""
+    return {"type": "run", "version": RECORD_VERSION, "seed": seed,
+            "claims": {claim_id(c): claim_fingerprint(c) for c in claims},
+            "settings": {"shrink": bool(shrink), "time_budget": time_budget, "max_cases": max_cases,
+                         "jobs": jobs, "dask": dask is not None},
+            "pid": os.getpid()}
+
+
+def header_differences(old: dict, new: dict) -> list[str]:
+    """What differs between the header ``old`` of a run file and this run's ``new``."""
+    diffs = []
+    for key in ("version", "seed"):
+        if old.get(key) != new[key]:
+            diffs.append(f"{key} {old.get(key)} (this run: {new[key]})")
+    oc, nc = old.get("claims"), new["claims"]
+    if not isinstance(oc, dict):
+        diffs.append("no claims recorded (written by an older exactdlm)")
+    else:
+        added, missing = [c for c in nc if c not in oc], [c for c in oc if c not in nc]
+        changed = [c for c in nc if c in oc and oc[c] != nc[c]]
+        if added:
+            diffs.append(f"claims not in the file: {', '.join(added)}")
+        if missing:
+            diffs.append(f"claims of the file not in this run: {', '.join(missing)}")
+        if changed:
+            diffs.append(f"claims whose source changed: {', '.join(changed)}")
+    os_, ns = old.get("settings") or {}, new["settings"]
+    for key in _MATCHED_SETTINGS:
+        if os_.get(key) != ns[key]:
+            diffs.append(f"{key} {os_.get(key)} (this run: {ns[key]})")
+    return diffs
 
 
 # ----------------------------------------------------------------------------------------
@@ -245,13 +327,32 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
     if len(set(ids)) != len(ids):
         raise ValueError(f"claim ids must be distinct, got {ids}")
 
-    records = read_records(resume) if resume is not None else []
-    head = next((r for r in records if r["type"] == "run"), None)
-    if head is not None and head.get("seed") != seed:
-        raise ValueError(
-            f"resume file {os.fspath(resume)!r} was written with seed {head.get('seed')}, not {seed}; "
-            f"pass --seed {head.get('seed')} to resume it"
-        )
+    header = run_header(claims, seed=seed, shrink=shrink, time_budget=time_budget, max_cases=max_cases,
+                        jobs=jobs, dask=dask)
+    out_path = jsonl if jsonl is not None else resume
+    if resume is not None and not os.path.exists(os.fspath(resume)):
+        read_records(resume)  # the message of a missing file
+    log = JsonlLog(out_path) if out_path is not None else None  # locked from here on
+    locks = [log] if log is not None else []
+    try:
+        if resume is not None and (log is None or os.path.abspath(os.fspath(resume)) != os.path.abspath(log.path)):
+            locks.append(RunFileLock(resume, "r"))
+        head = None
+        if resume is None and log is not None and not log.is_empty():
+            raise ValueError(
+                f"--jsonl file {log.path!r} already holds the records of a run; continue it with --resume "
+                f"{log.path}, or give a new file"
+            )
+        records = read_records(resume) if resume is not None else []
+        if resume is not None:
+            head = _resume_header(records, header, os.fspath(resume))
+        if log is not None and resume is not None and os.path.abspath(os.fspath(resume)) != os.path.abspath(log.path) \
+                and not log.is_empty():
+            raise ValueError(f"--jsonl file {log.path!r} is not empty; give a new file to copy the resumed run to")
+    except BaseException:
+        for lk in locks:
+            lk.close()
+        raise
     done = {r["id"]: r for r in records if r["type"] == "claim" and "id" in r}
     case_recs: dict[str, dict[int, dict]] = {}
     for r in records:
@@ -259,24 +360,29 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
             case_recs.setdefault(r["claim"], {})[int(r["index"])] = r
 
     inline = dask is None and jobs == 1
-    executor = make_executor(jobs, dask, dask_timeout)
+    try:
+        executor = make_executor(jobs, dask, dask_timeout)
+    except BaseException:
+        for lk in locks:
+            lk.close()
+        raise
     if not inline:
         table = _claims_table(files)
         missing = [cid for cid in ids if cid not in table]
         if missing:
             executor.close()
+            for lk in locks:
+                lk.close()
             raise ValueError(
                 f"claims {missing} are neither in the catalogue nor in the claims files, so worker "
                 "processes cannot load them; put them in a file passed with --claims, or use --jobs 1"
             )
 
-    out_path = jsonl if jsonl is not None else resume
-    log = JsonlLog(out_path) if out_path is not None else None
     prog = Progress(progress)
     results = []
     try:
-        if log is not None and head is None:
-            log.write({"type": "run", "seed": seed, "version": RECORD_VERSION})
+        if log is not None and log.is_empty():
+            log.write(head if head is not None else header)
         start = time.monotonic()
         total_deadline = None if time_budget is None else start + time_budget
         remaining = sum(1 for c in claims if claim_id(c) not in done and searchable(c))
@@ -307,9 +413,33 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
     finally:
         prog.done()
         executor.close()
-        if log is not None:
-            log.close()
+        for lk in locks:
+            lk.close()
     return results
+
+
+def _resume_header(records, header: dict, path: str) -> dict:
+    """The header of a resumed run file, checked against this run's (module docstring)."""
+    heads = [r for r in records if r["type"] == "run"]
+    if not heads:
+        raise ValueError(
+            f"resume file {path!r} has no header record (seed, claims, settings), so it cannot be checked "
+            "against this run; start a new file with --jsonl"
+        )
+    strip = lambda h: {k: v for k, v in h.items() if k not in ("pid", "type") and k != "settings"} | {  # noqa: E731
+        "settings": {k: (h.get("settings") or {}).get(k) for k in _MATCHED_SETTINGS}}
+    if any(strip(h) != strip(heads[0]) for h in heads[1:]):
+        raise ValueError(
+            f"resume file {path!r} holds the records of {len(heads)} different runs (several headers); "
+            "it cannot be resumed: start a new file with --jsonl"
+        )
+    diffs = header_differences(heads[0], header)
+    if diffs:
+        seed_hint = f"; pass --seed {heads[0].get('seed')} to resume it" if any(d.startswith("seed") for d in diffs) else ""
+        raise ValueError(
+            f"resume file {path!r} was written by another run: {'; '.join(diffs)}{seed_hint}"
+        )
+    return heads[0]
 
 
 # ----------------------------------------------------------------------------------------

@@ -6,19 +6,29 @@
   ``pip install 'exactdlm[dask]'``). Each keeps at most ``2 * workers`` cases in flight, so a
   time budget is honoured within about two case lengths.
 * **Results** go to a JSONL file, one record per line, appended and flushed (and fsynced) as
-  each case finishes, so a run killed at any point loses no finished case.
+  each case finishes, so a run killed at any point loses no finished case. The file is
+  locked (``fcntl.flock``, exclusive, on the file itself) while a run writes it: a second
+  writer is refused with the holder's process id, read from ``FILE.pid`` (written by the
+  holder, removed when it closes). A killed holder's lock goes with its process.
   :func:`read_records` reads it back for ``--resume``: an unterminated last line (the write a
-  kill interrupted) is dropped from the file; any other unreadable line is an error that names
+  kill interrupted) is dropped from the file, after at least one complete record (a file with
+  none is not a run file and is never cut); any other unreadable line is an error that names
   the line and leaves the file untouched.
 * **Progress** is a single updating line on stderr, only when stderr is a terminal.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
 import time
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no locking
+    fcntl = None
 
 #: seconds to wait for a Dask scheduler before giving up
 DASK_TIMEOUT = 10.0
@@ -123,9 +133,10 @@ class DaskExecutor(_PoolBase):
                 "--dask needs the optional packages dask and distributed; install them with "
                 "pip install 'exactdlm[dask]'"
             ) from None
+        _check_dask_address(address)  # before Client(): a half-built Client hangs in its __del__
         try:
             self._client = Client(address, timeout=f"{timeout}s", set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise ValueError(
                 f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s ({type(exc).__name__}); "
                 "check the address (e.g. tcp://host:8786) and that the scheduler is running"
@@ -166,6 +177,25 @@ class DaskExecutor(_PoolBase):
         self._client.close()
 
 
+def _check_dask_address(address) -> None:
+    """A scheduler address ``tcp://host:port`` (or another dask scheme) as distributed reads it."""
+    from distributed.comm import registry
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    hint = "give the scheduler's address like tcp://host:8786"
+    if not isinstance(address, str) or not address.strip():
+        raise ValueError(f"--dask needs a scheduler address, got {address!r}; {hint}")
+    try:
+        scheme, loc = parse_address(address)
+        registry.get_backend(scheme)
+        if scheme in ("tcp", "tls"):
+            _host, port = parse_host_port(loc)
+            if not 0 < int(port) < 65536:
+                raise ValueError(f"port {port} out of range")
+    except (ValueError, TypeError, ImportError) as exc:
+        raise ValueError(f"--dask address {address!r} is not a scheduler address ({exc}); {hint}") from None
+
+
 def make_executor(jobs: int = 1, dask: str | None = None, dask_timeout: float = DASK_TIMEOUT):
     if dask:
         return DaskExecutor(dask, timeout=dask_timeout)
@@ -177,20 +207,71 @@ def make_executor(jobs: int = 1, dask: str | None = None, dask_timeout: float = 
 # ----------------------------------------------------------------------------------------
 # JSONL results
 # ----------------------------------------------------------------------------------------
-class JsonlLog:
-    """An append-only JSONL file: one record per line, flushed and fsynced per record."""
+def _holder_pid(path: str) -> str:
+    try:
+        with open(path + ".pid", encoding="ascii") as fh:
+            pid = fh.read().strip()
+        return f"process {pid}" if pid.isdigit() else "another process"
+    except OSError:
+        return "another process"
+
+
+class RunFileLock:
+    """An exclusive lock on a run file for as long as this object is open (see the module
+    docstring); ``mode`` ``"a"`` opens it for appending (creating it), ``"r"`` only locks it."""
+
+    def __init__(self, path, mode: str = "a"):
+        self.path = os.fspath(path)
+        self._pidfile = None
+        try:
+            self._fh = open(self.path, mode, encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"cannot open the run file {self.path!r} ({exc.strerror}); "
+                             "give a path in an existing, writable directory") from None
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self._fh.close()
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise ValueError(f"cannot lock the run file {self.path!r} ({exc.strerror})") from None
+            raise ValueError(
+                f"the run file {self.path!r} is being written by {_holder_pid(self.path)}; wait for that "
+                "run to finish, or give another file"
+            ) from None
+        try:
+            with open(self.path + ".pid", "w", encoding="ascii") as fh:
+                fh.write(f"{os.getpid()}\n")
+            self._pidfile = self.path + ".pid"
+        except OSError:  # the pid is only for the message; the lock holds without it
+            pass
+
+    def close(self):
+        if self._fh.closed:
+            return
+        if self._pidfile is not None:
+            try:
+                os.unlink(self._pidfile)
+            except OSError:
+                pass
+        self._fh.close()  # closing the descriptor releases the flock
+
+
+class JsonlLog(RunFileLock):
+    """An append-only JSONL file, locked while open: one record per line, flushed and
+    fsynced per record."""
 
     def __init__(self, path):
-        self.path = os.fspath(path)
-        self._fh = open(self.path, "a", encoding="utf-8")
+        super().__init__(path, "a")
+
+    def is_empty(self) -> bool:
+        return os.path.getsize(self.path) == 0
 
     def write(self, record: dict) -> None:
         self._fh.write(json.dumps(record, sort_keys=True) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
-
-    def close(self):
-        self._fh.close()
 
 
 def read_records(path, required=("type",)) -> list[dict]:
@@ -224,6 +305,11 @@ def read_records(path, required=("type",)) -> list[dict]:
                 f"the file is kept as it is: fix or delete line {n} and rerun"
             )
         records.append(rec)
+    if tail.strip() and not records:  # nothing this package wrote: never cut a user's file
+        raise ValueError(
+            f"resume file {path!r} holds no complete record (its only line does not end in a newline), so "
+            "it is not the JSONL file of a run; the file is left untouched: give the --jsonl file of an earlier run"
+        )
     if tail.strip():
         with open(path, "r+b") as fh:  # drop the interrupted write so appends start on a new line
             fh.truncate(len(data) - len(tail))
