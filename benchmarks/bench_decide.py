@@ -20,7 +20,7 @@ import mpmath
 import numpy as np
 
 from benchmarks import Case
-from exactdlm.arith import decide, logform as exact
+from exactdlm.arith import coprime, fixed
 from exactdlm.arith import canonical, certified_sign, compare_sides, log_form_is_zero
 from exactdlm.arith import LogForm
 from exactdlm.engine.info import info_curve, joint_entropy, total_correlation
@@ -61,8 +61,8 @@ def tangled():
 
 def _cold(fn):
     def run():
-        exact.log_fixed.cache_clear()
-        decide._split_small.cache_clear()
+        fixed.log_fixed.cache_clear()
+        coprime._split_small.cache_clear()
         return fn()
 
     return run
