@@ -11,6 +11,7 @@ IMP, G-DTC optimality) exhibit their witnesses: uniform laws on Reed–Solomon c
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from ..engine import info
 from ..arith import compare_sides
@@ -217,13 +218,21 @@ register_catalogue(Claim(
 # ----------------------------------------------------------------------------------------
 # SH-1
 # ----------------------------------------------------------------------------------------
-def _sh1(ctx, sizes):
+def sh1_middle(ctx, sizes):
+    """``Σ_k (s_k - 1)[Ī(t_k - 1) - Ī(t_{k-1})]`` (the profile cone has its own O(L) form of it)."""
+    if hasattr(ctx, "block_rise"):
+        return ctx.block_rise(sizes)
     t = cumulative(sizes)
     I = ctx.Ibar
     mid = ctx.zero()
     for k, s in enumerate(sizes):
         if s > 1:
             mid = mid + (I[t[k + 1] - 1] - I[t[k]]) * (s - 1)
+    return mid
+
+
+def _sh1(ctx, sizes):
+    mid = sh1_middle(ctx, sizes)
     rhs = ctx.mi * ctx.num(Fraction(max(sizes) - 1, ctx.L))
     ekl = ctx.ekl(sizes)
     yield Check(ekl, mid, "le", sizes, "EKL <= sum_k (s_k-1)[Ī(t_k-1) - Ī(t_{k-1})]")
@@ -234,7 +243,7 @@ register_catalogue(Claim(
     id="SH-1", source="derived", provenance=prov("THEORY", "SH-1", "derived"), kind="le",
     statement="a sharper form of LC-T1: each block pays (s_k - 1) times the rise of Ī across it",
     formula="EKL <= sum_k (s_k - 1)[Ī(t_k - 1) - Ī(t_{k-1})] <= (s_max - 1)/L · sum_i I(X_i; X_{-i})",
-    hypotheses=ANY, schedule_checks=_sh1))
+    hypotheses=ANY, schedule_checks=_sh1, profile_only=True))
 
 
 # ----------------------------------------------------------------------------------------
@@ -259,9 +268,15 @@ def _library_agreement(name: str, rule, lengths, rhos):
                         note={"L": L, "rho": str(rho), "library": list(theirs)}, rated=False)
 
 
+@lru_cache(maxsize=None)
+def rule_sizes(name: str, L: int, rho) -> tuple:
+    """``rules.<name>(L, rho)``, built once per (L, rho): the cone asks for every L up to thousands."""
+    return getattr(rules, name)(L, rho)
+
+
 def _gdtc_case(ctx):
     for rho in ctx.suite.rhos:
-        sizes = rules.geometric_dtc(ctx.L, rho)
+        sizes = rule_sizes("geometric_dtc", ctx.L, rho)
         yield Check(ctx.ekl(sizes), ctx.dtc * ctx.num(rho), "le", sizes, f"EKL <= rho DTC, rho={rho}",
                     note={"rho": str(rho)})
 
@@ -304,12 +319,12 @@ register_catalogue(Claim(
     hypotheses="every law of the suite with rho in the suite's grid; the step bound for L <= 8; optimality against "
                f"every schedule with fewer steps (every composition up to L = {ALL_COMPOSITIONS_L}, named schedules "
                "beyond) on Reed–Solomon witnesses for L up to the suite's witness length",
-    quantifier="named schedule family", case_checks=_gdtc_case, global_checks=_gdtc_global))
+    quantifier="named schedule family", case_checks=_gdtc_case, global_checks=_gdtc_global, global_kind="exact", profile_only=True))
 
 
 def _gtc_case(ctx):
     for rho in ctx.suite.rhos:
-        sizes = rules.geometric_tc(ctx.L, rho)
+        sizes = rule_sizes("geometric_tc", ctx.L, rho)
         yield Check(ctx.ekl(sizes), ctx.tc * ctx.num(rho), "le", sizes, f"EKL <= rho TC, rho={rho}",
                     note={"rho": str(rho)})
 
@@ -328,12 +343,12 @@ register_catalogue(Claim(
     statement="the masked-count geometric schedule guarantees EKL <= rho TC",
     formula="s = 1 + floor(rho (L - a - 1)):  EKL <= rho TC",
     hypotheses="every law of the suite with rho in the suite's grid; the worst-case ratio of the schedule for L <= 8",
-    quantifier="named schedule family", case_checks=_gtc_case, global_checks=_gtc_global))
+    quantifier="named schedule family", case_checks=_gtc_case, global_checks=_gtc_global, global_kind="exact", profile_only=True))
 
 
 def _gmin_case(ctx):
     for rho in ctx.suite.rhos:
-        sizes = rules.two_sided(ctx.L, rho)
+        sizes = rule_sizes("two_sided", ctx.L, rho)
         ekl, r = ctx.ekl(sizes), ctx.num(rho)
         yield Check(ekl, ctx.tc * r, "le", sizes, f"EKL <= rho TC, rho={rho}", note={"rho": str(rho)})
         yield Check(ekl, ctx.dtc * r, "le", sizes, f"EKL <= rho DTC, rho={rho}", note={"rho": str(rho)})
@@ -360,7 +375,7 @@ register_catalogue(Claim(
     statement="the two-sided schedule guarantees EKL <= rho min(TC, DTC)",
     formula="grow the block while t_k - j <= rho j (L-j)/L for all j in it:  EKL <= rho min(TC, DTC)",
     hypotheses="every law of the suite with rho in the suite's grid; the worst-case ratios of the schedule for L <= 8",
-    quantifier="named schedule family", case_checks=_gmin_case, global_checks=_gmin_global))
+    quantifier="named schedule family", case_checks=_gmin_case, global_checks=_gmin_global, global_kind="exact", profile_only=True))
 
 
 # ----------------------------------------------------------------------------------------
@@ -401,7 +416,7 @@ register_catalogue(Claim(
     formula="sup_p EKL/DTC = max_k (s_k-1)/(t_{k-1}+1);  sup_p EKL/TC = max_{t_{k-1} <= L-2} (s_k-1)/(L-t_{k-1}-1)",
     hypotheses=ANY + f"; attainment on every composition of L up to {ALL_COMPOSITIONS_L} (named schedules beyond), "
                "L up to the suite's witness length",
-    schedule_checks=_wc_case, global_checks=_wc_global))
+    schedule_checks=_wc_case, global_checks=_wc_global, global_kind="exact", profile_only=True))
 
 
 def _imp_global(suite):
@@ -438,7 +453,7 @@ register_catalogue(Claim(
     formula="EKL_{[L,k]_q}((k, L-k)) = 0;  m < L steps => max_k EKL_{[L,k]_q}(s) >= log q",
     hypotheses="Reed–Solomon codes [L,k]_q, q the least prime >= L, k = 1..L, every composition of L up to "
                f"L = {ALL_COMPOSITIONS_L} (named schedules beyond), for L up to the suite's witness length",
-    quantifier="exists", global_checks=_imp_global))
+    quantifier="exists", global_checks=_imp_global, global_kind="exact"))
 
 
 # ----------------------------------------------------------------------------------------
