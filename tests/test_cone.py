@@ -324,3 +324,73 @@ def test_two_sided_rule_matches_its_definition():
                 out.append(b - a)
                 a = b
             assert rules.two_sided(L, rho) == tuple(out)
+
+
+def test_lz_two_term_form_is_tested_and_its_o1_term_matters():
+    """LZ-sqrt's corrected two-term form passes against the DP optimum; dropping or tripling the O(1)
+    term fails the same checks (the one-term checks alone let both through)."""
+    from exactdlm.claims.lz import TWO_TERM_CURVES, two_term_checks, two_term_rows
+
+    lengths = (16, 32, 64, 128)
+    for name, (phi, _d) in TWO_TERM_CURVES.items():
+        half = 0.5 * (phi(1) - phi(0))
+        for o1, passes in ((1.0, True), (0.0, False), (3.0, False)):
+            rows = two_term_rows(name, lengths, o1)
+            outcomes = [runner.compare(ch, 256)[1] for ch in two_term_checks(name, rows, half)]
+            assert all(o == "holds" for o in outcomes) == passes, (name, o1, outcomes)
+
+
+@pytest.mark.parametrize("rule", ["geometric_tc", "geometric_dtc", "two_sided"])
+def test_rho_pieces_cover_every_rho(rule):
+    from exactdlm.claims.rho_pieces import pieces
+
+    fn = getattr(rules, rule)
+    for L in range(1, 25):
+        ps = pieces(rule, L)
+        assert ps[0][0] == 0 and ps[-1][1] is None
+        for (lo, hi, s), nxt in zip(ps, ps[1:] + [None]):
+            if nxt is not None:
+                assert nxt[0] == hi and nxt[2] != s
+            top = hi if hi is not None else Fraction(1)
+            for x in ((lo if lo > 0 else top / 1000), (lo + top) / 2, (top - (top - lo) / 1000) if hi else top):
+                assert fn(L, x) == s, (rule, L, lo, hi, x)
+
+
+def test_every_rho_checks_hold_and_a_rule_too_strong_by_a_percent_fails():
+    from exactdlm.claims.derived import every_rho_checks
+
+    for rule in ("geometric_tc", "geometric_dtc", "two_sided"):
+        checks = every_rho_checks(rule, max_L=24)
+        assert all(runner.compare(c, 256)[1] == "holds" for c in checks), rule
+    tight = [c for c in every_rho_checks("geometric_tc", max_L=24) if c.kind == "le" and c.rhs > 0]
+    # claiming sup <= 0.99 rho at the left end fails on some piece: the pieces' left ends are attained
+    assert any(compare_sides(c.lhs, c.rhs * Fraction(99, 100), "le").outcome == "violated" for c in tight)
+
+
+def test_law_oblivious_ccl_reading_least_steps_by_enumeration():
+    from exactdlm.claims.ccl import RATIOS, oblivious_checks, oblivious_schedule
+
+    for L in range(2, 10):
+        for ratio in RATIOS:
+            for which, sup in (("TC", rules.wc_tc), ("DTC", rules.wc_dtc)):
+                least = min(len(s) for s in all_compositions(L) if sup(s) <= ratio)
+                assert len(oblivious_schedule(L, ratio, which)) == least
+    checks, worst = oblivious_checks(range(2, 80))
+    assert all(runner.compare(c, 256)[1] == "holds" for c in checks) and 0 < worst <= 1
+
+
+def test_geometric_rules_in_integers_match_the_fraction_definition():
+    for L in range(1, 120):
+        for rho in (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(1, 8), Fraction(3, 7), Fraction(5, 2)):
+            a, out = 0, []
+            while a < L:
+                b = min(L, max(a + 1, math.floor((1 + rho) * (a + 1))))
+                out.append(b - a)
+                a = b
+            assert rules.geometric_dtc(L, rho) == tuple(out)
+            a, out = 0, []
+            while a < L:
+                s = min(L - a, 1 + math.floor(rho * (L - a - 1)))
+                out.append(s)
+                a += s
+            assert rules.geometric_tc(L, rho) == tuple(out)

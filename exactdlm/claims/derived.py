@@ -296,8 +296,55 @@ def _fewer_steps_witness_checks(L: int, rho, greedy_steps: int):
                     f"has EKL > rho DTC, rho={rho}", law=mds_law(L, k, q), note={"rho": str(rho), "k": k, "q": q})
 
 
+def wc_min(sizes) -> Fraction:
+    """``sup_p EKL / min(TC, DTC)`` of a fixed schedule: on the rays (§8) ``max_k N_k / min(k, L-k)``."""
+    from ..structured.cone import fixed_counts
+
+    N = fixed_counts(sizes)
+    L = len(N)
+    best = Fraction(0)
+    for k in range(1, L):
+        if N[k] and Fraction(int(N[k]), min(k, L - k)) > best:
+            best = Fraction(int(N[k]), min(k, L - k))
+    return best
+
+
+_SUP = {"geometric_tc": rules.wc_tc, "geometric_dtc": rules.wc_dtc, "two_sided": wc_min}
+
+
+def every_rho_checks(rule: str, max_L: int | None = None, grid_lengths=()):
+    """The rule's guarantee ``sup_p EKL/T <= rho`` for every rho in (0, 1]: by its pieces for
+    L <= PIECES_MAX_L (``rho_pieces``: left end, one-sided limit at 0), on the dense grid j/32 at
+    ``grid_lengths``; for G-DTC also the step bound at each piece's right end (one-sided limit)."""
+    from .rho_pieces import PIECES_MAX_L, grid, pieces, step_bound_limit
+
+    sup = _SUP[rule]
+    checks = []
+    for L in range(1, (max_L or PIECES_MAX_L) + 1):
+        for lo, hi, sizes in pieces(rule, L):
+            where = f"[{lo}, {hi if hi is not None else '1]'}" + (")" if hi is not None else "")
+            if lo == 0:
+                where = f"(0, {hi})" if hi is not None else "(0, 1]"
+            checks.append(Check(sup(sizes), lo, "le", sizes, f"L={L}, every rho in {where}: sup_p EKL/T <= rho "
+                                "(left end; limit at 0)", note={"L": L, "rho_piece": where}, rated=False))
+            if rule == "geometric_dtc":
+                checks.append(Check(len(sizes), step_bound_limit(L, hi), "le", sizes,
+                                    f"L={L}, every rho in {where}: steps <= ceil(ln(L+1)/ln(1+rho)) (right end)",
+                                    note={"L": L, "rho_piece": where}, rated=False))
+    for L in grid_lengths:
+        for rho in grid():
+            sizes = rule_sizes(rule, L, rho)
+            checks.append(Check(sup(sizes), rho, "le", sizes, f"L={L}, rho={rho} (dense grid j/32 beyond "
+                                f"L = {PIECES_MAX_L}): sup_p EKL/T <= rho", note={"L": L, "rho": str(rho)}, rated=False))
+    return checks
+
+
+#: beyond the pieces, the dense rho grid is checked at these lengths
+GRID_LENGTHS = (128, 256, 512, 1024)
+
+
 def _gdtc_global(suite):
-    checks, figures = [], {}
+    checks, figures = every_rho_checks("geometric_dtc", grid_lengths=GRID_LENGTHS), {}
     lengths = range(1, max(witness_lengths(suite).stop - 1, 8) + 1)
     for L in lengths:
         for rho in suite.rhos:
@@ -316,7 +363,10 @@ register_catalogue(Claim(
     statement="the revealed-count geometric schedule guarantees EKL <= rho DTC in at most ceil(ln(L+1)/ln(1+rho)) "
               "steps, and no schedule with fewer steps guarantees it for all laws",
     formula="b = min(L, max(a+1, floor((1+rho)(a+1)))):  EKL <= rho DTC,  K <= ceil(ln(L+1)/ln(1+rho))",
-    hypotheses="every law of the suite with rho in the suite's grid; the step bound for L <= 8; optimality against "
+    hypotheses="every law (profile cone, every L of the suite's cone range) with rho in the suite's grid; every rho in "
+               "(0, 1] by the rule's pieces for L <= 64 (guarantee at each piece's left end, step bound at its right "
+               "end, one-sided limits at open ends), the dense grid rho = j/32 at L = 128, 256, 512, 1024; "
+               "the step bound for L <= 8; optimality against "
                f"every schedule with fewer steps (every composition up to L = {ALL_COMPOSITIONS_L}, named schedules "
                "beyond) on Reed–Solomon witnesses for L up to the suite's witness length",
     quantifier="named schedule family", case_checks=_gdtc_case, global_checks=_gdtc_global, global_kind="exact", profile_only=True))
@@ -331,7 +381,7 @@ def _gtc_case(ctx):
 
 def _gtc_global(suite):
     lengths = range(1, max(suite.witness_L, 8) + 1)
-    checks = [Check(rules.wc_tc(rules.geometric_tc(L, rho)), Fraction(rho), "le", rules.geometric_tc(L, rho),
+    checks = every_rho_checks("geometric_tc", grid_lengths=GRID_LENGTHS) + [Check(rules.wc_tc(rules.geometric_tc(L, rho)), Fraction(rho), "le", rules.geometric_tc(L, rho),
                     f"L={L}: sup_p EKL/TC of the schedule <= rho={rho}", note={"L": L, "rho": str(rho)}, rated=False)
               for L in lengths for rho in suite.rhos]
     checks.extend(_library_agreement("geometric_tc", rules.geometric_tc, lengths, suite.rhos))
@@ -342,7 +392,9 @@ register_catalogue(Claim(
     id="G-TC", source="derived", provenance=prov("THEORY", "G-TC", "derived"), kind="le",
     statement="the masked-count geometric schedule guarantees EKL <= rho TC",
     formula="s = 1 + floor(rho (L - a - 1)):  EKL <= rho TC",
-    hypotheses="every law of the suite with rho in the suite's grid; the worst-case ratio of the schedule for L <= 8",
+    hypotheses="every law (profile cone, every L of the suite's cone range) with rho in the suite's grid; every rho in "
+               "(0, 1] by the rule's pieces for L <= 64 (sup_p EKL/TC at each piece's left end, limit at 0), the "
+               "dense grid rho = j/32 at L = 128, 256, 512, 1024; the worst-case ratio of the schedule for L <= 8",
     quantifier="named schedule family", case_checks=_gtc_case, global_checks=_gtc_global, global_kind="exact", profile_only=True))
 
 
@@ -356,7 +408,7 @@ def _gmin_case(ctx):
 
 def _gmin_global(suite):
     lengths = range(1, max(suite.witness_L, 8) + 1)
-    checks = []
+    checks = every_rho_checks("two_sided", grid_lengths=GRID_LENGTHS)
     for L in lengths:
         for rho in suite.rhos:
             sizes = rules.two_sided(L, rho)
@@ -374,7 +426,10 @@ register_catalogue(Claim(
     id="G-MIN", source="derived", provenance=prov("THEORY", "G-MIN", "derived"), kind="le",
     statement="the two-sided schedule guarantees EKL <= rho min(TC, DTC)",
     formula="grow the block while t_k - j <= rho j (L-j)/L for all j in it:  EKL <= rho min(TC, DTC)",
-    hypotheses="every law of the suite with rho in the suite's grid; the worst-case ratios of the schedule for L <= 8",
+    hypotheses="every law (profile cone, every L of the suite's cone range) with rho in the suite's grid; every rho in "
+               "(0, 1] by the rule's pieces for L <= 64 (sup_p EKL/min(TC, DTC) on the rays at each piece's left end, "
+               "limit at 0), the dense grid rho = j/32 at L = 128, 256, 512, 1024; the worst-case ratios of the "
+               "schedule for L <= 8",
     quantifier="named schedule family", case_checks=_gmin_case, global_checks=_gmin_global, global_kind="exact", profile_only=True))
 
 

@@ -584,8 +584,9 @@ def _result(c: Claim, acc: _Acc, suite, cone=None) -> ClaimResult:
         return ClaimResult(c, "not-applicable", False,
                            reason=f"no case of suite {suite.name!r} meets its hypotheses ({c.hypotheses})", **base)
     if acc.uncertified:
+        limit = " A limit claim checked at finite L is evidence, not a certificate." if c.quantifier == "limit" else ""
         return ClaimResult(c, "consistent-float", False, reason=f"{acc.uncertified} comparison(s) made only in "
-                           "floating point (with a tolerance): evidence, not a proof", **base)
+                           f"floating point (with a tolerance): evidence, not a proof.{limit}", **base)
     return ClaimResult(c, "holds", True, **base)
 
 

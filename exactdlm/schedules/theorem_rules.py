@@ -45,8 +45,9 @@ def balanced(L: int, K: int, large_first: bool = True) -> tuple[int, ...]:
 def geometric_dtc(L: int, rho) -> tuple[int, ...]:
     """Revealed-count geometric rule: ``b = min(L, max(a+1, floor((1+rho)(a+1))))``."""
     r, a, out = _rho(rho), 0, []
+    n, d = (1 + r).numerator, (1 + r).denominator
     while a < L:
-        b = min(L, max(a + 1, math.floor((1 + r) * (a + 1))))
+        b = min(L, max(a + 1, n * (a + 1) // d))  # floor((1+rho)(a+1)) in integers
         out.append(b - a)
         a = b
     return tuple(out)
@@ -55,8 +56,9 @@ def geometric_dtc(L: int, rho) -> tuple[int, ...]:
 def geometric_tc(L: int, rho) -> tuple[int, ...]:
     """Masked-count geometric rule: ``s = 1 + floor(rho (L - a - 1))`` (capped at the masked count)."""
     r, a, out = _rho(rho), 0, []
+    n, d = r.numerator, r.denominator
     while a < L:
-        s = min(L - a, 1 + math.floor(r * (L - a - 1)))
+        s = min(L - a, 1 + n * (L - a - 1) // d)  # 1 + floor(rho (L-a-1)) in integers
         out.append(s)
         a += s
     return tuple(out)
