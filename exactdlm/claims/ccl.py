@@ -120,7 +120,7 @@ def oblivious_checks(lengths):
                 checks.append(Check(len(sizes), budget, "le", sizes,
                                     f"law-oblivious, T̂ = {which}, eps = {ratio} T̂: least K = {len(sizes)} <= CCL's budget",
                                     note={"L": L, "T_hat": which, "eps_over_T_hat": str(ratio), "K": len(sizes),
-                                          "budget": budget}))
+                                          "budget": budget}, rated=False))
                 r = Fraction(len(sizes), budget)
                 worst = r if worst is None or r > worst else worst
     return checks, worst

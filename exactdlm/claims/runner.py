@@ -201,7 +201,7 @@ class _Acc:
             if not cmp.certified:
                 self.uncertified += 1
         else:
-            self.sampled_laws.add(where.get("case"))
+            self.sampled_laws.add(where["law_key"] if "law_key" in where else where.get("case"))
             if not cmp.certified:
                 self.uncertified += 1
         if outcome == "undecided":
@@ -352,7 +352,10 @@ def _task(task):
             acc.add_figure(name, "set", value)
 
         def where(check):
-            return {"case": check.label or "witness", "law_json": law_json(check.law) if check.law is not None else None}
+            lj = law_json(check.law) if check.law is not None else None
+            # a sampled law is counted once, however many checks it carries; law-free checks count none
+            return {"case": check.label or "witness", "law_json": lj,
+                    "law_key": repr(sorted(lj.items())) if isinstance(lj, dict) else None}
 
         _evaluate(c, checks, acc, max_prec, where, witness=c.global_kind == "exact")
         return {c.id: acc}, 0.0
@@ -551,9 +554,7 @@ def _scope(c: Claim, acc: _Acc, cone) -> str:
 def _decided_json(cone) -> dict | None:
     if cone is None or (cone.lengths is None and cone.counterexample is None):
         return None
-    out = cone.to_json()
-    out["seconds"] = round(cone.seconds, 4)
-    return out
+    return cone.to_json()  # its time is in the claim's "seconds"
 
 
 def _result(c: Claim, acc: _Acc, suite, cone=None) -> ClaimResult:
