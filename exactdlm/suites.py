@@ -87,6 +87,7 @@ class Suite:
     rhos: tuple = (F(1), F(1, 2), F(1, 4))  # rho grid of the geometric schedules
     ks: tuple = (2, 3, 5)  # numbers of cuts + 1 for the random-size claims
     ccl_lengths: tuple = (32, 64)  # L of the synthetic curves for CCL-1.9 at sizes where it bites
+    cone_max_L: int = 0  # profile claims are decided for every law at every L = 2..cone_max_L (docs/theory.md §8)
 
 
 def _jsonable(v):
@@ -221,6 +222,7 @@ def step_counts(L: int) -> list[int]:
     return sorted(ks)
 
 
+@lru_cache(maxsize=4096)
 def named_schedules(L: int, rhos=(F(1), F(1, 2), F(1, 4))) -> tuple:
     """Balanced sizes for each ``K`` of :func:`step_counts`, and the geometric and two-sided rules
     for each rho (deduplicated)."""
@@ -284,7 +286,7 @@ def _quick() -> Suite:
                            _builder("random_rational", {"L": 1, "V": 2}, 0), 0))
     cases += _mds_cases(4, all_compositions)
     return Suite("quick", "every family at L <= 4 (V = 2, 3), seeded random rational laws, every composition",
-                 cases, witness_L=4, lz_lengths=(16, 32, 64), ccl_lengths=(32,))
+                 cases, witness_L=4, lz_lengths=(16, 32, 64), ccl_lengths=(32,), cone_max_L=64)
 
 
 def _default() -> Suite:
@@ -296,7 +298,7 @@ def _default() -> Suite:
     return Suite("default", "L <= 6, V <= 3 with every composition; lattice and structured laws up to L = 8 with "
                  "named schedules",
                  cases, witness_L=5, witness_L_structured=8, lz_lengths=(16, 32, 64, 128, 256),
-                 ccl_lengths=(32, 64, 128))
+                 ccl_lengths=(32, 64, 128), cone_max_L=1024)
 
 
 def _full() -> Suite:
@@ -306,7 +308,8 @@ def _full() -> Suite:
     cases += _structured_cases((8, 12, 16, 24, 32))
     return Suite("full", "L <= 7 (L = 8 at V = 2) with every composition, more seeds; structured laws to L = 32",
                  cases, witness_L=5, witness_L_structured=16, lz_lengths=(16, 32, 64, 128, 256, 512),
-                 rhos=(F(1), F(1, 2), F(1, 4), F(1, 8)), ks=(2, 3, 5, 9), ccl_lengths=(32, 64, 128, 256))
+                 rhos=(F(1), F(1, 2), F(1, 4), F(1, 8)), ks=(2, 3, 5, 9), ccl_lengths=(32, 64, 128, 256),
+                 cone_max_L=1024)
 
 
 def _large() -> Suite:
@@ -320,7 +323,7 @@ def _large() -> Suite:
                              "use --suite quick, default or full") from None
     return Suite("large", "structured laws at large L (exactdlm.structured) with their named schedules",
                  cases, witness_L=4, witness_L_structured=64, lz_lengths=(16, 32, 64, 128, 256, 512),
-                 ccl_lengths=(32, 64, 128, 256))
+                 ccl_lengths=(32, 64, 128, 256), cone_max_L=4096)
 
 
 _BUILDERS = {"quick": _quick, "default": _default, "full": _full, "large": _large}

@@ -237,6 +237,8 @@ class LogForm:
         return NotImplemented
 
     def __mul__(self, k):
+        if isinstance(k, float) and not isinstance(k, bool):
+            return float(self) * k  # a float coefficient makes a float side (compared uncertified)
         if not _is_rational(k):
             return NotImplemented
         k = _frac(k)

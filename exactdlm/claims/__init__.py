@@ -14,6 +14,11 @@ the comparisons that test it. The comparisons come in one of four shapes:
 * ``global_checks(suite) -> (checks, figures)``: existence and limit claims, checked on a
   witness or a sequence the claim builds itself.
 
+Catalogue claims may set ``global_kind="exact"`` (their global checks are complete for what
+they state: exact witnesses, arithmetic on schedules) and ``profile_only=True`` (their per-law
+comparisons depend on the law only through its profile, so where the profile cone decided them
+— docs/theory.md §8 — the suite's laws of those lengths are not computed again).
+
 A claim whose available statement is incomplete carries ``incomplete="reason"`` and is
 reported as such, never checked. ``requires`` lists ``module:attribute`` names the claim
 needs; when one is missing the verdict is ``not-applicable`` with the reason.
@@ -44,7 +49,11 @@ from typing import Any, Callable
 KINDS = ("le", "ge", "eq")
 QUANTIFIERS = ("each law and schedule", "named schedule family", "exists", "limit")
 PROVENANCE_KINDS = ("first-hand", "secondary", "derived", "user")
-VERDICTS = ("holds", "violated", "undecided", "not-applicable", "incomplete", "error")
+VERDICTS = ("holds", "violated", "undecided", "not-applicable", "incomplete", "error", "consistent-float")
+#: what a verdict covers: decided for every law (profile cone), sampled on the suite's laws, both, or
+#: shown on explicit witnesses (existence parts checked exactly on the laws they name)
+SCOPES = ("all laws", "suite", "mixed", "witness")
+GLOBAL_KINDS = ("sampled", "exact")
 CATALOGUE_MODULES = ("ccl", "derived", "lc", "lz", "zc")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 
@@ -118,6 +127,8 @@ class Claim:
     incomplete: str | None = None
     requires: tuple = ()
     origin: str = "catalogue"
+    global_kind: str = "sampled"
+    profile_only: bool = False
 
     def __post_init__(self):
         where = f"claim {self.id!r}" + (f" in {self.origin}" if self.origin != "catalogue" else "")
@@ -129,6 +140,8 @@ class Claim:
             raise ClaimError(f"{where}: statement must be a non-empty string, e.g. 'EKL <= TC / 2'")
         if self.kind not in KINDS:
             raise ClaimError(f"{where}: kind must be one of {KINDS} (lhs <= rhs, lhs >= rhs, lhs == rhs), got {self.kind!r}")
+        if self.global_kind not in GLOBAL_KINDS:
+            raise ClaimError(f"{where}: global_kind must be one of {GLOBAL_KINDS}, got {self.global_kind!r}")
         if self.quantifier not in QUANTIFIERS:
             raise ClaimError(f"{where}: quantifier must be one of {QUANTIFIERS}, got {self.quantifier!r}")
         if isinstance(self.provenance, str):
@@ -364,6 +377,7 @@ def verify(suite="quick", *, files=(), only=None, claims=None, jobs: int = 1, ma
 __all__ = [
     "KINDS",
     "QUANTIFIERS",
+    "SCOPES",
     "VERDICTS",
     "Check",
     "Claim",
@@ -378,4 +392,19 @@ __all__ = [
     "register_catalogue",
     "user_claims",
     "verify",
+    "min_of",
+    "sqrt_of_product",
+    "NotInFragment",
 ]
+
+
+def __getattr__(name):  # the helpers import arith/structured; load them on first use
+    if name in ("min_of", "sqrt_of_product"):
+        from . import helpers
+
+        return getattr(helpers, name)
+    if name == "NotInFragment":
+        from ..structured.cone import NotInFragment
+
+        return NotInFragment
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,6 +11,7 @@ IMP, G-DTC optimality) exhibit their witnesses: uniform laws on Reed–Solomon c
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from ..engine import info
 from ..arith import compare_sides
@@ -217,13 +218,21 @@ register_catalogue(Claim(
 # ----------------------------------------------------------------------------------------
 # SH-1
 # ----------------------------------------------------------------------------------------
-def _sh1(ctx, sizes):
+def sh1_middle(ctx, sizes):
+    """``Σ_k (s_k - 1)[Ī(t_k - 1) - Ī(t_{k-1})]`` (the profile cone has its own O(L) form of it)."""
+    if hasattr(ctx, "block_rise"):
+        return ctx.block_rise(sizes)
     t = cumulative(sizes)
     I = ctx.Ibar
     mid = ctx.zero()
     for k, s in enumerate(sizes):
         if s > 1:
             mid = mid + (I[t[k + 1] - 1] - I[t[k]]) * (s - 1)
+    return mid
+
+
+def _sh1(ctx, sizes):
+    mid = sh1_middle(ctx, sizes)
     rhs = ctx.mi * ctx.num(Fraction(max(sizes) - 1, ctx.L))
     ekl = ctx.ekl(sizes)
     yield Check(ekl, mid, "le", sizes, "EKL <= sum_k (s_k-1)[Ī(t_k-1) - Ī(t_{k-1})]")
@@ -234,7 +243,7 @@ register_catalogue(Claim(
     id="SH-1", source="derived", provenance=prov("THEORY", "SH-1", "derived"), kind="le",
     statement="a sharper form of LC-T1: each block pays (s_k - 1) times the rise of Ī across it",
     formula="EKL <= sum_k (s_k - 1)[Ī(t_k - 1) - Ī(t_{k-1})] <= (s_max - 1)/L · sum_i I(X_i; X_{-i})",
-    hypotheses=ANY, schedule_checks=_sh1))
+    hypotheses=ANY, schedule_checks=_sh1, profile_only=True))
 
 
 # ----------------------------------------------------------------------------------------
@@ -259,9 +268,15 @@ def _library_agreement(name: str, rule, lengths, rhos):
                         note={"L": L, "rho": str(rho), "library": list(theirs)}, rated=False)
 
 
+@lru_cache(maxsize=None)
+def rule_sizes(name: str, L: int, rho) -> tuple:
+    """``rules.<name>(L, rho)``, built once per (L, rho): the cone asks for every L up to thousands."""
+    return getattr(rules, name)(L, rho)
+
+
 def _gdtc_case(ctx):
     for rho in ctx.suite.rhos:
-        sizes = rules.geometric_dtc(ctx.L, rho)
+        sizes = rule_sizes("geometric_dtc", ctx.L, rho)
         yield Check(ctx.ekl(sizes), ctx.dtc * ctx.num(rho), "le", sizes, f"EKL <= rho DTC, rho={rho}",
                     note={"rho": str(rho)})
 
@@ -281,8 +296,55 @@ def _fewer_steps_witness_checks(L: int, rho, greedy_steps: int):
                     f"has EKL > rho DTC, rho={rho}", law=mds_law(L, k, q), note={"rho": str(rho), "k": k, "q": q})
 
 
+def wc_min(sizes) -> Fraction:
+    """``sup_p EKL / min(TC, DTC)`` of a fixed schedule: on the rays (§8) ``max_k N_k / min(k, L-k)``."""
+    from ..structured.cone import fixed_counts
+
+    N = fixed_counts(sizes)
+    L = len(N)
+    best = Fraction(0)
+    for k in range(1, L):
+        if N[k] and Fraction(int(N[k]), min(k, L - k)) > best:
+            best = Fraction(int(N[k]), min(k, L - k))
+    return best
+
+
+_SUP = {"geometric_tc": rules.wc_tc, "geometric_dtc": rules.wc_dtc, "two_sided": wc_min}
+
+
+def every_rho_checks(rule: str, max_L: int | None = None, grid_lengths=()):
+    """The rule's guarantee ``sup_p EKL/T <= rho`` for every rho in (0, 1]: by its pieces for
+    L <= PIECES_MAX_L (``rho_pieces``: left end, one-sided limit at 0), on the dense grid j/32 at
+    ``grid_lengths``; for G-DTC also the step bound at each piece's right end (one-sided limit)."""
+    from .rho_pieces import PIECES_MAX_L, grid, pieces, step_bound_limit
+
+    sup = _SUP[rule]
+    checks = []
+    for L in range(1, (max_L or PIECES_MAX_L) + 1):
+        for lo, hi, sizes in pieces(rule, L):
+            where = f"[{lo}, {hi if hi is not None else '1]'}" + (")" if hi is not None else "")
+            if lo == 0:
+                where = f"(0, {hi})" if hi is not None else "(0, 1]"
+            checks.append(Check(sup(sizes), lo, "le", sizes, f"L={L}, every rho in {where}: sup_p EKL/T <= rho "
+                                "(left end; limit at 0)", note={"L": L, "rho_piece": where}, rated=False))
+            if rule == "geometric_dtc":
+                checks.append(Check(len(sizes), step_bound_limit(L, hi), "le", sizes,
+                                    f"L={L}, every rho in {where}: steps <= ceil(ln(L+1)/ln(1+rho)) (right end)",
+                                    note={"L": L, "rho_piece": where}, rated=False))
+    for L in grid_lengths:
+        for rho in grid():
+            sizes = rule_sizes(rule, L, rho)
+            checks.append(Check(sup(sizes), rho, "le", sizes, f"L={L}, rho={rho} (dense grid j/32 beyond "
+                                f"L = {PIECES_MAX_L}): sup_p EKL/T <= rho", note={"L": L, "rho": str(rho)}, rated=False))
+    return checks
+
+
+#: beyond the pieces, the dense rho grid is checked at these lengths
+GRID_LENGTHS = (128, 256, 512, 1024)
+
+
 def _gdtc_global(suite):
-    checks, figures = [], {}
+    checks, figures = every_rho_checks("geometric_dtc", grid_lengths=GRID_LENGTHS), {}
     lengths = range(1, max(witness_lengths(suite).stop - 1, 8) + 1)
     for L in lengths:
         for rho in suite.rhos:
@@ -301,22 +363,25 @@ register_catalogue(Claim(
     statement="the revealed-count geometric schedule guarantees EKL <= rho DTC in at most ceil(ln(L+1)/ln(1+rho)) "
               "steps, and no schedule with fewer steps guarantees it for all laws",
     formula="b = min(L, max(a+1, floor((1+rho)(a+1)))):  EKL <= rho DTC,  K <= ceil(ln(L+1)/ln(1+rho))",
-    hypotheses="every law of the suite with rho in the suite's grid; the step bound for L <= 8; optimality against "
+    hypotheses="every law (profile cone, every L of the suite's cone range) with rho in the suite's grid; every rho in "
+               "(0, 1] by the rule's pieces for L <= 64 (guarantee at each piece's left end, step bound at its right "
+               "end, one-sided limits at open ends), the dense grid rho = j/32 at L = 128, 256, 512, 1024; "
+               "the step bound for L <= 8; optimality against "
                f"every schedule with fewer steps (every composition up to L = {ALL_COMPOSITIONS_L}, named schedules "
                "beyond) on Reed–Solomon witnesses for L up to the suite's witness length",
-    quantifier="named schedule family", case_checks=_gdtc_case, global_checks=_gdtc_global))
+    quantifier="named schedule family", case_checks=_gdtc_case, global_checks=_gdtc_global, global_kind="exact", profile_only=True))
 
 
 def _gtc_case(ctx):
     for rho in ctx.suite.rhos:
-        sizes = rules.geometric_tc(ctx.L, rho)
+        sizes = rule_sizes("geometric_tc", ctx.L, rho)
         yield Check(ctx.ekl(sizes), ctx.tc * ctx.num(rho), "le", sizes, f"EKL <= rho TC, rho={rho}",
                     note={"rho": str(rho)})
 
 
 def _gtc_global(suite):
     lengths = range(1, max(suite.witness_L, 8) + 1)
-    checks = [Check(rules.wc_tc(rules.geometric_tc(L, rho)), Fraction(rho), "le", rules.geometric_tc(L, rho),
+    checks = every_rho_checks("geometric_tc", grid_lengths=GRID_LENGTHS) + [Check(rules.wc_tc(rules.geometric_tc(L, rho)), Fraction(rho), "le", rules.geometric_tc(L, rho),
                     f"L={L}: sup_p EKL/TC of the schedule <= rho={rho}", note={"L": L, "rho": str(rho)}, rated=False)
               for L in lengths for rho in suite.rhos]
     checks.extend(_library_agreement("geometric_tc", rules.geometric_tc, lengths, suite.rhos))
@@ -327,13 +392,15 @@ register_catalogue(Claim(
     id="G-TC", source="derived", provenance=prov("THEORY", "G-TC", "derived"), kind="le",
     statement="the masked-count geometric schedule guarantees EKL <= rho TC",
     formula="s = 1 + floor(rho (L - a - 1)):  EKL <= rho TC",
-    hypotheses="every law of the suite with rho in the suite's grid; the worst-case ratio of the schedule for L <= 8",
-    quantifier="named schedule family", case_checks=_gtc_case, global_checks=_gtc_global))
+    hypotheses="every law (profile cone, every L of the suite's cone range) with rho in the suite's grid; every rho in "
+               "(0, 1] by the rule's pieces for L <= 64 (sup_p EKL/TC at each piece's left end, limit at 0), the "
+               "dense grid rho = j/32 at L = 128, 256, 512, 1024; the worst-case ratio of the schedule for L <= 8",
+    quantifier="named schedule family", case_checks=_gtc_case, global_checks=_gtc_global, global_kind="exact", profile_only=True))
 
 
 def _gmin_case(ctx):
     for rho in ctx.suite.rhos:
-        sizes = rules.two_sided(ctx.L, rho)
+        sizes = rule_sizes("two_sided", ctx.L, rho)
         ekl, r = ctx.ekl(sizes), ctx.num(rho)
         yield Check(ekl, ctx.tc * r, "le", sizes, f"EKL <= rho TC, rho={rho}", note={"rho": str(rho)})
         yield Check(ekl, ctx.dtc * r, "le", sizes, f"EKL <= rho DTC, rho={rho}", note={"rho": str(rho)})
@@ -341,7 +408,7 @@ def _gmin_case(ctx):
 
 def _gmin_global(suite):
     lengths = range(1, max(suite.witness_L, 8) + 1)
-    checks = []
+    checks = every_rho_checks("two_sided", grid_lengths=GRID_LENGTHS)
     for L in lengths:
         for rho in suite.rhos:
             sizes = rules.two_sided(L, rho)
@@ -359,8 +426,11 @@ register_catalogue(Claim(
     id="G-MIN", source="derived", provenance=prov("THEORY", "G-MIN", "derived"), kind="le",
     statement="the two-sided schedule guarantees EKL <= rho min(TC, DTC)",
     formula="grow the block while t_k - j <= rho j (L-j)/L for all j in it:  EKL <= rho min(TC, DTC)",
-    hypotheses="every law of the suite with rho in the suite's grid; the worst-case ratios of the schedule for L <= 8",
-    quantifier="named schedule family", case_checks=_gmin_case, global_checks=_gmin_global))
+    hypotheses="every law (profile cone, every L of the suite's cone range) with rho in the suite's grid; every rho in "
+               "(0, 1] by the rule's pieces for L <= 64 (sup_p EKL/min(TC, DTC) on the rays at each piece's left end, "
+               "limit at 0), the dense grid rho = j/32 at L = 128, 256, 512, 1024; the worst-case ratios of the "
+               "schedule for L <= 8",
+    quantifier="named schedule family", case_checks=_gmin_case, global_checks=_gmin_global, global_kind="exact", profile_only=True))
 
 
 # ----------------------------------------------------------------------------------------
@@ -401,7 +471,7 @@ register_catalogue(Claim(
     formula="sup_p EKL/DTC = max_k (s_k-1)/(t_{k-1}+1);  sup_p EKL/TC = max_{t_{k-1} <= L-2} (s_k-1)/(L-t_{k-1}-1)",
     hypotheses=ANY + f"; attainment on every composition of L up to {ALL_COMPOSITIONS_L} (named schedules beyond), "
                "L up to the suite's witness length",
-    schedule_checks=_wc_case, global_checks=_wc_global))
+    schedule_checks=_wc_case, global_checks=_wc_global, global_kind="exact", profile_only=True))
 
 
 def _imp_global(suite):
@@ -438,7 +508,7 @@ register_catalogue(Claim(
     formula="EKL_{[L,k]_q}((k, L-k)) = 0;  m < L steps => max_k EKL_{[L,k]_q}(s) >= log q",
     hypotheses="Reed–Solomon codes [L,k]_q, q the least prime >= L, k = 1..L, every composition of L up to "
                f"L = {ALL_COMPOSITIONS_L} (named schedules beyond), for L up to the suite's witness length",
-    quantifier="exists", global_checks=_imp_global))
+    quantifier="exists", global_checks=_imp_global, global_kind="exact"))
 
 
 # ----------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 import math
 
 _ROW_KEYS = 4  # columns of a sequence figure shown in the text report (all of them go to the JSON)
-_COLUMNS = ("claim", "source", "cases", "verdict", "certified", "worst ratio", "min slack")
+_COLUMNS = ("claim", "source", "cases", "verdict", "scope", "certified", "worst ratio", "min slack")
 
 
 def _num(x) -> str:
@@ -29,14 +29,28 @@ def _certified(r) -> str:
     return f"{r.cases - r.uncertified}/{r.cases}"
 
 
+def scope_text(r) -> str:
+    """``all laws L=1..1024``, ``mixed L=1..64 + 66 laws``, ``suite (143 laws)``, ``witness``."""
+    if r.verdict in ("incomplete", "not-applicable"):
+        return "-"
+    span = f" L={r.lengths[0]}..{r.lengths[1]}" if r.lengths else ""
+    if r.scope == "all laws":
+        return f"all laws{span}"
+    if r.scope == "mixed":
+        return f"mixed{span} + {r.laws} laws"
+    if r.scope == "suite":
+        return f"suite ({r.laws} laws)" if r.laws else "suite"
+    return r.scope
+
+
 def table(report) -> str:
     """The verdict table, one row per claim, with a header naming the suite."""
     rows = [_COLUMNS]
     for r in report.results:
-        rows.append((r.claim.id, r.claim.source, str(r.cases) if r.cases else "-", r.verdict, _certified(r),
-                     _num(r.worst_ratio), _num(r.min_slack)))
+        rows.append((r.claim.id, r.claim.source, str(r.cases) if r.cases else "-", r.verdict, scope_text(r),
+                     _certified(r), _num(r.worst_ratio), _num(r.min_slack)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
-    right = {2, 5, 6}
+    right = {2, 6, 7}
 
     def fmt(row):
         return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
@@ -50,8 +64,10 @@ def summary(report) -> str:
     for r in report.results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     parts = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    cone = (f"; profile claims decided for every law at L = {report.cone_lengths[0]}..{report.cone_lengths[1]} "
+            f"({report.cone_seconds:.1f} s)" if report.cone_lengths else "")
     return (f"suite {report.suite}: {report.n_cases} laws, {len(report.results)} claims ({parts}); "
-            f"{report.seconds:.1f} s with {report.jobs} job(s)")
+            f"{report.seconds:.1f} s with {report.jobs} job(s){cone}")
 
 
 def counterexample(r) -> str:
@@ -63,6 +79,15 @@ def counterexample(r) -> str:
         lines.append(f"  check: {cx['check']}")
     if cx.get("case"):
         lines.append(f"  case:  {cx['case']}")
+    if cx.get("ray_law") is not None:
+        rl = cx["ray_law"]
+        what = ", ".join(f"{k}={v}" for k, v in rl.items() if k != "family")
+        lines.append(f"  for every law of this length; decided on the rays, counterexample: {rl['family']} ({what})")
+        if cx.get("ray"):
+            ray = cx["ray"]
+            lines.append(f"  on the ray (per unit log q): lhs = {ray['lhs']}, rhs = {ray['rhs']}"
+                         + (f"; constants {ray['lhs_const']}, {ray['rhs_const']}" if ray["lhs_const"] != "0"
+                            or ray["rhs_const"] != "0" else ""))
     if cx.get("law") is not None:
         lines.append(f"  law:   {json.dumps(cx['law'], separators=(',', ':'))}")
     if cx.get("sizes") is not None:
@@ -73,6 +98,9 @@ def counterexample(r) -> str:
         iv = cx.get(f"{side}_interval")
         lines.append(f"  {side} = {cx[side]}" + (f"  in {iv}" if iv else "") + f"  (≈ {cx[f'{side}_value']:.12g})")
     lines.append(f"  violates: lhs {cx['relation']} rhs")
+    rc = cx.get("recheck")
+    if rc:
+        lines.append(f"  re-checked on the law: {rc['outcome']}" + (f" ({rc['reason']})" if rc.get("reason") else ""))
     return "\n".join(lines)
 
 
@@ -100,9 +128,15 @@ def figures(report) -> str:
 
 
 def notes(report) -> str:
-    """Reasons for verdicts other than holds/violated (incomplete, not applicable, errors, undecided)."""
+    """Reasons for verdicts other than holds/violated (incomplete, not applicable, errors, undecided,
+    consistent-float), and the floats a decided claim read as decimals."""
     lines = [f"  {r.claim.id} ({r.verdict}): {r.reason}" for r in report.results
-             if r.verdict in ("incomplete", "not-applicable", "error", "undecided") and r.reason]
+             if r.verdict in ("incomplete", "not-applicable", "error", "undecided", "consistent-float") and r.reason]
+    for r in report.results:
+        floats = (r.decided or {}).get("floats_read") or []
+        if floats:
+            read = ", ".join(f"{f['float']!r} as {f['read_as']}" for f in floats)
+            lines.append(f"  {r.claim.id}: float coefficients read as the decimals they print: {read}")
     return "\n".join(["notes:"] + lines) if lines else ""
 
 

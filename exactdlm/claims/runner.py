@@ -6,12 +6,20 @@ law, sharing one :class:`~exactdlm.claims.context.CaseContext`) and one per glob
 are merged in task order, so the report (first counterexample included) does not depend on
 ``jobs``.
 
-A claim's verdict: ``violated`` if any comparison is violated (the first one is the
-counterexample); else ``error`` if the claim raised (message kept, the run goes on); else
-``undecided`` if some comparison stayed undecided at the maximum precision; else ``holds``
-(``not-applicable`` when no case met its hypotheses). ``certified`` says every comparison
-behind ``holds`` (or the counterexample behind ``violated``) was decided exactly or by
-certified intervals; float-only sides are never certified.
+Before the suite, every per-law claim is tried on the profile cone (``decided.run_cone``,
+docs/theory.md §8) at every length of the suite's decided range; a comparison the cone decided
+covers the same comparison (label, sizes) on every suite law of that length.
+
+A claim's verdict: ``violated`` if any comparison is violated (a failing ray first: its MDS
+law is the counterexample; else the first suite violation); else ``error`` if the claim raised
+(message kept, the run goes on); else ``undecided`` if some comparison stayed undecided at the
+maximum precision; else ``consistent-float`` if some comparison not covered by the cone was a
+float comparison (evidence, not a proof); else ``holds`` (``not-applicable`` when no case met
+its hypotheses). ``certified`` says every comparison behind ``holds`` (or the counterexample
+behind ``violated``) was decided exactly or by certified intervals. ``scope``: ``all laws``
+when the cone decided every per-law comparison (and the claim's global checks, if any, are
+exact witnesses), ``mixed`` when some comparisons stay sampled, ``suite`` when none went
+through the cone, ``witness`` for claims shown only on explicit exact witnesses.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from ..arith import certified_sign, compare_sides
 from ..arith import LogForm, to_logform
 from . import Check, Claim, ClaimError, describe_error
 from .context import CaseContext, law_json
+from .decided import check_key, per_law_checks, run_cone
 
 #: internal strict kinds, decided as the complement of le/ge
 _COMPLEMENT = {"lt": "ge", "gt": "le"}
@@ -53,6 +62,10 @@ class ClaimResult:
     undecided: int = 0
     uncertified: int = 0
     errors: int = 0
+    scope: str = "suite"
+    lengths: tuple | None = None
+    laws: int = 0
+    decided: dict | None = None
 
     def to_json(self) -> dict:
         c = self.claim
@@ -77,6 +90,10 @@ class ClaimResult:
             "counts": {"violated": self.violated, "undecided": self.undecided,
                        "uncertified": self.uncertified, "errors": self.errors},
             "seconds": round(self.seconds, 4),
+            "scope": self.scope,
+            "lengths": list(self.lengths) if self.lengths else None,
+            "laws": self.laws,
+            "decided": self.decided,
         }
 
 
@@ -170,11 +187,23 @@ class _Acc:
         self.error = None
         self.figures: dict = {}
         self.seconds = 0.0
+        self.covered = 0
+        self.witness = 0  # global checks on explicit witness laws (claims with global_kind "exact")
+        self.sampled_laws: set = set()
 
-    def add(self, check: Check, cmp, outcome: str, slack: float, where: dict) -> None:
+    def add(self, check: Check, cmp, outcome: str, slack: float, where: dict, covered: bool = False,
+            witness: bool = False) -> None:
         self.cases += 1
-        if not cmp.certified:
-            self.uncertified += 1
+        if covered:
+            self.covered += 1
+        elif witness:
+            self.witness += 1
+            if not cmp.certified:
+                self.uncertified += 1
+        else:
+            self.sampled_laws.add(where["law_key"] if "law_key" in where else where.get("case"))
+            if not cmp.certified:
+                self.uncertified += 1
         if outcome == "undecided":
             self.undecided += 1
         if outcome == "violated":
@@ -206,6 +235,9 @@ class _Acc:
         self.uncertified += other.uncertified
         self.errors += other.errors
         self.seconds += other.seconds
+        self.covered += other.covered
+        self.witness += other.witness
+        self.sampled_laws |= other.sampled_laws
         if self.counterexample is None:
             self.counterexample = other.counterexample
         if self.error is None:
@@ -234,6 +266,10 @@ def _worse(kind: str, old, new):
 
 
 def _counterexample(check: Check, cmp, where: dict) -> dict:
+    if isinstance(cmp, _Holds):
+        # a strict check violated by a tie or by the complement holding: the fast path kept no printed
+        # forms; build them (the sides are exact)
+        cmp = compare_sides(check.lhs, check.rhs, _COMPLEMENT.get(check.kind, check.kind))
     out = {
         "law": where.get("law_json"),
         "sizes": list(check.sizes) if check.sizes is not None else None,
@@ -256,19 +292,6 @@ def _counterexample(check: Check, cmp, where: dict) -> dict:
 # ----------------------------------------------------------------------------------------
 # evaluating a claim on a case
 # ----------------------------------------------------------------------------------------
-def _sides_checks(c: Claim, law, sizes):
-    if c.applies is not None and not c.applies(law, sizes):
-        return []
-    got = c.sides(law, sizes)
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        what = f"a {type(got).__name__} of length {len(got)}" if isinstance(got, (tuple, list)) else type(got).__name__
-        raise ClaimError(f"{c.origin}: claim {c.id!r} returned {what}; sides(law, sizes) must return a pair (lhs, rhs)")
-    lhs, rhs = got
-    _check_side(lhs, "lhs", c)
-    _check_side(rhs, "rhs", c)
-    return [Check(lhs, rhs, c.kind, tuple(sizes))]
-
-
 def _case_checks(c: Claim, ctx: CaseContext):
     for check in _case_checks_raw(c, ctx):
         if check.float_atol is None:
@@ -277,24 +300,21 @@ def _case_checks(c: Claim, ctx: CaseContext):
 
 
 def _case_checks_raw(c: Claim, ctx: CaseContext):
-    if c.sides is not None:
-        for sizes in ctx.case.schedules:
-            yield from _sides_checks(c, ctx.law, sizes)
-    elif c.schedule_checks is not None:
-        for sizes in ctx.case.schedules:
-            yield from c.schedule_checks(ctx, tuple(sizes))
-    if c.case_checks is not None:
-        yield from c.case_checks(ctx)
+    for check in per_law_checks(c, ctx):
+        if c.sides is not None:
+            _check_side(check.lhs, "lhs", c)
+            _check_side(check.rhs, "rhs", c)
+        yield check
 
 
-def _evaluate(c: Claim, checks, acc: _Acc, max_prec: int, where_of) -> None:
+def _evaluate(c: Claim, checks, acc: _Acc, max_prec: int, where_of, covered=None, witness: bool = False) -> None:
     t0 = time.perf_counter()
     try:
         for check in checks:
             if check.kind not in _SYMBOL:
                 raise ClaimError(f"claim {c.id!r}: check kind {check.kind!r} is not one of {tuple(_SYMBOL)}")
             cmp, outcome, slack = compare(check, max_prec)
-            acc.add(check, cmp, outcome, slack, where_of(check))
+            acc.add(check, cmp, outcome, slack, where_of(check), covered(check) if covered else False, witness)
     except ClaimError:
         raise
     except Exception as exc:  # noqa: BLE001 - a raising claim gets verdict "error", the run goes on
@@ -332,9 +352,12 @@ def _task(task):
             acc.add_figure(name, "set", value)
 
         def where(check):
-            return {"case": check.label or "witness", "law_json": law_json(check.law) if check.law is not None else None}
+            lj = law_json(check.law) if check.law is not None else None
+            # a sampled law is counted once, however many checks it carries; law-free checks count none
+            return {"case": check.label or "witness", "law_json": lj,
+                    "law_key": repr(sorted(lj.items())) if isinstance(lj, dict) else None}
 
-        _evaluate(c, checks, acc, max_prec, where)
+        _evaluate(c, checks, acc, max_prec, where, witness=c.global_kind == "exact")
         return {c.id: acc}, 0.0
     case = suite.cases[key]
     ctx = CaseContext(case, suite)
@@ -352,11 +375,22 @@ def _task(task):
             law_js = law_json(ctx.law)
         return {"case": case.name, "law_json": law_js}
 
+    cover = _ACTIVE.get("covered", {})
+    spans = _ACTIVE.get("spans", {})
     for c in claims:
         if not (c.per_schedule or c.case_checks is not None):
             continue
         acc = _Acc(c.kind)
-        _evaluate(c, _case_checks(c, ctx), acc, max_prec, where)
+        span = spans.get(c.id)
+        if c.profile_only and span and span[0] <= ctx.L <= span[1]:
+            out[c.id] = acc  # decided for every law of this length on the cone
+            continue
+        keys = cover.get(c.id)
+
+        def covered(check, keys=keys):
+            return bool(keys) and check.law is None and check_key(ctx.L, check) in keys
+
+        _evaluate(c, _case_checks(c, ctx), acc, max_prec, where, covered if keys else None)
         if acc.error is not None and acc.errors:
             acc.error = f"{acc.error} [case {case.name}]"
         out[c.id] = acc
@@ -397,7 +431,7 @@ def _suite_ref(suite):
     return ("object", suite)
 
 
-def _init_worker(refs, suite_ref, max_prec):
+def _init_worker(refs, suite_ref, max_prec, covered=None, spans=None):
     from ..suites import get_suite
     from . import get, load_claims_file
 
@@ -408,7 +442,7 @@ def _init_worker(refs, suite_ref, max_prec):
         else:
             claims.append(next(c for c in load_claims_file(ref[1]) if c.id == ref[2]))
     suite = get_suite(suite_ref[1]) if suite_ref[0] == "name" else suite_ref[1]
-    _ACTIVE.update(claims=claims, suite=suite, max_prec=max_prec)
+    _ACTIVE.update(claims=claims, suite=suite, max_prec=max_prec, covered=covered or {}, spans=spans or {})
 
 
 @dataclass
@@ -421,6 +455,8 @@ class Report:
     shared_seconds: float
     jobs: int
     n_cases: int
+    cone_seconds: float = 0.0
+    cone_lengths: tuple | None = None
 
     @property
     def violated(self) -> bool:
@@ -435,7 +471,8 @@ class Report:
             "suite": self.suite,
             "claims": [r.to_json() for r in self.results],
             "run": {"seconds": round(self.seconds, 3), "shared_profile_seconds": round(self.shared_seconds, 3),
-                    "jobs": self.jobs, "laws": self.n_cases},
+                    "jobs": self.jobs, "laws": self.n_cases, "cone_seconds": round(self.cone_seconds, 3),
+                    "cone_lengths": list(self.cone_lengths) if self.cone_lengths else None},
         }
 
 
@@ -462,10 +499,15 @@ def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, progress=None) ->
                 c, "not-applicable", False, reason=f"needs {missing.replace(':', '.')}, which this build lacks")
             continue
         runnable.append(c)
+    tc0 = time.perf_counter()
+    cone = run_cone(runnable, suite, max_prec)
+    cone_seconds = time.perf_counter() - tc0
+    covered = {cid: res.covered for cid, res in cone.items() if res.covered}
+    spans = {cid: res.lengths for cid, res in cone.items() if res.lengths and res.counterexample is None}
     tasks = _tasks(runnable, suite)
     accs = {c.id: _Acc(c.kind) for c in runnable}
     shared = 0.0
-    _ACTIVE.update(claims=runnable, suite=suite, max_prec=max_prec)
+    _ACTIVE.update(claims=runnable, suite=suite, max_prec=max_prec, covered=covered, spans=spans)
     if jobs == 1 or len(tasks) <= 1:
         stream = map(_task, tasks)
         pool = None
@@ -474,7 +516,7 @@ def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, progress=None) ->
         # can deadlock in the first parallel kernel; spawned workers rebuild the suite by name
         # and re-import claims files
         refs, sref = _claim_refs(runnable), _suite_ref(suite)
-        pool = mp.get_context("spawn").Pool(min(jobs, len(tasks)), _init_worker, (refs, sref, max_prec))
+        pool = mp.get_context("spawn").Pool(min(jobs, len(tasks)), _init_worker, (refs, sref, max_prec, covered, spans))
         stream = pool.imap(_task, tasks, chunksize=1)
     try:
         for done, (part, sh) in enumerate(stream, 1):
@@ -488,16 +530,48 @@ def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, progress=None) ->
             pool.terminate()
             pool.join()
     for c in runnable:
-        results_by_id[c.id] = _result(c, accs[c.id], suite)
+        results_by_id[c.id] = _result(c, accs[c.id], suite, cone.get(c.id))
     results = [results_by_id[c.id] for c in claims]
-    return Report(suite.name, results, time.perf_counter() - t0, shared, jobs, len(suite.cases))
+    from .decided import cone_lengths
+
+    rng = cone_lengths(suite)
+    return Report(suite.name, results, time.perf_counter() - t0, shared, jobs, len(suite.cases), cone_seconds,
+                  (rng.start, rng.stop - 1) if len(rng) else None)
 
 
-def _result(c: Claim, acc: _Acc, suite) -> ClaimResult:
+def _scope(c: Claim, acc: _Acc, cone) -> str:
+    decided = cone is not None and cone.lengths is not None
+    sampled = acc.cases - acc.covered - acc.witness
+    if c.global_checks is not None and c.global_kind == "sampled":
+        sampled += 1
+    if not decided:
+        if c.global_checks is not None and c.global_kind == "exact" and not (c.per_schedule or c.case_checks):
+            return "witness"
+        return "suite"
+    return "all laws" if sampled == 0 else "mixed"
+
+
+def _decided_json(cone) -> dict | None:
+    if cone is None or (cone.lengths is None and cone.counterexample is None):
+        return None
+    return cone.to_json()  # its time is in the claim's "seconds"
+
+
+def _result(c: Claim, acc: _Acc, suite, cone=None) -> ClaimResult:
     figures = {k: v["value"] if v["op"] == "set" else v for k, v in acc.figures.items()}
-    base = dict(cases=acc.cases, worst_ratio=acc.worst_ratio, min_slack=acc.min_slack, figures=figures,
-                seconds=acc.seconds, violated=acc.violated, undecided=acc.undecided,
-                uncertified=acc.uncertified, errors=acc.errors)
+    scope = _scope(c, acc, cone)
+    worst = acc.worst_ratio
+    if cone is not None and cone.worst_ratio is not None:
+        worst = float(cone.worst_ratio) if scope == "all laws" else _worse(c.kind, worst, float(cone.worst_ratio))
+    base = dict(cases=acc.cases + (cone.checks if cone is not None else 0), worst_ratio=worst, min_slack=acc.min_slack, figures=figures,
+                seconds=acc.seconds + (cone.seconds if cone else 0.0), violated=acc.violated, undecided=acc.undecided,
+                uncertified=acc.uncertified, errors=acc.errors, scope=scope,
+                lengths=cone.lengths if cone is not None else None, laws=len(acc.sampled_laws - {None}),
+                decided=_decided_json(cone))
+    if cone is not None and cone.counterexample is not None:
+        cx = cone.counterexample
+        return ClaimResult(c, "violated", bool(cx["certified"]), counterexample=cx, reason=acc.error,
+                           **{**base, "violated": acc.violated + 1})
     if acc.violated:
         cx = acc.counterexample
         return ClaimResult(c, "violated", bool(cx and cx["certified"]), counterexample=cx,
@@ -507,10 +581,14 @@ def _result(c: Claim, acc: _Acc, suite) -> ClaimResult:
     if acc.undecided:
         return ClaimResult(c, "undecided", False, reason=f"{acc.undecided} comparison(s) undecided at the maximum "
                            "precision; raise --dps", **base)
-    if acc.cases == 0:
+    if acc.cases == 0 and not (cone is not None and cone.lengths is not None):
         return ClaimResult(c, "not-applicable", False,
                            reason=f"no case of suite {suite.name!r} meets its hypotheses ({c.hypotheses})", **base)
-    return ClaimResult(c, "holds", acc.uncertified == 0, **base)
+    if acc.uncertified:
+        limit = " A limit claim checked at finite L is evidence, not a certificate." if c.quantifier == "limit" else ""
+        return ClaimResult(c, "consistent-float", False, reason=f"{acc.uncertified} comparison(s) made only in "
+                           f"floating point (with a tolerance): evidence, not a proof.{limit}", **base)
+    return ClaimResult(c, "holds", True, **base)
 
 
 def default_jobs() -> int:

@@ -1,9 +1,14 @@
 """``exactdlm verify``: check every claim of the catalogue (and user claims) on a built-in suite.
 
-Prints a table (claim id, source, cases, verdict, certified, worst ratio lhs/rhs, minimum
-slack), the first counterexample of each violated claim as an exact law plus sizes, the
-reasons behind verdicts other than holds, and the claims' figures. Exit status: 0 when no
-claim is violated or raised, 1 when one is, 2 for bad usage (one line on stderr).
+Every per-law claim is first tried on the profile cone (docs/theory.md §8): where it goes
+through, it is decided for every law of each length of the suite's range, exactly. Prints a
+table (claim id, source, cases, verdict, scope — ``all laws L=1..1024``, ``mixed ... + N laws``,
+``suite (N laws)``, ``witness`` —, certified, worst ratio lhs/rhs, minimum slack), the first
+counterexample of each violated claim (for a ray: its MDS / repeated-symbol / parity law, both
+sides exact, and a dense law ``exactdlm law --law`` reads), the reasons behind verdicts other
+than holds (including the floats read as decimals), and the claims' figures. Exit status: 0 when
+no claim is violated or raised (``consistent-float`` included), 1 when one is, 2 for bad usage
+(one line on stderr).
 """
 
 from __future__ import annotations

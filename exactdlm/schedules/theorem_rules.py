@@ -21,6 +21,8 @@ import math
 from fractions import Fraction
 from itertools import product
 
+import numpy as np
+
 from .sizes import cumulative
 
 
@@ -43,8 +45,9 @@ def balanced(L: int, K: int, large_first: bool = True) -> tuple[int, ...]:
 def geometric_dtc(L: int, rho) -> tuple[int, ...]:
     """Revealed-count geometric rule: ``b = min(L, max(a+1, floor((1+rho)(a+1))))``."""
     r, a, out = _rho(rho), 0, []
+    n, d = (1 + r).numerator, (1 + r).denominator
     while a < L:
-        b = min(L, max(a + 1, math.floor((1 + r) * (a + 1))))
+        b = min(L, max(a + 1, n * (a + 1) // d))  # floor((1+rho)(a+1)) in integers
         out.append(b - a)
         a = b
     return tuple(out)
@@ -53,24 +56,36 @@ def geometric_dtc(L: int, rho) -> tuple[int, ...]:
 def geometric_tc(L: int, rho) -> tuple[int, ...]:
     """Masked-count geometric rule: ``s = 1 + floor(rho (L - a - 1))`` (capped at the masked count)."""
     r, a, out = _rho(rho), 0, []
+    n, d = r.numerator, r.denominator
     while a < L:
-        s = min(L - a, 1 + math.floor(r * (L - a - 1)))
+        s = min(L - a, 1 + n * (L - a - 1) // d)  # 1 + floor(rho (L-a-1)) in integers
         out.append(s)
         a += s
     return tuple(out)
 
 
 def _two_sided_ok(L: int, r: Fraction, a: int, b: int) -> bool:
-    return all(b - j <= r * j * (L - j) / L for j in range(a + 1, b + 1))
+    # b - j <= r j (L-j)/L in integers: den (b - j) L <= num j (L - j)
+    n, d = r.numerator, r.denominator
+    return all(d * (b - j) * L <= n * j * (L - j) for j in range(a + 1, b + 1))
 
 
 def two_sided(L: int, rho) -> tuple[int, ...]:
-    """Two-sided rule: from ``a`` revealed, the largest ``b`` with ``b - j <= rho j (L-j)/L`` for ``j = a+1..b``."""
+    """Two-sided rule: from ``a`` revealed, the largest ``b`` with ``b - j <= rho j (L-j)/L`` for ``j = a+1..b``.
+
+    With ``rho = n/d`` the block ``(a, b]`` is allowed iff ``d b L <= min_{a<j<=b} [n j (L-j) + d j L]``;
+    the minimum is kept as the block grows, so the rule costs O(L) (``_two_sided_ok`` is the
+    definition, term by term)."""
     r, a, out = _rho(rho), 0, []
+    n, d = r.numerator, r.denominator
     while a < L:
         b = a + 1
-        while b < L and _two_sided_ok(L, r, a, b + 1):
-            b += 1
+        m = n * b * (L - b) + d * b * L
+        while b < L:
+            m2 = min(m, n * (b + 1) * (L - b - 1) + d * (b + 1) * L)
+            if d * (b + 1) * L > m2:
+                break
+            b, m = b + 1, m2
         out.append(b - a)
         a = b
     return tuple(out)
@@ -86,16 +101,44 @@ def steps_bound_dtc(L: int, rho) -> int:
 
 def wc_dtc(sizes) -> Fraction:
     """``max_k (s_k - 1)/(t_{k-1} + 1)``: ``sup_p EKL/DTC`` for this schedule (WC)."""
+    if len(sizes) > 32:
+        s = np.asarray(sizes, dtype=np.int64)
+        return _max_ratio_arrays(s - 1, np.cumsum(s) - s + 1)
     t = cumulative(sizes)
-    return max(Fraction(s - 1, t[k] + 1) for k, s in enumerate(sizes))
+    return _max_ratio((s - 1, t[k] + 1) for k, s in enumerate(sizes))
+
+
+def _max_ratio_arrays(num, den, default=None) -> Fraction:
+    """``max num/den`` (``den > 0``) of integer arrays: float preselection, exact among near-ties."""
+    if not len(num):
+        return default
+    r = num / den
+    top = r.max()
+    cand = np.flatnonzero(r >= top - 1e-9 * max(1.0, abs(top)))
+    return _max_ratio((int(num[i]), int(den[i])) for i in cand)
+
+
+def _max_ratio(pairs, default=None) -> Fraction:
+    """``max num/den`` over positive ``den``, compared in integers (one Fraction at the end)."""
+    best = None
+    for num, den in pairs:
+        if best is None or num * best[1] > best[0] * den:
+            best = (num, den)
+    if best is None:
+        return default
+    return Fraction(best[0], best[1])
 
 
 def wc_tc(sizes) -> Fraction:
     """``max over t_{k-1} <= L-2 of (s_k - 1)/(L - t_{k-1} - 1)`` (0 if no step qualifies)."""
     t = cumulative(sizes)
     L = t[-1]
-    vals = [Fraction(s - 1, L - t[k] - 1) for k, s in enumerate(sizes) if t[k] <= L - 2]
-    return max(vals, default=Fraction(0))
+    if len(sizes) > 32:
+        s = np.asarray(sizes, dtype=np.int64)
+        start = np.cumsum(s) - s
+        keep = start <= L - 2
+        return _max_ratio_arrays((s - 1)[keep], (L - start - 1)[keep], Fraction(0))
+    return _max_ratio(((s - 1, L - t[k] - 1) for k, s in enumerate(sizes) if t[k] <= L - 2), Fraction(0))
 
 
 def wc_argmax(sizes, which: str) -> int:

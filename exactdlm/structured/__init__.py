@@ -10,7 +10,9 @@ Laws whose symmetry makes ``H(X_A)`` cheap:
 * **repeated symbol** and **sum mod V / parity** (``closed.py``): docs/theory.md §6 closed forms,
   also available through the count engine (``as_exchangeable()``);
 * **Markov chains** (``markov.py``): ``g`` and ``Ī`` from the gaps of the revealed set;
-* **MDS / Reed–Solomon codes** (``mds.py``): closed forms, mixture law included.
+* **MDS / Reed–Solomon codes** (``mds.py``): closed forms, mixture law included;
+* the **profile cone** (``cone.py``): a symbolic law standing for every law of length L at once,
+  on which profile claims are decided exactly (docs/theory.md §8).
 
 Every law follows the protocol of ``base.StructuredLaw`` (``.L``, ``.V``,
 ``entropy_profile()``, ``info_curve()``, ``expected_kl(sizes)``, ``mixture_kl(sizes)``, ...),
@@ -21,6 +23,7 @@ with ``L, rates`` or ``L, K, w`` works; see ``sizes.py``).
 
 from .base import StructuredLaw
 from .closed import RepeatedSymbol, SumModV, parity, repeated_symbol
+from .cone import NotInFragment, ProfileCone
 from .exchangeable import (
     Exchangeable,
     exchangeable_from_counts,
@@ -45,6 +48,8 @@ __all__ = [
     "Exchangeable",
     "MDSCode",
     "MarkovChain",
+    "NotInFragment",
+    "ProfileCone",
     "RepeatedSymbol",
     "StructuredLaw",
     "SumModV",
