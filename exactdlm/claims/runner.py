@@ -66,6 +66,8 @@ class ClaimResult:
     lengths: tuple | None = None
     laws: int = 0
     decided: dict | None = None
+    #: what the directed search of a sampled claim tried (exactdlm.search.adversary), if it ran
+    search: dict | None = None
 
     def to_json(self) -> dict:
         c = self.claim
@@ -94,6 +96,7 @@ class ClaimResult:
             "lengths": list(self.lengths) if self.lengths else None,
             "laws": self.laws,
             "decided": self.decided,
+            "search": self.search,
         }
 
 

@@ -21,6 +21,7 @@ import sys
 from ..claims import ClaimError, catalogue, catalogue_ids, load_claims_file
 from ..claims import report as rpt
 from ..claims import runner
+from ..search.adversary import DEFAULT_SECONDS, search_lines, search_sampled
 from ..suites import DEFAULT_SUITE, SUITES, get_suite
 
 NAME = "verify"
@@ -46,7 +47,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-figures", action="store_true", help="do not print the claims' figures")
     parser.add_argument("--hypothesis", type=int, default=None, metavar="N",
                         help="also run N hypothesis examples per claim over exactdlm.strategies (certified)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the --hypothesis run (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the --hypothesis run and the directed search (default 0)")
+    parser.add_argument("--search-seconds", type=float, default=None, metavar="S",
+                        help="seconds of directed refute search per sampled claim before its 'holds' stands "
+                             "(default by suite: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_SECONDS.items())
+                             + "; 0 turns it off)")
 
 
 def _max_prec(dps) -> int:
@@ -101,9 +106,19 @@ def run(args) -> int:
     suite = get_suite(args.suite)
     if args.hypothesis is not None and args.hypothesis <= 0:
         raise ValueError(f"--hypothesis needs a positive number of examples, got {args.hypothesis}")
+    seconds = DEFAULT_SECONDS.get(args.suite, 0.0) if args.search_seconds is None else args.search_seconds
+    if not seconds >= 0:
+        raise ValueError(f"--search-seconds must be >= 0, got {args.search_seconds}")
     report = runner.run(claims, suite, jobs=args.jobs, max_prec=max_prec, progress=_progress())
+    search_sampled(report, seconds=seconds, seed=args.seed)
     out = sys.stderr if args.json == "-" else sys.stdout  # JSON on stdout: the table goes to stderr
     print(rpt.render(report, show_figures=not args.no_figures), file=out)
+    searched = search_lines(report)
+    if searched:
+        print("\n" + searched, file=out)
+    for r in report.results:
+        if r.verdict == "violated" and r.search and r.search["found"]:
+            print("\n" + r.reason, file=out)
     hyp = None
     if args.hypothesis is not None:  # property run on top of the suite (exactdlm.search)
         from ..search import format_hypothesis, run_hypothesis
