@@ -1,0 +1,41 @@
+"""Benchmarks of the exact sampler law (issue 14) against the ``Fraction`` DP.
+
+Law: ``families.random_rational(L, 2, seed=0)`` (integer weights 1..12), sizes
+``(L//2, L - L//2)``. Baseline: the ``Fraction`` DP (``engine="fraction"``, the pure-Python twins
+of the kernels on ``Fraction`` object arrays). Ours: the multimodular DP (``engine="auto"``,
+``exactdlm.engine.multimodular``). ``mixture_kl`` includes building the exact ``LogForm``
+``KL(p || q)``.
+
+Goals (issue 14): >= 10x the Fraction DP at L = 10 for ``sampler_law`` and ``mixture_kl``;
+exact ``mixture_kl`` at L = 12 under 10 s, at L = 13 under 2 minutes; L = 14 measured.
+Run: ``python -m benchmarks --module exact [--only NAME] [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+from benchmarks import Case
+from exactdlm import families
+from exactdlm.engine.sampler import mixture_kl, sampler_law
+
+
+def _sizes(L: int):
+    return (L // 2, L - L // 2)
+
+
+def cases():
+    laws = {}
+
+    def law(L):
+        if L not in laws:
+            laws[L] = families.random_rational(L, 2, seed=0)
+        return laws[L]
+
+    L = 10
+    for what, fn in (("sampler_law", sampler_law), ("mixture_kl", mixture_kl)):
+        base = f"exact {what} L=10 V=2 (5,5): Fraction DP"
+        yield Case(base, lambda fn=fn: fn(law(L), _sizes(L), engine="fraction"), repeat=3)
+        yield Case(f"exact {what} L=10 V=2 (5,5): multimodular", lambda fn=fn: fn(law(L), _sizes(L)),
+                   baseline=base, goal=">= 10x the Fraction DP")
+    for L, goal, rep in ((12, "< 10 s", 3), (13, "< 120 s", 1), (14, "measured", 1)):
+        yield Case(f"exact mixture_kl L={L} V=2 {_sizes(L)}: multimodular",
+                   lambda L=L: mixture_kl(law(L), _sizes(L)), goal=goal, repeat=rep)

@@ -1,0 +1,345 @@
+"""The exact sampler law by multimodular arithmetic (docs/theory.md §7, "Exact arithmetic").
+
+Every entry of the sampler's output law ``q`` is a rational ``n_x / d_x`` built from the law's
+rational entries by ``+``, ``×`` and ``÷`` (the DP of ``engine.dp``). Instead of running the DP on
+``Fraction`` objects (whose numerators grow to thousands of bits, so each operation costs
+microseconds), the numba kernels of ``_kernels.modular`` run it on residues modulo batches of
+31-bit primes ``P_1, P_2, ...``, one residue per prime in a trailing array axis. The rationals are
+then rebuilt, the way exact linear algebra libraries do:
+
+1. *Entry 0 by rational reconstruction.* CRT combines its residues into ``X mod M``
+   (``M = prod P_i``); the extended Euclidean algorithm stopped at ``sqrt(M)`` gives the unique
+   ``n/d`` with ``|n|, d < sqrt(M/2)`` and ``n ≡ d X``. It is accepted only with a margin of
+   :data:`CHECK_BITS` bits (``bits(n) + bits(d) + CHECK_BITS < bits(M)``), else another batch runs.
+2. *Every entry through a common denominator.* The entries of ``q`` share most of their
+   denominators (at ``L = 10`` the lcm of all of them is ~15% longer than the longest), so with
+   ``D`` the denominators found so far, ``y_x = q_x D`` is an integer ``0 <= y_x <= D`` (as
+   ``q_x <= 1``) for every entry whose denominator divides ``D``. Its residues are ``r_x D mod P_i``;
+   Garner's mixed-radix digits over the first ``K_1`` primes (``prod_{i<K_1} P_i > D``) give
+   ``y_x``, and every further prime *checks* it (``y_x mod P_i`` from the digits). An entry that
+   fails (``y_x > D`` or a check fails) is reconstructed on its own (step 1) and its
+   denominator joins ``D``; if that also fails, another batch of primes runs.
+3. Primes where some nonzero marginal (or denominator of an input rational) is ``≡ 0`` are dropped.
+
+Certainty. A reconstruction is accepted only when at least :data:`CHECK_BITS` bits of primes
+beyond what determines it agree with it; a wrong result would need the error (an integer of
+known size) to be divisible by every one of those primes. The result is then checked to sum to
+exactly 1. The tests compare it with the ``Fraction`` DP (``engine="fraction"``), the reference.
+
+Supported predictors: the law's own conditionals and another exact law's (``RATIO``), their
+``mix:λ`` perturbation (``MIX``) and conditional tables (``TABLE``). ``temperature`` and ``noisy``
+rows need a division by a per-row sum; they run on the ``Fraction`` DP.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+from numba import njit, prange
+
+from ._kernels import modular as km
+from ._kernels import sampler as ks
+from .dp import DPEngine
+
+#: bits of primes beyond those that determine a result that must agree with it
+CHECK_BITS = 64
+#: primes per DP run (one residue each in every array)
+BATCH = 16
+#: most primes tried before giving up (about 2 million bits of numerator + denominator)
+MAX_PRIMES = 70_000
+SUPPORTED_CODES = (ks.RATIO, ks.MIX, ks.TABLE)
+
+
+def supports(pred) -> bool:
+    """Whether the multimodular DP runs this predictor (else the Fraction DP does)."""
+    return pred.exact and pred.code in SUPPORTED_CODES
+
+
+# ----------------------------------------------------------------------------------------
+# residues of rationals
+# ----------------------------------------------------------------------------------------
+def _int_residues(ints, primes_: np.ndarray) -> np.ndarray:
+    """``(n, B)`` residues of Python integers (nonnegative results)."""
+    big = max((abs(x) for x in ints), default=0) >= 2**62
+    if not big:
+        a = np.array(ints, dtype=np.int64).reshape(-1, 1)
+        return a % primes_.reshape(1, -1)
+    arr = np.array(ints, dtype=object)
+    return np.stack([(arr % int(P)).astype(np.int64) for P in primes_], axis=1)
+
+
+def fraction_residues(fracs, primes_: np.ndarray):
+    """``(res, bad)``: ``res[i, b] = fracs[i] mod P_b`` (``(n, B)`` int64); ``bad[b]`` when some
+    denominator is divisible by ``P_b``."""
+    fracs = [Fraction(x) for x in fracs]
+    num = _int_residues([x.numerator for x in fracs], primes_)
+    den = _int_residues([x.denominator for x in fracs], primes_)
+    inv, bad = km.inverses_mod(den, np.zeros(len(fracs), dtype=np.bool_), primes_)
+    return num * inv % primes_.reshape(1, -1), bad
+
+
+# ----------------------------------------------------------------------------------------
+# the DP on residues
+# ----------------------------------------------------------------------------------------
+class ModularEngine(DPEngine):
+    """:class:`~exactdlm.engine.dp.DPEngine` on ``(n, B)`` int64 residues modulo a batch of primes.
+
+    After :meth:`run`, ``bad[b]`` marks primes that could not be used (a nonzero marginal or an
+    input denominator divisible by ``P_b``)."""
+
+    def __init__(self, law, predictor, primes_):
+        super().__init__(law, predictor)
+        if not (self.exact and supports(self.pred)):
+            raise ValueError("the multimodular DP needs an exact law and an exact ratio, mix or table predictor")
+        self.primes = np.asarray(primes_, dtype=np.int64)
+        self.B = len(self.primes)
+        self.bad = np.zeros(self.B, dtype=np.bool_)
+        self.invV = self.residues([Fraction(1, self.V)])[0]
+
+    def residues(self, fracs) -> np.ndarray:
+        res, bad = fraction_residues(fracs, self.primes)
+        self.bad |= bad
+        return res
+
+    def item_bytes(self) -> int:
+        return 8 * self.B
+
+    def marginals(self, law):
+        """``(M, Minv, zero)`` of ``law`` in the layout: residues, inverse residues, exact zeros."""
+        key = id(law)
+        if key not in self._M:
+            L, V = self.L, self.V
+            flat = law.array.reshape(-1)
+            args = (L, V, self.masks_all, self.mask_start, self.block_off, self.layer_start)
+            M = km.marginals_mod(self.residues(flat), *args, self.primes)
+            support = np.array([x != 0 for x in flat], dtype=np.float64)
+            zero = ks.block_marginals(support, *args, np.empty(len(M))) == 0.0
+            Minv = np.zeros(M.shape, dtype=np.int64)  # filled per layer when a step reads it
+            self._M[key] = (law, (M, Minv, zero, set()))
+        return self._M[key][1][:3]
+
+    def _invert_layer(self, t: int) -> None:
+        """``Minv`` on layer ``t`` of the predictor's marginals (the contexts of a step from ``t``)."""
+        if self.pred.table is not None:
+            return
+        M, Minv, zero, done = self._M[id(self.pred.base)][1]
+        if t not in done:
+            a, b = int(self.layer_start[t]), int(self.layer_start[t + 1])
+            inv, bad = km.inverses_mod(np.ascontiguousarray(M[a:b]), zero[a:b], self.primes)
+            Minv[a:b] = inv
+            self.bad |= bad
+            done.add(t)
+
+    def predictor_data(self):
+        pred = self.pred
+        if pred.table is not None:
+            Mp = Minv = np.zeros((1, self.B), dtype=np.int64)
+            zero = np.zeros(1, dtype=np.bool_)
+            Tab = self.residues(pred.layout_table(True))
+        else:
+            Mp, Minv, zero = self.marginals(pred.base)
+            Tab = np.zeros((1, self.B), dtype=np.int64)
+        lam = self.residues([pred.kernel_params(True)[0]])[0] if pred.code == ks.MIX else self.invV
+        return pred.code, (Mp, Minv, zero, Tab, lam)
+
+    def zeros(self, n: int) -> np.ndarray:
+        return np.zeros((n, self.B), dtype=np.int64)
+
+    def release(self, arr) -> None:
+        pass
+
+    def set_one(self, arr) -> None:
+        arr[0, :] = 1
+
+    def add_scaled(self, dst, src, prob) -> None:
+        r = self.residues([prob])[0]
+        P = self.primes.reshape(1, -1)
+        dst[:] = (dst + src * r.reshape(1, -1) % P) % P
+
+    def _final(self) -> np.ndarray:
+        return self.zeros(self.V**self.L)
+
+    def step(self, src, dst, t: int, mv, data) -> None:
+        code, (Mp, Minv, zero, Tab, lam) = data
+        masks = self.dst_masks(mv.t, mv.allowed, mv.required)
+        if len(masks) == 0:
+            return
+        allowed = (1 << self.L) - 1 if mv.allowed is None else int(mv.allowed)
+        scale = self.residues([Fraction(mv.prob) / comb(mv.m, mv.size)])[0]
+        self._invert_layer(t)
+        km.block_step_mod(src, dst, Mp, Minv, zero, Tab, lam, self.invV, code, masks, allowed, mv.size, scale,
+                          self.block_off, self.layer_start, t, self.L, self.V, self.primes)
+
+
+# ----------------------------------------------------------------------------------------
+# rebuilding rationals
+# ----------------------------------------------------------------------------------------
+def crt(residues, primes_) -> tuple[int, int]:
+    """``(X, M)``: the CRT combination of one value's residues, ``0 <= X < M = prod P``."""
+    X, M = 0, 1
+    for r, P in zip(residues, primes_):
+        r, P = int(r), int(P)
+        t = (r - X) * pow(M, -1, P) % P
+        X += M * t
+        M *= P
+    return X, M
+
+
+def rational_reconstruction(X: int, M: int, margin: int = CHECK_BITS):
+    """The ``n/d`` with ``n ≡ d X (mod M)`` and ``bits(n) + bits(d) + margin < bits(M)``, or ``None``.
+
+    Extended Euclid on ``(M, X)`` stopped at the first remainder below ``sqrt(M/2)``."""
+    bound = math.isqrt(M // 2)
+    r0, r1, s0, s1 = M, X % M, 0, 1
+    while r1 > bound:
+        qq = r0 // r1
+        r0, r1 = r1, r0 - qq * r1
+        s0, s1 = s1, s0 - qq * s1
+    if s1 == 0:
+        return None
+    n, d = (r1, s1) if s1 > 0 else (-r1, -s1)
+    if n.bit_length() + d.bit_length() + margin >= M.bit_length() or math.gcd(n, d) != 1:
+        return None
+    return Fraction(n, d)
+
+
+@njit(cache=True)
+def _radix_tables(primes_, K1):
+    """``radix[k, l] = prod_{m<l} P_m mod P_k`` (``l <= min(k, K1)``) and ``inv[k] = 1/radix[k, k]``."""
+    K = len(primes_)
+    radix = np.zeros((K, K1 + 1), dtype=np.int64)
+    inv = np.zeros(K, dtype=np.int64)
+    for k in range(K):
+        P = primes_[k]
+        pinv = 1.0 / P
+        r = np.int64(1)
+        for l in range(min(k, K1) + 1):
+            radix[k, l] = r
+            if l < len(primes_):
+                r = km.mulmod(r, primes_[l] % P, P, pinv)
+        if k < K1:
+            inv[k] = km.powmod(radix[k, k], P - 2, P, pinv)
+    return radix, inv
+
+
+@njit(cache=True, parallel=True)
+def _garner(res, primes_, K1, radix, inv, digits, ok):
+    """Mixed-radix digits of each row's value over the first ``K1`` primes; ``ok[i]`` False when a
+    later prime disagrees (the digits' value mod ``P_k``, ``k >= K1``, differs from the residue)."""
+    n, K = res.shape
+    for i in prange(n):
+        for k in range(K):
+            P = primes_[k]
+            pinv = 1.0 / P
+            acc = np.int64(0)  # value of the digits so far mod P
+            for l in range(min(k, K1)):
+                acc += km.mulmod(digits[i, l], radix[k, l], P, pinv)
+                if acc >= P:
+                    acc -= P
+            if k < K1:
+                diff = res[i, k] - acc
+                if diff < 0:
+                    diff += P
+                digits[i, k] = km.mulmod(diff, inv[k], P, pinv)
+            elif acc != res[i, k]:
+                ok[i] = False
+                break
+
+
+class _MixedRadix:
+    """Integers from mixed-radix digits over ``primes_`` by splitting in halves (the radix
+    products of the split points are shared by every row): ``value = low + (prod of the low
+    radices) * high``, so a ``K``-digit value costs a few big multiplications, not ``K``."""
+
+    def __init__(self, primes_):
+        self.primes = [int(P) for P in primes_]
+        self._prod = {}
+
+    def radix(self, lo, hi) -> int:
+        key = (lo, hi)
+        if key not in self._prod:
+            self._prod[key] = math.prod(self.primes[lo:hi]) if hi - lo <= 8 else (
+                self.radix(lo, (lo + hi) // 2) * self.radix((lo + hi) // 2, hi))
+        return self._prod[key]
+
+    def value(self, digits, lo=0, hi=None) -> int:
+        hi = len(digits) if hi is None else hi
+        if hi - lo <= 8:
+            X = 0
+            for k in range(hi - 1, lo - 1, -1):
+                X = X * self.primes[k] + digits[k]
+            return X
+        mid = (lo + hi) // 2
+        return self.value(digits, lo, mid) + self.radix(lo, mid) * self.value(digits, mid, hi)
+
+
+def _at_most(digits: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """Row-wise ``value(digits) <= value(bound)`` for mixed-radix digits (same radices): compare
+    the most significant digit where they differ."""
+    diff = digits - bound.reshape(1, -1)
+    nz = diff != 0
+    top = diff.shape[1] - 1 - np.argmax(nz[:, ::-1], axis=1)
+    lead = diff[np.arange(len(diff)), top]
+    return ~nz.any(axis=1) | (lead < 0)
+
+
+def reconstruct(res: np.ndarray, primes_: np.ndarray, D: int):
+    """Rebuild every row of ``res`` (``(n, K)`` residues of rationals in ``[0, 1]``) given a
+    candidate common denominator ``D``. Returns ``(values, D)``; ``values`` is ``None`` when the
+    primes do not yet determine every entry with :data:`CHECK_BITS` bits to spare."""
+    logs = np.cumsum(np.log2(primes_.astype(float)))
+    while True:
+        K1 = int(np.searchsorted(logs, D.bit_length() + 1)) + 1  # prod_{i<K1} P_i > D
+        K2 = int(np.searchsorted(logs, logs[K1 - 1] + CHECK_BITS)) + 1 if K1 <= len(logs) else len(logs) + 1
+        if K2 > len(logs):
+            return None, D
+        Dres = np.array([D % int(P) for P in primes_[:K2]], dtype=np.int64)
+        y = np.vstack([res[:, :K2] * Dres.reshape(1, -1) % primes_[:K2].reshape(1, -1), Dres])
+        digits = np.zeros((len(y), K1), dtype=np.int64)
+        ok = np.ones(len(y), dtype=np.bool_)
+        _garner(y, primes_[:K2], K1, *_radix_tables(primes_[:K2], K1), digits, ok)
+        good = ok[:-1] & _at_most(digits[:-1], digits[-1])
+        if good.all():
+            mr = _MixedRadix(primes_[:K1])
+            return [Fraction(mr.value(row), D) for row in digits[:-1].tolist()], D
+        D0 = D
+        for i in np.flatnonzero(~good)[:8]:  # the denominators are shared: a few usually cover the rest
+            r = rational_reconstruction(*crt(res[i], primes_))
+            if r is None:
+                return None, D
+            D = math.lcm(D, r.denominator)
+        if D == D0:
+            return None, D
+
+
+def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH) -> np.ndarray:
+    """The flat exact output law (object array of Fractions) of ``sched`` by the modular DP."""
+    cols, used = [], []
+    D, start, next_try = None, 0, 0
+    while True:
+        chunk = km.primes(start + batch)[start:]
+        start += batch
+        eng = ModularEngine(law, predictor, chunk)
+        q = eng.run(sched)
+        keep = ~eng.bad
+        cols.append(q[:, keep])
+        used.extend(np.asarray(chunk)[keep].tolist())
+        res, primes_ = np.concatenate(cols, axis=1), np.array(used, dtype=np.int64)
+        if D is None:
+            r0 = rational_reconstruction(*crt(res[0], primes_))
+            if r0 is not None:
+                D = r0.denominator
+        if D is not None and len(used) >= next_try:
+            values, D = reconstruct(res, primes_, D)
+            next_try = len(used) + max(batch, len(used) // 8)  # after a failure: ~12% more primes
+            if values is not None:
+                if sum(values) != 1:
+                    raise AssertionError("multimodular reconstruction does not sum to 1; report this law")
+                out = np.empty(len(values), dtype=object)
+                out[:] = values
+                return out
+        if len(used) > MAX_PRIMES:
+            raise ValueError(f"the exact law needs more than {MAX_PRIMES} primes; use float mode")
