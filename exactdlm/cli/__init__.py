@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -32,11 +33,36 @@ def _command_modules():
     return mods
 
 
+def _run_options() -> argparse.ArgumentParser:
+    """Options of every command, accepted before or after its name (``laws.budget``)."""
+    opts = argparse.ArgumentParser(add_help=False)
+    opts.add_argument("--max-seconds", type=float, default=argparse.SUPPRESS, metavar="N",
+                      help="refuse computations estimated over N seconds (default: EXACTDLM_TIME_CAP or 300; 0 = no cap)")
+    bar = opts.add_mutually_exclusive_group()
+    bar.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help="never show a progress bar")
+    bar.add_argument("--progress", action="store_true", default=argparse.SUPPRESS,
+                     help="show progress bars on stderr even when it is not a terminal")
+    return opts
+
+
+def _apply_run_options(args) -> None:
+    if getattr(args, "max_seconds", None) is not None:
+        if args.max_seconds < 0:
+            raise ValueError(f"--max-seconds must be >= 0 (0 = no cap), got {args.max_seconds:g}")
+        os.environ["EXACTDLM_TIME_CAP"] = repr(args.max_seconds)
+    if getattr(args, "quiet", False):
+        os.environ["EXACTDLM_PROGRESS"] = "0"
+    elif getattr(args, "progress", False):
+        os.environ["EXACTDLM_PROGRESS"] = "1"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="exactdlm", description="Exact laws and certified checks for masked diffusion samplers.")
+    opts = _run_options()
+    parser = _Parser(prog="exactdlm", description="Exact laws and certified checks for masked diffusion samplers.",
+                     parents=[opts])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for mod in _command_modules():
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP, parents=[opts])
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser
@@ -49,6 +75,7 @@ def main(argv=None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        _apply_run_options(args)
         return int(args._run(args) or 0)
     except ValueError as exc:
         msg = " ".join(str(exc).split())

@@ -18,6 +18,7 @@ from math import comb
 import numpy as np
 
 from ._kernels import sampler as ks
+from ..laws import budget
 from ..laws.joint import EXACT_ENTRY_BYTES, check_fits
 from .predictors import as_predictor
 
@@ -37,6 +38,7 @@ class DPEngine:
         self._M = {}
         self._filters = {}
         self._pool, self._buf_size, self._scratch = [], 0, None
+        self.bar = budget.NoBar()  # the caller may set a progress bar
 
     # --- memory ---------------------------------------------------------------------
     def item_bytes(self) -> int:
@@ -64,6 +66,33 @@ class DPEngine:
             live.discard(key)
         return peak, biggest
 
+    def chain_moves(self, sched) -> list:
+        """Every ``(t, state, move)`` of the chain reachable from the start (no arrays)."""
+        seen, out = {(0, sched.start())}, []
+        heap = [(0, sched.start())]
+        while heap:
+            key = heapq.heappop(heap)
+            if key[0] == self.L:
+                continue
+            for mv in sched.moves(*key):
+                if mv.prob == 0:
+                    continue
+                out.append((key[0], key[1], mv))
+                k2 = (mv.t, mv.state)
+                if k2 not in seen:
+                    seen.add(k2)
+                    heapq.heappush(heap, k2)
+        return out
+
+    def move_work(self, t: int, mv) -> int:
+        """Multiply-adds of one move per prime / per float lane: child states times the patterns
+        feeding each (``C(L, t+s) V^(t+s) C(t+s, s)`` for an unrestricted step)."""
+        if mv.size == 0:
+            return self.layer_size(t)
+        children = len(self.dst_masks(mv.t, mv.allowed, mv.required))
+        cand = mv.t if mv.allowed is None else min(mv.t, bin(mv.allowed | (mv.required or 0)).count("1"))
+        return children * self.V**mv.t * comb(cand, mv.size)
+
     def check_memory(self, sched, what: str) -> tuple[int, int]:
         """Refuse a run whose marginals + DP buffers exceed the memory cap; returns :meth:`plan`."""
         lattice = (self.V + 1) ** self.L
@@ -90,6 +119,12 @@ class DPEngine:
                 out = ks.block_marginals(np.ascontiguousarray(arr), *args, np.empty(n))
             self._M[key] = (law, out)
         return self._M[key][1]
+
+    def marginals_float(self, flat) -> np.ndarray:
+        """The layout marginals of a flat float array over ``[V]^L`` (any nonnegative weights)."""
+        args = (self.L, self.V, self.masks_all, self.mask_start, self.block_off, self.layer_start)
+        out = np.empty(int(self.layer_start[self.L + 1]))
+        return ks.block_marginals(np.ascontiguousarray(flat, dtype=np.float64), *args, out)
 
     def predictor_data(self):
         """``(code, Mp, Tab, params, seed)`` for the kernels."""
@@ -197,6 +232,7 @@ class DPEngine:
                     self.add_scaled(W[k2], src, mv.prob)
                 else:
                     self.step(src, W[k2], t, mv, data)
+                    self.bar.update(self.move_work(t, mv))
             self.release(src)
         self._pool, self._scratch = [], None
         return q

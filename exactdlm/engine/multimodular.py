@@ -115,8 +115,7 @@ class ModularEngine(DPEngine):
             flat = law.array.reshape(-1)
             args = (L, V, self.masks_all, self.mask_start, self.block_off, self.layer_start)
             M = km.marginals_mod(self.residues(flat), *args, self.primes)
-            support = np.array([x != 0 for x in flat], dtype=np.float64)
-            zero = ks.block_marginals(support, *args, np.empty(len(M))) == 0.0
+            zero = self.marginals_float(np.array([x != 0 for x in flat], dtype=np.float64)) == 0.0
             Minv = np.zeros(M.shape, dtype=np.int64)  # filled per layer when a step reads it
             self._M[key] = (law, (M, Minv, zero, set()))
         return self._M[key][1][:3]
@@ -315,8 +314,9 @@ def reconstruct(res: np.ndarray, primes_: np.ndarray, D: int):
             return None, D
 
 
-def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH) -> np.ndarray:
-    """The flat exact output law (object array of Fractions) of ``sched`` by the modular DP."""
+def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH, bar=None) -> np.ndarray:
+    """The flat exact output law (object array of Fractions) of ``sched`` by the modular DP
+    (``bar``: a progress bar counting primes)."""
     cols, used = [], []
     D, start, next_try = None, 0, 0
     while True:
@@ -325,6 +325,8 @@ def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH) -> np.nd
         eng = ModularEngine(law, predictor, chunk)
         q = eng.run(sched)
         keep = ~eng.bad
+        if bar is not None:
+            bar.update(len(chunk))
         cols.append(q[:, keep])
         used.extend(np.asarray(chunk)[keep].tolist())
         res, primes_ = np.concatenate(cols, axis=1), np.array(used, dtype=np.int64)

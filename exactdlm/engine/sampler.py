@@ -36,7 +36,8 @@ import numpy as np
 
 from ._kernels import sampler as ks
 from .divergence import kl, kl_arrays
-from . import multimodular
+from . import cost, multimodular
+from ..laws import budget
 from .dp import DPEngine
 from ..arith import LogForm
 from .info import ekl_from_profile, entropy_profile, info_curve, subset_entropies
@@ -84,13 +85,39 @@ def _run(p, schedule, predictor, engine="auto"):
         raise ValueError(f"engine must be one of {', '.join(EXACT_ENGINES)}, got {engine!r}")
     sched = as_schedule(schedule, law.L)
     eng = DPEngine(law, predictor)
-    if eng.exact and engine != "fraction" and multimodular.supports(eng.pred):
-        q = multimodular.sampler_law_multimodular(law, sched, predictor)
-    elif engine == "modular":
+    modular = eng.exact and engine != "fraction" and multimodular.supports(eng.pred)
+    if engine == "modular" and not modular:
         raise ValueError("engine='modular' needs an exact law and an exact ratio, mix or table predictor")
-    else:
-        q = eng.run(sched)
+    arithmetic = "modular" if modular else "fraction" if eng.exact else "float"
+    secs, bar_total = _check_time(eng, sched, arithmetic)
+    bar = budget.progress(bar_total, f"sampler law L={law.L}", secs, "prime" if modular else "op")
+    try:
+        if modular:
+            q = multimodular.sampler_law_multimodular(law, sched, predictor, bar=bar)
+        else:
+            eng.bar = bar
+            q = eng.run(sched)
+    finally:
+        bar.close()
     return q.reshape((law.V,) * law.L)
+
+
+#: below this much DP work (multiply-adds) no estimate is made: every arithmetic takes < 10 s
+QUICK_WORK = 20_000
+
+
+def _check_time(eng, sched, arithmetic: str) -> tuple[float, float]:
+    """Refuse a sampler DP estimated over the time cap (``laws.budget``); returns
+    ``(estimated seconds, progress-bar total)``."""
+    work = sum(eng.move_work(t, mv) for t, _, mv in eng.chain_moves(sched))
+    if work < QUICK_WORK:
+        return 0.0, work
+    secs, detail, steps = cost.sampler_seconds(eng, sched, arithmetic)
+    kind = {"modular": "exact (multimodular)", "fraction": "exact (Fraction)", "float": "float"}[arithmetic]
+    fixes = "use a smaller L" if arithmetic == "float" else (
+        "use float mode (JointLaw(p.float_array())), a smaller L, or a schedule with fewer large steps")
+    budget.check_time(secs, f"the {kind} sampler law with L={eng.L}, V={eng.V} ({detail})", fixes)
+    return secs, steps
 
 
 def sampler_law(p, sizes, predictor=None, *, engine="auto") -> np.ndarray:

@@ -1,0 +1,127 @@
+"""Running-time estimates of the sampler DP, for the time guard (``laws.budget``).
+
+The DP's work is counted before it starts (``DPEngine.move_work``: child states times the
+patterns feeding each, summed over the chain's moves). The exact arithmetic's cost also depends
+on the size of the rationals. For the law's conditionals ``w(x_{R+j}) / w(x_R)`` (``w`` the
+law's weights scaled to integers) every denominator of ``q`` divides
+``prod_k lcm_t(k)^{s_k}`` along some path of the chain, ``lcm_t`` the lcm of the integer
+marginals on layer ``t``; :func:`denominator_bits` is the largest ``sum_k s_k log2 lcm_t(k)`` over
+the chain's paths. That bound is within ~10% of the denominators met on random rational laws
+(``L = 8..12``).
+
+Calibration (2 cores shared with other jobs): the constants below were fitted by timing
+``sampler_law`` on ``random_rational(L, 2, seed=0)`` with sizes ``(L//2, L-L//2)`` and unit steps
+next to this module's estimate, ``L = 6..12`` (multimodular), ``L = 6..10`` (``Fraction``),
+``L = 12..16`` (float); the runs took 0.8-2.6x the estimate once the kernels were compiled.
+``benchmarks/bench_exact.py`` records the estimate next to each measured median
+(``estimate_s`` in ``results.json``); to recalibrate, compare the two and scale the constants.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from ._kernels import sampler as ks
+
+#: seconds per multiply-add unit of ``move_work`` and per prime, multimodular DP
+MODULAR_UNIT = 3.0e-9
+#: seconds per residue per prime of the marginals (sums) and their inverses
+MODULAR_MARGINAL = 4.0e-9
+#: seconds per Garner digit operation (rows x digits x checked primes)
+GARNER_OP = 0.5e-9
+#: seconds per batch of primes (Python around the kernels) and per law entry in each batch
+BATCH_OVERHEAD, BATCH_PER_ENTRY = 5e-3, 5e-6
+#: rational reconstructions of single entries, seconds per one at 2000 bits (grows as bits^2)
+RECONSTRUCTIONS, RECONSTRUCTION_2000 = 70, 1e-3
+#: seconds per entry per bit to build the ``Fraction`` results
+VALUE_PER_BIT = 3e-8
+#: seconds per unit of ``move_work``, ``Fraction`` DP: a base cost plus a cost per bit of the rationals
+FRACTION_UNIT, FRACTION_UNIT_PER_BIT = 15e-6, 3.4e-9
+#: seconds per unit of ``move_work``, float DP
+FLOAT_UNIT = 4e-9
+#: lcm of more distinct marginals than this is bounded by the sum of their logs instead
+LCM_DISTINCT_CAP = 20_000
+
+
+def _lcm_bits(values) -> float:
+    """``log2 lcm`` of positive integers (an upper bound, ``sum log2 v``, for very many values)."""
+    vals = np.unique(np.asarray(values, dtype=np.float64))
+    vals = vals[vals > 0]
+    if len(vals) == 0:
+        return 0.0
+    if len(vals) > LCM_DISTINCT_CAP or vals[-1] >= 2**53:
+        return float(np.log2(vals).sum())
+    return float(math.lcm(*(int(v) for v in vals)).bit_length())
+
+
+class _LayerLcmBits:
+    """``bits[t]`` = ``log2 lcm`` of the integer marginals ``w(x_R)`` on layer ``t`` of an exact
+    law (computed for the layers asked for only)."""
+
+    def __init__(self, eng, law):
+        flat = law.array.reshape(-1)
+        scale = math.lcm(*{Fraction(x).denominator for x in flat})
+        self.M = eng.marginals_float(np.array([float(Fraction(x) * scale) for x in flat]))
+        self.ls, self._bits = eng.layer_start, {}
+
+    def __getitem__(self, t: int) -> float:
+        if t not in self._bits:
+            self._bits[t] = _lcm_bits(self.M[self.ls[t]: self.ls[t + 1]])
+        return self._bits[t]
+
+
+def denominator_bits(eng, moves) -> float:
+    """The largest ``sum_k s_k log2 lcm_t(k)`` (+ the mixture's own denominators) over the
+    chain's paths: about the size of the common denominator of the exact output law."""
+    pred = eng.pred
+    if pred.table is not None:
+        dens = {Fraction(x).denominator for x in np.asarray(pred.layout_table(True)).reshape(-1)}
+        per_layer = [_lcm_bits(list(dens))] * (eng.L + 1)
+    else:
+        per_layer = _LayerLcmBits(eng, pred.base)
+    extra = 0.0
+    if pred.code == ks.MIX:
+        extra = math.log2(Fraction(pred.kernel_params(True)[0]).denominator * eng.V)
+    # while every step so far revealed one token with the law's own conditionals, W is the
+    # law's marginal times the chain's probability: such steps add no denominators
+    own = pred.code == ks.RATIO and pred.base is eng.law
+    best, marginal = {}, {(0, moves[0][1]): True} if moves else {}
+    for t, state, mv in sorted(moves, key=lambda m: m[0]):
+        here = best.get((t, state), 0.0)
+        plain = marginal.get((t, state), False) and own and mv.size <= 1
+        add = math.log2(max(Fraction(mv.prob).denominator, 1))
+        if not plain:
+            add += mv.size * (per_layer[t] + extra) + (math.log2(math.comb(mv.m, mv.size)) if mv.size else 0.0)
+        key = (mv.t, mv.state)
+        best[key] = max(best.get(key, 0.0), here + add)
+        marginal[key] = marginal.get(key, True) and plain
+    finals = [b for (t, _), b in best.items() if t == eng.L]
+    return max(finals, default=0.0)
+
+
+def sampler_seconds(eng, sched, arithmetic: str) -> tuple[float, str, float]:
+    """``(seconds, detail, steps)``: estimated running time of the sampler DP in ``arithmetic``
+    (``"float"``, ``"fraction"``, ``"modular"``), a short account of the estimate, and the
+    number of progress steps (multiply-adds; primes in modular arithmetic)."""
+    moves = eng.chain_moves(sched)
+    work = sum(eng.move_work(t, mv) for t, _, mv in moves)
+    lattice = (eng.V + 1) ** eng.L
+    if arithmetic == "float":
+        return FLOAT_UNIT * (work + lattice * eng.V), f"{work:,} multiply-adds", work
+    bits = denominator_bits(eng, moves)
+    if arithmetic == "fraction":
+        secs = (FRACTION_UNIT + FRACTION_UNIT_PER_BIT * bits) * work
+        return secs, f"{work:,} operations on rationals of ~{bits:,.0f} bits", work
+    from .multimodular import CHECK_BITS
+
+    primes = (2 * bits + 2 * CHECK_BITS) / 31 + 16
+    digits = bits / 31 + 1
+    n = eng.V**eng.L
+    secs = (primes * (MODULAR_UNIT * work + MODULAR_MARGINAL * 2 * lattice)
+            + primes / 16 * (BATCH_OVERHEAD + BATCH_PER_ENTRY * n)
+            + 3 * GARNER_OP * n * digits * (digits + 3)
+            + RECONSTRUCTIONS * RECONSTRUCTION_2000 * (bits / 2000) ** 2 + VALUE_PER_BIT * n * bits)
+    return secs, f"{work:,} multiply-adds per prime, ~{primes:,.0f} primes for rationals of ~{bits:,.0f} bits", primes
