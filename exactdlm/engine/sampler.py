@@ -39,6 +39,7 @@ from .divergence import kl, kl_arrays
 from . import cost, multimodular
 from ..laws import budget
 from .dp import DPEngine
+from .rounding import clamp_nonnegative
 from ..arith import LogForm
 from .info import ekl_from_profile, entropy_profile, info_curve, subset_entropies
 from ..laws.joint import check_fits, lattice_bytes
@@ -201,7 +202,13 @@ def _ekl(p, sizes):
         return p.expected_kl(sizes)  # the law's own path works from Ī: ~1e-12 at L = 4096
     if is_fixed(sizes):
         g = entropy_profile(p)
-        return ekl_from_profile(g, validate_sizes(sizes, len(g) - 1))
+        sizes = validate_sizes(sizes, len(g) - 1)
+        value = ekl_from_profile(g, sizes)
+        if isinstance(value, float):
+            ts = cumulative(sizes)[:-1]
+            scale = sum(s * abs(g[t + 1] - g[t]) for t, s in zip(ts, sizes)) + abs(g[-1])
+            value = clamp_nonnegative(value, scale, len(g) - 1)
+        return value
     if sizes.uniform_positions:
         Ibar = info_curve(p)
         L = len(Ibar)
@@ -363,7 +370,14 @@ def mixture_kl(p, sizes, predictor=None, *, engine="auto"):
     if predictor is None and hasattr(p, "mixture_kl") and not isinstance(p, np.ndarray):
         return p.mixture_kl(sizes)
     law = _as_dense(p)
-    return kl(law, sampler_law(law, sizes, predictor, engine=engine))
+    q = sampler_law(law, sizes, predictor, engine=engine)
+    value = kl(law, q)
+    if isinstance(value, float) and value < 0:
+        a, b = law.float_array().reshape(-1), np.asarray(q, dtype=float).reshape(-1)
+        pos = a > 0
+        scale = float(np.sum(a[pos] * (np.abs(np.log(a[pos])) + np.abs(np.log(b[pos])))))
+        value = clamp_nonnegative(value, scale, law.L)
+    return value
 
 
 def step_breakdown(p, sizes, predictor=None) -> list[dict]:
