@@ -134,8 +134,19 @@ def test_time_guard_refuses_quickly_with_estimate(monkeypatch):
     assert time.perf_counter() - t0 < 1.0
     with pytest.raises(ValueError, match="Fraction"):
         sampler_law(families.random_rational(11, 2, seed=0), (5, 6), engine="fraction")
-    monkeypatch.setenv("EXACTDLM_TIME_CAP", "0")  # 0 disables: a quick run still runs
+    from exactdlm.engine.sampler import learning_error
+
+    p12, hat = families.random_rational(12, 2, seed=0), families.random_rational(12, 2, seed=1)
+    t0 = time.perf_counter()
+    with pytest.raises(budget.ComputationTooLong, match="exact learning error with L=12.*exact log terms"):
+        learning_error(p12, (6, 6), hat)
+    assert time.perf_counter() - t0 < 1.0
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "0")  # 0 disables the guard
     assert budget.time_cap() == 0
+    budget.check_time(1e9, "a year-long run")
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "1e10")
+    assert mixture_kl(families.random_rational(4, 2, seed=0), (2, 2)) == mixture_kl(
+        families.random_rational(4, 2, seed=0), (2, 2), engine="fraction")
     monkeypatch.setenv("EXACTDLM_TIME_CAP", "-1")
     with pytest.raises(ValueError, match=">= 0"):
         budget.time_cap()

@@ -38,7 +38,6 @@ from fractions import Fraction
 from math import comb
 
 import numpy as np
-from numba import njit, prange
 
 from ._kernels import modular as km
 from ._kernels import sampler as ks
@@ -205,49 +204,6 @@ def rational_reconstruction(X: int, M: int, margin: int = CHECK_BITS):
     return Fraction(n, d)
 
 
-@njit(cache=True)
-def _radix_tables(primes_, K1):
-    """``radix[k, l] = prod_{m<l} P_m mod P_k`` (``l <= min(k, K1)``) and ``inv[k] = 1/radix[k, k]``."""
-    K = len(primes_)
-    radix = np.zeros((K, K1 + 1), dtype=np.int64)
-    inv = np.zeros(K, dtype=np.int64)
-    for k in range(K):
-        P = primes_[k]
-        pinv = 1.0 / P
-        r = np.int64(1)
-        for l in range(min(k, K1) + 1):
-            radix[k, l] = r
-            if l < len(primes_):
-                r = km.mulmod(r, primes_[l] % P, P, pinv)
-        if k < K1:
-            inv[k] = km.powmod(radix[k, k], P - 2, P, pinv)
-    return radix, inv
-
-
-@njit(cache=True, parallel=True)
-def _garner(res, primes_, K1, radix, inv, digits, ok):
-    """Mixed-radix digits of each row's value over the first ``K1`` primes; ``ok[i]`` False when a
-    later prime disagrees (the digits' value mod ``P_k``, ``k >= K1``, differs from the residue)."""
-    n, K = res.shape
-    for i in prange(n):
-        for k in range(K):
-            P = primes_[k]
-            pinv = 1.0 / P
-            acc = np.int64(0)  # value of the digits so far mod P
-            for l in range(min(k, K1)):
-                acc += km.mulmod(digits[i, l], radix[k, l], P, pinv)
-                if acc >= P:
-                    acc -= P
-            if k < K1:
-                diff = res[i, k] - acc
-                if diff < 0:
-                    diff += P
-                digits[i, k] = km.mulmod(diff, inv[k], P, pinv)
-            elif acc != res[i, k]:
-                ok[i] = False
-                break
-
-
 class _MixedRadix:
     """Integers from mixed-radix digits over ``primes_`` by splitting in halves (the radix
     products of the split points are shared by every row): ``value = low + (prod of the low
@@ -299,7 +255,7 @@ def reconstruct(res: np.ndarray, primes_: np.ndarray, D: int):
         y = np.vstack([res[:, :K2] * Dres.reshape(1, -1) % primes_[:K2].reshape(1, -1), Dres])
         digits = np.zeros((len(y), K1), dtype=np.int64)
         ok = np.ones(len(y), dtype=np.bool_)
-        _garner(y, primes_[:K2], K1, *_radix_tables(primes_[:K2], K1), digits, ok)
+        km.garner(y, primes_[:K2], K1, *km.radix_tables(primes_[:K2], K1), digits, ok)
         good = ok[:-1] & _at_most(digits[:-1], digits[-1])
         if good.all():
             mr = _MixedRadix(primes_[:K1])

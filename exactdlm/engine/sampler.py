@@ -242,6 +242,10 @@ def expected_kl(p, sizes, predictor=None):
 def _learning_D(law, predictor):
     """``D[R][j]`` for every mask and position: float array (or dict of LogForms when exact)."""
     eng = DPEngine(law, predictor)
+    if eng.exact:
+        secs, detail = cost.learning_seconds(law.L, law.V)
+        budget.check_time(secs, f"the exact learning error with L={law.L}, V={law.V} ({detail})",
+                          "use float mode (a float law or predictor), a smaller L")
     check_fits(lattice_bytes(law.L, law.V, copies=2 + (eng.pred.table is not None) * law.L * law.V,
                              itemsize=eng.item_bytes()), f"the learning error with L={law.L}, V={law.V}")
     code, Mp, Tab, params, seed = eng.predictor_data()

@@ -14,12 +14,15 @@ quotient from a float estimate (off by at most one) and corrects it. A marginal 
 known from the float marginals of the integer weights (a sum of nonnegative numbers is 0 only when
 every term is 0, also in floating point).
 
-Kernels (each with a pure-Python twin ``*_py``):
+Kernels. Their pure-Python twin is the ``Fraction`` arithmetic of ``sampler.block_step_py`` /
+``block_marginals_py`` reduced mod ``P`` (``tests/test_multimodular.py`` compares them), and
+``engine.multimodular.crt`` for the digits:
 
 * ``marginals_mod``: all marginals in the mask-block layout (sums only);
 * ``inverses_mod``: ``1 / w(x_R) mod P`` for every nonzero marginal (batch inversion, one ``pow`` per prime);
 * ``block_step_mod``: one sampler step with a ``RATIO`` predictor (the law's or another law's
-  conditionals, uniform ``1/V`` at contexts of weight 0), ``MIX`` on top of it, or a ``TABLE``.
+  conditionals, uniform ``1/V`` at contexts of weight 0), ``MIX`` on top of it, or a ``TABLE``;
+* ``garner``: mixed-radix digits of CRT values, checked against further primes.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit, prange
 
-from .sampler import MIX, RATIO, SERIAL_WORK, TABLE, _nchunks, pattern_offsets
+from .sampler import MIX, SERIAL_WORK, TABLE, _nchunks, pattern_offsets
 
 #: the largest prime used is below this (a product of two residues fits an int64)
 PRIME_LIMIT = 2**31
@@ -331,3 +334,49 @@ def block_step_mod(Wsrc, Wdst, Mp, Minv, zero, Tab, lam, invV, code, dst_masks, 
     else:
         _chunk_mod(Wsrc, Wdst, Mp, Minv, zero, Tab, lam, invV, code, dst_masks, allowed, s, scale,
                    block_off, layer_start, t, L, V, primes_, 0, nm)
+
+
+# ----------------------------------------------------------------------------------------
+# mixed-radix (Garner) digits of CRT values
+# ----------------------------------------------------------------------------------------
+@njit(cache=True)
+def radix_tables(primes_, K1):
+    """``radix[k, l] = prod_{m<l} P_m mod P_k`` (``l <= min(k, K1)``) and ``inv[k] = 1/radix[k, k]``."""
+    K = len(primes_)
+    radix = np.zeros((K, K1 + 1), dtype=np.int64)
+    inv = np.zeros(K, dtype=np.int64)
+    for k in range(K):
+        P = primes_[k]
+        pinv = 1.0 / P
+        r = np.int64(1)
+        for l in range(min(k, K1) + 1):
+            radix[k, l] = r
+            if l < len(primes_):
+                r = mulmod(r, primes_[l] % P, P, pinv)
+        if k < K1:
+            inv[k] = powmod(radix[k, k], P - 2, P, pinv)
+    return radix, inv
+
+
+@njit(cache=True, parallel=True)
+def garner(res, primes_, K1, radix, inv, digits, ok):
+    """Mixed-radix digits of each row's value over the first ``K1`` primes; ``ok[i]`` False when a
+    later prime disagrees (the digits' value mod ``P_k``, ``k >= K1``, differs from the residue)."""
+    n, K = res.shape
+    for i in prange(n):
+        for k in range(K):
+            P = primes_[k]
+            pinv = 1.0 / P
+            acc = np.int64(0)  # value of the digits so far mod P
+            for l in range(min(k, K1)):
+                acc += mulmod(digits[i, l], radix[k, l], P, pinv)
+                if acc >= P:
+                    acc -= P
+            if k < K1:
+                diff = res[i, k] - acc
+                if diff < 0:
+                    diff += P
+                digits[i, k] = mulmod(diff, inv[k], P, pinv)
+            elif acc != res[i, k]:
+                ok[i] = False
+                break
