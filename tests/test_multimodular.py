@@ -111,6 +111,21 @@ def test_primes_and_reconstruction_tools():
     assert multimodular.rational_reconstruction(X2, M2) is None
 
 
+def test_denominator_bound_divides_out_every_denominator():
+    """``denominator_bound`` is a multiple of every denominator of q (mix, other laws, random sizes)."""
+    p = as_law(families.random_rational(5, 2, seed=3, support="any"))
+    hat = families.random_rational(5, 2, seed=4, max_denominator=5)
+    for sched in ((2, 3), (1, 1, 3), BernoulliReveal(5, [Fraction(1, 3)]), SemiAR(2, 2, L=5)):
+        for pred in (None, hat, mix_uniform(Fraction(1, 5))):
+            eng = DPEngine(p, pred)
+            s = as_schedule(sched, 5)
+            D = multimodular.denominator_bound(eng, eng.chain_moves(s))
+            q = eng.run(s)
+            assert all(D % Fraction(x).denominator == 0 for x in q), (sched, pred)
+            # the bound route alone (no rational reconstruction needed) gives the same law
+            assert bool(np.all(multimodular.sampler_law_multimodular(p, s, pred) == q))
+
+
 def test_denominator_bound_is_a_bound_and_near():
     """The common denominator of q divides prod_k lcm_t(k)^s_k: the estimate is >= the truth."""
     import math
@@ -119,10 +134,14 @@ def test_denominator_bound_is_a_bound_and_near():
     for L, sizes in ((8, (4, 4)), (7, (2, 2, 3))):
         p = as_law(families.random_rational(L, 2, seed=0))
         eng = DPEngine(p, None)
-        bits = cost.denominator_bits(eng, eng.chain_moves(as_schedule(sizes, L)))
+        moves = eng.chain_moves(as_schedule(sizes, L))
+        bits = cost.denominator_bits(eng, moves)
         q = sampler_law(p, sizes).reshape(-1)
         true = reduce(math.lcm, [x.denominator for x in q]).bit_length()
         assert true <= bits + 1 <= 1.2 * true + 40
+        bound = multimodular.denominator_bound(eng, moves)
+        # the estimate rounds each factor up to whole bits: within one bit per step
+        assert abs(bound.bit_length() - cost.denominator_bits(eng, moves, rigorous=True)) <= len(moves) + 1
 
 
 def test_time_guard_refuses_quickly_with_estimate(monkeypatch):

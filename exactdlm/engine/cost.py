@@ -25,6 +25,7 @@ from fractions import Fraction
 import numpy as np
 
 from ._kernels import sampler as ks
+from .multimodular import CHECK_BITS, LayerLcm
 
 #: seconds per multiply-add unit of ``move_work`` and per prime, multimodular DP
 MODULAR_UNIT = 3.0e-9
@@ -42,59 +43,40 @@ VALUE_PER_BIT = 3e-8
 FRACTION_UNIT, FRACTION_UNIT_PER_BIT = 15e-6, 3.4e-9
 #: seconds per unit of ``move_work``, float DP
 FLOAT_UNIT = 4e-9
-#: lcm of more distinct marginals than this is bounded by the sum of their logs instead
-LCM_DISTINCT_CAP = 20_000
+class _TableBits:
+    """Bits of the lcm of a table predictor's denominators (every layer alike)."""
+
+    def __init__(self, pred):
+        dens = {Fraction(x).denominator for x in np.asarray(pred.layout_table(True)).reshape(-1)}
+        self.b = float(math.lcm(*dens).bit_length())
+
+    def bits(self, t):
+        return self.b
 
 
-def _lcm_bits(values) -> float:
-    """``log2 lcm`` of positive integers (an upper bound, ``sum log2 v``, for very many values)."""
-    vals = np.unique(np.asarray(values, dtype=np.float64))
-    vals = vals[vals > 0]
-    if len(vals) == 0:
-        return 0.0
-    if len(vals) > LCM_DISTINCT_CAP or vals[-1] >= 2**53:
-        return float(np.log2(vals).sum())
-    return float(math.lcm(*(int(v) for v in vals)).bit_length())
-
-
-class _LayerLcmBits:
-    """``bits[t]`` = ``log2 lcm`` of the integer marginals ``w(x_R)`` on layer ``t`` of an exact
-    law (computed for the layers asked for only)."""
-
-    def __init__(self, eng, law):
-        flat = law.array.reshape(-1)
-        scale = math.lcm(*{Fraction(x).denominator for x in flat})
-        self.M = eng.marginals_float(np.array([float(Fraction(x) * scale) for x in flat]))
-        self.ls, self._bits = eng.layer_start, {}
-
-    def __getitem__(self, t: int) -> float:
-        if t not in self._bits:
-            self._bits[t] = _lcm_bits(self.M[self.ls[t]: self.ls[t + 1]])
-        return self._bits[t]
-
-
-def denominator_bits(eng, moves) -> float:
+def denominator_bits(eng, moves, rigorous: bool = False, layers=None) -> float:
     """The largest ``sum_k s_k log2 lcm_t(k)`` (+ the mixture's own denominators) over the
-    chain's paths: about the size of the common denominator of the exact output law."""
+    chain's paths: about the size of the common denominator of the exact output law
+    (``rigorous``: the bits of ``multimodular.denominator_bound``, without the shortcut for unit
+    steps below). ``layers``: the predictor's ``multimodular.LayerLcm`` if already made."""
     pred = eng.pred
     if pred.table is not None:
-        dens = {Fraction(x).denominator for x in np.asarray(pred.layout_table(True)).reshape(-1)}
-        per_layer = [_lcm_bits(list(dens))] * (eng.L + 1)
+        per_layer = _TableBits(pred)
     else:
-        per_layer = _LayerLcmBits(eng, pred.base)
+        per_layer = LayerLcm(eng, pred.base) if layers is None else layers
     extra = 0.0
     if pred.code == ks.MIX:
-        extra = math.log2(Fraction(pred.kernel_params(True)[0]).denominator * eng.V)
+        extra = math.log2(Fraction(pred.kernel_params(True)[0]).denominator)
     # while every step so far revealed one token with the law's own conditionals, W is the
     # law's marginal times the chain's probability: such steps add no denominators
-    own = pred.code == ks.RATIO and pred.base is eng.law
+    own = pred.code == ks.RATIO and pred.base is eng.law and not rigorous
     best, marginal = {}, {(0, moves[0][1]): True} if moves else {}
     for t, state, mv in sorted(moves, key=lambda m: m[0]):
         here = best.get((t, state), 0.0)
         plain = marginal.get((t, state), False) and own and mv.size <= 1
         add = math.log2(max(Fraction(mv.prob).denominator, 1))
-        if not plain:
-            add += mv.size * (per_layer[t] + extra) + (math.log2(math.comb(mv.m, mv.size)) if mv.size else 0.0)
+        if not plain and mv.size:
+            add += mv.size * (per_layer.bits(t) + extra) + math.log2(math.comb(mv.m, mv.size))
         key = (mv.t, mv.state)
         best[key] = max(best.get(key, 0.0), here + add)
         marginal[key] = marginal.get(key, True) and plain
@@ -111,13 +93,13 @@ def sampler_seconds(eng, sched, arithmetic: str) -> tuple[float, str, float]:
     lattice = (eng.V + 1) ** eng.L
     if arithmetic == "float":
         return FLOAT_UNIT * (work + lattice * eng.V), f"{work:,} multiply-adds", work
-    bits = denominator_bits(eng, moves)
+    layers = LayerLcm(eng, eng.pred.base) if eng.pred.table is None else None
+    bits = denominator_bits(eng, moves, layers=layers)
     if arithmetic == "fraction":
         secs = (FRACTION_UNIT + FRACTION_UNIT_PER_BIT * bits) * work
         return secs, f"{work:,} operations on rationals of ~{bits:,.0f} bits", work
-    from .multimodular import CHECK_BITS
-
-    primes = (2 * bits + 2 * CHECK_BITS) / 31 + 16
+    bound = denominator_bits(eng, moves, rigorous=True, layers=layers)
+    primes = min(2 * bits + 2 * CHECK_BITS, bound + CHECK_BITS + 32) / 31 + 16
     digits = bits / 31 + 1
     n = eng.V**eng.L
     secs = (primes * (MODULAR_UNIT * work + MODULAR_MARGINAL * 2 * lattice)

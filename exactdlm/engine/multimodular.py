@@ -270,11 +270,84 @@ def reconstruct(res: np.ndarray, primes_: np.ndarray, D: int):
             return None, D
 
 
-def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH, bar=None) -> np.ndarray:
+#: lcm of more distinct marginals than this is bounded by the sum of their logs instead (estimates)
+LCM_DISTINCT_CAP = 20_000
+
+
+class LayerLcm:
+    """``lcm(V, w(x_R) : |R| = t, w(x_R) > 0)`` per layer ``t``, ``w`` the law's weights scaled to
+    integers (marginals from the float kernel: exact while they stay below ``2^53``; beyond that
+    :meth:`value` is ``None`` and :meth:`bits` an upper bound). Computed for the layers asked for."""
+
+    def __init__(self, eng, law):
+        flat = law.array.reshape(-1)
+        scale = math.lcm(*{Fraction(x).denominator for x in flat})
+        self.M = eng.marginals_float(np.array([float(Fraction(x) * scale) for x in flat]))
+        self.exact_ints = bool(self.M.max() < 2**53)
+        self.ls, self.V, self._vals = eng.layer_start, eng.V, {}
+
+    def _distinct(self, t):
+        if t not in self._vals:
+            v = np.unique(self.M[self.ls[t]: self.ls[t + 1]])
+            self._vals[t] = v[v > 0]
+        return self._vals[t]
+
+    def value(self, t: int) -> int | None:
+        if not self.exact_ints:
+            return None
+        return math.lcm(self.V, *(int(v) for v in self._distinct(t)))
+
+    def bits(self, t: int) -> float:
+        v = self._distinct(t)
+        if not self.exact_ints or len(v) > LCM_DISTINCT_CAP:
+            return float(np.log2(v).sum()) + math.log2(self.V)
+        return float(self.value(t).bit_length())
+
+
+def denominator_bound(eng, moves, layers=None) -> int | None:
+    """A multiple of every denominator of the exact output law, or ``None`` (a table predictor,
+    or marginals beyond ``2^53``); ``layers``: the predictor's :class:`LayerLcm` if already made.
+
+    A path of the chain contributes ``prod_k P_k`` with ``P_k = den(prob_k) C(m_k, s_k) l_t^{s_k}``:
+    every token's row is ``w(x_{R+j}) / w(x_R)`` (denominator dividing ``w(x_R)``), ``1/V`` at
+    a context of weight 0, or for ``mix:λ`` ``(1-λ) w(x_{R+j}) / w(x_R) + λ/V``, so
+    ``l_t = lcm(V, w(x_R) : |R| = t)`` (times ``den(λ)`` for ``mix``) divides each row's
+    denominator. ``q`` sums the paths: the lcm over paths, computed along the chain."""
+    pred = eng.pred
+    if pred.table is not None:
+        return None
+    extra = Fraction(pred.kernel_params(True)[0]).denominator if pred.code == ks.MIX else 1
+    layers = LayerLcm(eng, pred.base) if layers is None else layers
+    D = {}
+    for t, state, mv in sorted(moves, key=lambda m: m[0]):
+        here = D.get((t, state), 1)
+        factor = Fraction(mv.prob).denominator
+        if mv.size:
+            lt = layers.value(t)
+            if lt is None:
+                return None
+            factor *= comb(mv.m, mv.size) * (lt * extra) ** mv.size
+        key = (mv.t, mv.state)
+        D[key] = math.lcm(D.get(key, 1), here * factor)
+    finals = [d for (t, _), d in D.items() if t == eng.L]
+    return math.lcm(*finals) if finals else 1
+
+
+def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH, bar=None, bound_bits=None) -> np.ndarray:
     """The flat exact output law (object array of Fractions) of ``sched`` by the modular DP
-    (``bar``: a progress bar counting primes)."""
+    (``bar``: a progress bar counting primes). Two ways to finish, whichever the primes reach
+    first: rational reconstruction (about twice the bits of the denominators), or, when
+    :func:`denominator_bound` is at most ``bound_bits`` long (default: every bound; 0: never
+    compute it), Garner digits of ``q D`` for the bound ``D`` (its bits plus :data:`CHECK_BITS`)."""
     cols, used = [], []
     D, start, next_try = None, 0, 0
+    Dbound = None
+    if bound_bits is None or bound_bits > 0:
+        eng0 = DPEngine(law, predictor)
+        Dbound = denominator_bound(eng0, eng0.chain_moves(sched))
+        if Dbound is not None and bound_bits is not None and Dbound.bit_length() > bound_bits:
+            Dbound = None
+    bound_need = Dbound.bit_length() + CHECK_BITS + 32 if Dbound is not None else math.inf
     while True:
         chunk = km.primes(start + batch)[start:]
         start += batch
@@ -286,6 +359,11 @@ def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH, bar=None
         cols.append(q[:, keep])
         used.extend(np.asarray(chunk)[keep].tolist())
         res, primes_ = np.concatenate(cols, axis=1), np.array(used, dtype=np.int64)
+        if np.log2(primes_.astype(float)).sum() >= bound_need:
+            values, _ = reconstruct(res, primes_, Dbound)
+            if values is not None:
+                return _finish(values)
+            bound_need = math.inf  # cannot happen for a true bound; fall back to reconstruction
         if D is None:
             r0 = rational_reconstruction(*crt(res[0], primes_))
             if r0 is not None:
@@ -294,10 +372,15 @@ def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH, bar=None
             values, D = reconstruct(res, primes_, D)
             next_try = len(used) + max(batch, len(used) // 8)  # after a failure: ~12% more primes
             if values is not None:
-                if sum(values) != 1:
-                    raise AssertionError("multimodular reconstruction does not sum to 1; report this law")
-                out = np.empty(len(values), dtype=object)
-                out[:] = values
-                return out
+                return _finish(values)
         if len(used) > MAX_PRIMES:
             raise ValueError(f"the exact law needs more than {MAX_PRIMES} primes; use float mode")
+
+
+def _finish(values) -> np.ndarray:
+    if sum(values) != 1:
+        raise AssertionError("multimodular reconstruction does not sum to 1; report this law")
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
