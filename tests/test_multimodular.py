@@ -160,6 +160,11 @@ def test_time_guard_refuses_quickly_with_estimate(monkeypatch):
     with pytest.raises(budget.ComputationTooLong, match="exact learning error with L=12.*exact log terms"):
         learning_error(p12, (6, 6), hat)
     assert time.perf_counter() - t0 < 1.0
+    from exactdlm.engine.sampler import epsilon_train
+
+    p9 = families.random_rational(9, 2, seed=0)
+    with pytest.raises(budget.ComputationTooLong, match="epsilon_train with L=9.*conditional rows.*learning_error"):
+        epsilon_train(p9, (1,) * 9, families.random_rational(9, 2, seed=1))
     monkeypatch.setenv("EXACTDLM_TIME_CAP", "0")  # 0 disables the guard
     assert budget.time_cap() == 0
     budget.check_time(1e9, "a year-long run")

@@ -19,7 +19,12 @@ then rebuilt, the way exact linear algebra libraries do:
    ``y_x``, and every further prime *checks* it (``y_x mod P_i`` from the digits). An entry that
    fails (``y_x > D`` or a check fails) is reconstructed on its own (step 1) and its
    denominator joins ``D``; if that also fails, another batch of primes runs.
-3. Primes where some nonzero marginal (or denominator of an input rational) is ``≡ 0`` are dropped.
+3. *Or through a proven denominator.* Along a path of the chain the denominators divide
+   ``prod_k den(prob_k) C(m_k, s_k) l_t(k)^{s_k}`` with ``l_t = lcm(V, w(x_R) : |R| = t)``
+   (:func:`denominator_bound`); with that ``D`` step 2 needs only ``bits(D) + CHECK_BITS`` bits of
+   primes, about half of what step 1 needs. The run ends with whichever route is complete first
+   (unit steps with the law's own conditionals keep tiny denominators: step 1 wins there).
+4. Primes where some nonzero marginal (or denominator of an input rational) is ``≡ 0`` are dropped.
 
 Certainty. A reconstruction is accepted only when at least :data:`CHECK_BITS` bits of primes
 beyond what determines it agree with it; a wrong result would need the error (an integer of
@@ -41,6 +46,7 @@ import numpy as np
 
 from ._kernels import modular as km
 from ._kernels import sampler as ks
+from ..laws.joint import memory_cap
 from .dp import DPEngine
 
 #: bits of primes beyond those that determine a result that must agree with it
@@ -104,7 +110,7 @@ class ModularEngine(DPEngine):
         return res
 
     def item_bytes(self) -> int:
-        return 8 * self.B
+        return 16 * self.B  # a residue per prime, twice: the marginals and their inverses
 
     def marginals(self, law):
         """``(M, Minv, zero)`` of ``law`` in the layout: residues, inverse residues, exact zeros."""
@@ -341,6 +347,9 @@ def sampler_law_multimodular(law, sched, predictor, batch: int = BATCH, bar=None
     compute it), Garner digits of ``q D`` for the bound ``D`` (its bits plus :data:`CHECK_BITS`)."""
     cols, used = [], []
     D, start, next_try = None, 0, 0
+    # fewer primes per run when a batch's marginals would take over a quarter of the memory cap
+    per_prime = 16 * (law.V + 1) ** law.L
+    batch = max(1, min(batch, memory_cap() // (4 * per_prime)))
     Dbound = None
     if bound_bits is None or bound_bits > 0:
         eng0 = DPEngine(law, predictor)

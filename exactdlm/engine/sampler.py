@@ -338,6 +338,9 @@ def epsilon_train(p, sizes, predictor):
     rows = sum(comb(L, t) * (L - t) * V**t for t in cumulative(sizes)[:-1])
     if rows > TRAIN_ROW_CAP:
         raise ValueError(f"epsilon_train would evaluate {rows:,} rows, over {TRAIN_ROW_CAP:,}; use learning_error")
+    secs, detail = cost.train_seconds(rows, V, exact)
+    budget.check_time(secs, f"epsilon_train with L={L}, V={V} ({detail})",
+                      "use learning_error (equal to it), float mode or a smaller L")
     from .lattice import Lattice
 
     lat = Lattice(law)
