@@ -192,3 +192,20 @@ def test_cli_max_seconds(capsys, monkeypatch):
     assert len(err) == 1 and "would take about" in err[0] and "--max-seconds" in err[0]
     assert main([*args, "--max-seconds", "-3"]) == 2
     assert ">= 0" in capsys.readouterr().err
+    import os
+
+    assert "EXACTDLM_TIME_CAP" not in os.environ  # the option holds for its run only
+
+
+def test_cli_progress_and_quiet(capsys, monkeypatch):
+    from exactdlm.cli import main
+
+    monkeypatch.delenv("EXACTDLM_PROGRESS", raising=False)
+    args = ["law", "--family", "random_rational", "--L", "6", "--V", "2", "--param", "seed=0",
+            "--schedule", "balanced:2"]
+    assert main(["--progress", *args]) == 0
+    assert "sampler law L=6" in capsys.readouterr().err  # forced on although stderr is not a terminal
+    assert main([*args, "--quiet"]) == 0
+    assert "sampler law" not in capsys.readouterr().err
+    assert main(args) == 0  # not a terminal: no bar by default
+    assert "sampler law" not in capsys.readouterr().err

@@ -45,15 +45,18 @@ def _run_options() -> argparse.ArgumentParser:
     return opts
 
 
-def _apply_run_options(args) -> None:
+def _run_environment(args) -> dict:
+    """The environment settings (``laws.budget``) the run options ask for."""
+    env = {}
     if getattr(args, "max_seconds", None) is not None:
         if args.max_seconds < 0:
             raise ValueError(f"--max-seconds must be >= 0 (0 = no cap), got {args.max_seconds:g}")
-        os.environ["EXACTDLM_TIME_CAP"] = repr(args.max_seconds)
+        env["EXACTDLM_TIME_CAP"] = repr(args.max_seconds)
     if getattr(args, "quiet", False):
-        os.environ["EXACTDLM_PROGRESS"] = "0"
+        env["EXACTDLM_PROGRESS"] = "0"
     elif getattr(args, "progress", False):
-        os.environ["EXACTDLM_PROGRESS"] = "1"
+        env["EXACTDLM_PROGRESS"] = "1"
+    return env
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,8 +77,11 @@ def main(argv=None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
+    saved = {}
     try:
-        _apply_run_options(args)
+        for key, value in _run_environment(args).items():  # for this run only
+            saved[key] = os.environ.get(key)
+            os.environ[key] = value
         return int(args._run(args) or 0)
     except ValueError as exc:
         msg = " ".join(str(exc).split())
@@ -84,6 +90,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("exactdlm: interrupted\n")
         return 130
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -93,4 +93,4 @@ def progress(total: float, desc: str, estimate: float, unit: str = "it"):
         return NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=round(total), desc=desc, unit=unit, file=sys.stderr, leave=False)
+    return tqdm(total=round(total) if total else None, desc=desc, unit=unit, file=sys.stderr, leave=False)
