@@ -209,3 +209,25 @@ def test_cli_progress_and_quiet(capsys, monkeypatch):
     assert "sampler law" not in capsys.readouterr().err
     assert main(args) == 0  # not a terminal: no bar by default
     assert "sampler law" not in capsys.readouterr().err
+
+
+def test_reconstruction_refuses_a_corrupted_residue():
+    """A wrong residue at a checking prime must not pass: the result is refused (None), never a
+    wrong law; with the residues intact the same call returns the Fraction DP's law."""
+    p = as_law(families.random_rational(6, 2, seed=7))
+    sched = as_schedule((3, 3), 6)
+    eng0 = DPEngine(p, None)
+    ref = eng0.run(sched)
+    D = multimodular.denominator_bound(eng0, eng0.chain_moves(sched))
+    K = int((D.bit_length() + multimodular.CHECK_BITS) / 30) + 4
+    primes = np.array(km.primes(K), dtype=np.int64)
+    res = multimodular.ModularEngine(p, None, primes).run(sched)
+    values, _ = multimodular.reconstruct(res, primes, D)
+    assert values == list(ref)
+    logs = np.cumsum(np.log2(primes.astype(float)))
+    K1 = int(np.searchsorted(logs, D.bit_length() + 1)) + 1  # primes that determine q D; then checks
+    for col in (0, K1 // 2, K1):  # a determining prime, another, the first checking prime
+        bad = res.copy()
+        bad[5, col] = (bad[5, col] + 1) % primes[col]
+        values, _ = multimodular.reconstruct(bad, primes, D)
+        assert values is None, col
