@@ -84,8 +84,12 @@ def _fill_run(M, V, stride, base, offs, k0, k1, entropy):
             acc += M[i + v * stride]
         M[i + V * stride] = acc
         if entropy and acc > 0.0:
-            h, c = neumaier_add(h, c, -acc * math.log(acc))
-    return h + c
+            # Kahan's compensated step (every term has the same sign: no branch needed)
+            y = -acc * math.log(acc) - c
+            t = h + y
+            c = (t - h) - y
+            h = t
+    return h
 
 
 @njit(cache=True, inline="always")
@@ -102,7 +106,12 @@ def neumaier_add(s, c, x):
 
 @njit(cache=True, inline="always")
 def _add_entropy(H, Hc, row, mask, h):
-    H[row, mask], Hc[row, mask] = neumaier_add(H[row, mask], Hc[row, mask], h)
+    """``H[row, mask] += h`` by Kahan's compensated step (entropies are >= 0: no branch needed);
+    the sum is ``H - Hc``."""
+    y = h - Hc[row, mask]
+    t = H[row, mask] + y
+    Hc[row, mask] = (t - H[row, mask]) - y
+    H[row, mask] = t
 
 
 @njit(cache=True, inline="always")
@@ -199,13 +208,13 @@ def _fill(M, L, V, blocks, entropy):
     c = tail_width(L, V)
     offs = unmasked_offsets(max(L - 1, 0), V)
     H = np.zeros((blocks, 1 << L) if entropy else (1, 1))
-    Hc = np.zeros(H.shape)  # compensation terms of the sums in H
+    Hc = np.zeros(H.shape)  # Kahan compensation of the sums in H (the sums are H - Hc)
     with threads_for(M.size):
         for j in range(L - c):
             so, sk = _grid(L, V, j, blocks)
             _head_pass(M, L, V, j, offs, so, sk, H, Hc, entropy)
         _tail_passes(M, L, V, c, unmasked_offsets(max(c - 1, 0), V), H, Hc, blocks, entropy)
-    return H + Hc
+    return H - Hc
 
 
 def lattice_sum_passes(M, L, V, blocks=BLOCKS):
