@@ -55,11 +55,39 @@ def _command_modules():
     return mods
 
 
+def _run_options() -> argparse.ArgumentParser:
+    """Options of every command, accepted before or after its name (``laws.budget``)."""
+    opts = argparse.ArgumentParser(add_help=False)
+    opts.add_argument("--max-seconds", type=float, default=argparse.SUPPRESS, metavar="N",
+                      help="refuse computations estimated over N seconds (default: EXACTDLM_TIME_CAP or 300; 0 = no cap)")
+    bar = opts.add_mutually_exclusive_group()
+    bar.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help="never show a progress bar")
+    bar.add_argument("--progress", action="store_true", default=argparse.SUPPRESS,
+                     help="show progress bars on stderr even when it is not a terminal")
+    return opts
+
+
+def _run_environment(args) -> dict:
+    """The environment settings (``laws.budget``) the run options ask for."""
+    env = {}
+    if getattr(args, "max_seconds", None) is not None:
+        if args.max_seconds < 0:
+            raise ValueError(f"--max-seconds must be >= 0 (0 = no cap), got {args.max_seconds:g}")
+        env["EXACTDLM_TIME_CAP"] = repr(args.max_seconds)
+    if getattr(args, "quiet", False):
+        env["EXACTDLM_PROGRESS"] = "0"
+    elif getattr(args, "progress", False):
+        env["EXACTDLM_PROGRESS"] = "1"
+    return env
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="exactdlm", description="Exact laws and certified checks for masked diffusion samplers.")
+    opts = _run_options()
+    parser = _Parser(prog="exactdlm", description="Exact laws and certified checks for masked diffusion samplers.",
+                     parents=[opts])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for mod in _command_modules():
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP, parents=[opts])
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser
@@ -71,8 +99,12 @@ def main(argv=None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
+    saved = {}
     try:
         check_output_paths(args)
+        for key, value in _run_environment(args).items():  # for this run only
+            saved[key] = os.environ.get(key)
+            os.environ[key] = value
         code = int(args._run(args) or 0)
         sys.stdout.flush()
         return code
@@ -85,6 +117,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("exactdlm: interrupted\n")
         return 130
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,9 +19,11 @@ from __future__ import annotations
 import json
 import math
 
+from ..engine import cost
 from ..engine.divergence import entropy, gen_ppl, kl, tv
 from ..arith import LogForm
 from ..laws import JointLaw
+from ..laws.budget import check_time
 from ..laws.joint import check_fits, lattice_bytes
 from ..engine.predictors import parse_predictor_spec
 from ..engine.sampler import expected_kl, learning_error, sampler_law, step_breakdown
@@ -143,6 +145,10 @@ def run(args) -> int:
         law = law.to_joint()
     schedule = with_ties(parse_schedule_spec(args.schedule, law.L, law), args.ties)
     predictor = parse_predictor_spec(args.predictor, law)
+    if law.exact and not isinstance(schedule, AdaptiveSpec):  # the exact KL text can dominate
+        secs, detail = cost.exact_kl_text_seconds(law, schedule, predictor)
+        check_time(secs, f"the exact KL(p || q) as a canonical form ({detail})",
+                   "use a float law (--law FILE saved from a float array) or a smaller L")
     out = compute(law, schedule, predictor)
     if args.json:
         out_json = {"source": source, "schedule_spec": args.schedule, "predictor": args.predictor or "exact", **out}

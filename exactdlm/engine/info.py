@@ -35,6 +35,7 @@ from . import _kernels
 from ..arith import LogForm
 from ..arith.logform import check_base
 from .lattice import embed, integer_lattice
+from .rounding import clamp_nonnegative
 from ..laws import as_law
 from ..laws.joint import check_fits, lattice_bytes
 
@@ -159,6 +160,8 @@ def _curve_from_profile(g: np.ndarray) -> np.ndarray:
         out[t] = hbar + g[t] - g[t + 1]
     if out.dtype != object:
         out[0] = 0.0
+        for t in range(1, L):  # Ī >= 0 exactly: clamp values negative only by rounding
+            out[t] = clamp_nonnegative(float(out[t]), hbar + g[t + 1], L)
     return out
 
 
@@ -196,6 +199,13 @@ def _sum(values):
     return total
 
 
+def _combine(plus, H, k):
+    """``sum(plus) - k H``; for floats correctly rounded (``math.fsum``, ``k H`` as ``k`` terms)."""
+    if isinstance(H, float):
+        return math.fsum(list(plus) + [-H] * k)
+    return _sum(plus) - H * k
+
+
 def total_correlation(p, rvs=None, crvs=(), base=None):
     """``TC = sum_i H(X_i) - H(X)`` (``= L g(1) - g(L)``), from ``L+1`` marginals, no lattice.
 
@@ -212,7 +222,7 @@ def total_correlation(p, rvs=None, crvs=(), base=None):
         L = len(g) - 1
         return _to_base(g[1] * L - g[L], base)
     law = as_law(p)
-    return _to_base(_sum(_single_entropies(law)) - joint_entropy(law), base)
+    return _to_base(_combine(_single_entropies(law), joint_entropy(law), 1), base)
 
 
 def dual_total_correlation(p, rvs=None, crvs=(), base=None):
@@ -232,7 +242,7 @@ def dual_total_correlation(p, rvs=None, crvs=(), base=None):
         L = len(g) - 1
         return _to_base(g[L - 1] * L - g[L] * (L - 1), base)
     law = as_law(p)
-    return _to_base(_sum(_leave_one_out_entropies(law)) - joint_entropy(law) * (law.L - 1), base)
+    return _to_base(_combine(_leave_one_out_entropies(law), joint_entropy(law), law.L - 1), base)
 
 
 # --- subsets and conditions (rvs / crvs) ---------------------------------------------------
@@ -333,7 +343,7 @@ def mi_sum(p, base=None):
         return _to_base((g[1] + g[L - 1] - g[L]) * L, base)
     law = as_law(p)
     singles, loo = _single_entropies(law), _leave_one_out_entropies(law)
-    return _to_base(_sum(singles) + _sum(loo) - joint_entropy(law) * law.L, base)
+    return _to_base(_combine(singles + loo, joint_entropy(law), law.L), base)
 
 
 def joint_entropy(p, base=None):
@@ -356,9 +366,7 @@ def _entropy_of(probs, exact: bool):
             if x > 0:
                 form._add_term(x, -x)
         return form
-    probs = np.asarray(probs, dtype=float)
-    nz = probs[probs > 0]
-    return float(-np.dot(nz, np.log(nz)))
+    return _kernels.entropy_flat(probs)
 
 
 def conditional_tc(p, block, context, base=None):

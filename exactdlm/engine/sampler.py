@@ -36,9 +36,13 @@ import numpy as np
 
 from ._kernels import sampler as ks
 from .divergence import kl, kl_arrays
+from . import cost, multimodular
+from ..laws import budget
+from .dp import DPEngine
+from .rounding import clamp_nonnegative
 from ..arith import LogForm
 from .info import ekl_from_profile, entropy_profile, info_curve, subset_entropies
-from ..laws.joint import EXACT_ENTRY_BYTES, check_fits, lattice_bytes
+from ..laws.joint import check_fits, lattice_bytes
 from ..laws import as_law
 from .predictors import as_predictor
 from ..schedules import (
@@ -63,182 +67,6 @@ def _structured(p) -> bool:
     return hasattr(p, "entropy_profile") and not isinstance(p, np.ndarray)
 
 
-# ----------------------------------------------------------------------------------------
-# the DP engine
-# ----------------------------------------------------------------------------------------
-class _Engine:
-    """Layout tables, marginals and predictor data of one (law, predictor) pair."""
-
-    def __init__(self, law, predictor):
-        self.law = law
-        self.L, self.V = law.L, law.V
-        self.pred = as_predictor(predictor, law)
-        self.exact = law.exact and self.pred.exact
-        self.layer_masks, self.block_off, self.layer_start = ks.layout(self.L, self.V)
-        self.masks_all = np.concatenate(self.layer_masks)
-        self.mask_start = np.zeros(self.L + 2, dtype=np.int64)
-        self.mask_start[1:] = np.cumsum([len(m) for m in self.layer_masks])
-        self._M = {}
-        self._filters = {}
-        self._pool, self._buf_size, self._scratch = [], 0, None
-
-    # --- memory ---------------------------------------------------------------------
-    def item_bytes(self) -> int:
-        return EXACT_ENTRY_BYTES if self.exact else 8
-
-    def layer_size(self, t: int) -> int:
-        return comb(self.L, t) * self.V**t
-
-    def plan(self, sched) -> tuple[int, int]:
-        """``(most DP arrays alive at once, largest layer)`` by simulating the chain without arrays."""
-        live, peak, biggest = {(0, sched.start())}, 1, 1
-        heap = [(0, sched.start())]
-        while heap:
-            key = heapq.heappop(heap)
-            if key[0] == self.L:
-                live.discard(key)
-                continue
-            for mv in sched.moves(*key):
-                k2 = (mv.t, mv.state)
-                if k2 not in live and mv.t < self.L:
-                    live.add(k2)
-                    heapq.heappush(heap, k2)
-                    biggest = max(biggest, self.layer_size(mv.t))
-            peak = max(peak, len(live))
-            live.discard(key)
-        return peak, biggest
-
-    def check_memory(self, sched, what: str) -> tuple[int, int]:
-        """Refuse a run whose marginals + DP buffers exceed the memory cap; returns :meth:`plan`."""
-        lattice = (self.V + 1) ** self.L
-        copies = 1 + (self.pred.base is not None and self.pred.base is not self.law)
-        peak, biggest = self.plan(sched)
-        table = lattice * self.L * self.V if self.pred.table is not None else 0
-        buffers = (peak + 1) * biggest + 2 * self.V**self.L  # live layers + scratch, output
-        check_fits((copies * lattice + buffers + table) * self.item_bytes(), what)
-        return peak, biggest
-
-    # --- marginals ------------------------------------------------------------------
-    def marginals(self, law) -> np.ndarray:
-        """``p(x_R)`` of ``law`` in the mask-block layout (Fractions in exact mode)."""
-        key = id(law)
-        if key not in self._M:
-            L, V = self.L, self.V
-            n = int(self.layer_start[L + 1])
-            args = (L, V, self.masks_all, self.mask_start, self.block_off, self.layer_start)
-            if self.exact:
-                out = np.empty(n, dtype=object)
-                ks.block_marginals_py(list(law.array.reshape(-1)), *args, out)
-            else:
-                arr = law.float_array().reshape(-1)
-                out = ks.block_marginals(np.ascontiguousarray(arr), *args, np.empty(n))
-            self._M[key] = (law, out)
-        return self._M[key][1]
-
-    def predictor_data(self):
-        """``(code, Mp, Tab, params, seed)`` for the kernels."""
-        pred = self.pred
-        if pred.table is not None:
-            Mp = np.zeros(1) if not self.exact else np.zeros(1, dtype=object)
-            Tab = pred.layout_table(self.exact)
-        else:
-            Mp = self.marginals(pred.base)
-            Tab = np.zeros(1)
-        return pred.code, Mp, Tab, pred.kernel_params(self.exact), pred.seed
-
-    def dst_masks(self, t: int, allowed, required: int) -> np.ndarray:
-        if allowed is None and not required:
-            return self.layer_masks[t]
-        key = (t, allowed, required)
-        if key not in self._filters:
-            m = self.layer_masks[t]
-            full = (1 << self.L) - 1
-            ok = (m & required) == required
-            if allowed is not None:
-                ok &= (m & (full & ~(required | allowed))) == 0
-            self._filters[key] = m[ok]
-        return self._filters[key]
-
-    # --- the run --------------------------------------------------------------------
-    def zeros(self, n: int) -> np.ndarray:
-        """A zero array of length ``n``: Fractions in exact mode, else a view of a pooled float
-        buffer (reusing buffers avoids paying the first-touch page faults at every step)."""
-        if self.exact:
-            out = np.empty(n, dtype=object)
-            out[:] = [Fraction(0)] * n
-            return out
-        if n <= self._buf_size and self._pool:
-            buf = self._pool.pop()
-        else:
-            buf = np.empty(max(n, self._buf_size))
-        out = buf[:n]
-        out[:] = 0.0
-        return out
-
-    def release(self, arr) -> None:
-        if not self.exact:
-            base = arr.base if arr.base is not None else arr
-            if len(base) >= self._buf_size:
-                self._pool.append(base)
-
-    def _final(self) -> np.ndarray:
-        return self.zeros(self.V**self.L) if self.exact else np.zeros(self.V**self.L)
-
-    def step(self, src, dst, t: int, mv, data) -> None:
-        code, Mp, Tab, params, seed = data
-        s = mv.size
-        scale = (Fraction(mv.prob) if self.exact else float(mv.prob)) / comb(mv.m, s)
-        masks = self.dst_masks(mv.t, mv.allowed, mv.required)
-        allowed = (1 << self.L) - 1 if mv.allowed is None else int(mv.allowed)
-        if len(masks) == 0:
-            return
-        L, V, bo, ls = self.L, self.V, self.block_off, self.layer_start
-        src_masks = self.layer_masks[t]
-        if self.exact:
-            if code == ks.RATIO and s == 1:
-                ks.unit_step_ratio_py(src, dst, Mp, src_masks, masks, allowed, scale, bo, ls, t, L, V)
-            else:
-                ks.block_step_py(src, dst, Mp, Tab, params, seed, code, masks, allowed, s, scale, bo, ls, t, L, V)
-        elif code == ks.RATIO and s == 1:
-            ks.unit_step_ratio(src, dst, Mp, src_masks, masks, allowed, scale, bo, ls, t, L, V, self._scratch)
-        else:
-            ks.block_step(src, dst, Mp, Tab, params, seed, code, masks, allowed, s, scale, bo, ls, t, L, V)
-
-    def run(self, sched) -> np.ndarray:
-        """The output law (flat, C order over ``[V]^L``) of a chain schedule."""
-        L = self.L
-        _, self._buf_size = self.check_memory(sched, f"the sampler DP with L={L}, V={self.V}")
-        self._pool = []
-        data = self.predictor_data()
-        self._scratch = np.empty(0 if self.exact else self._buf_size)
-        start = (0, sched.start())
-        W = {start: self.zeros(1)}
-        W[start][0] = Fraction(1) if self.exact else 1.0
-        heap = [start]
-        q = self._final()
-        while heap:
-            key = heapq.heappop(heap)
-            t = key[0]
-            src = W.pop(key)
-            if t == L:
-                q += src
-                continue
-            for mv in sched.moves(*key):
-                if mv.prob == 0:
-                    continue
-                k2 = (mv.t, mv.state)
-                if k2 not in W:
-                    W[k2] = self.zeros(self.layer_size(mv.t)) if mv.t < L else self._final()
-                    heapq.heappush(heap, k2)
-                if mv.size == 0:
-                    W[k2] += (Fraction(mv.prob) if self.exact else float(mv.prob)) * src
-                else:
-                    self.step(src, W[k2], t, mv, data)
-            self.release(src)
-        self._pool, self._scratch = [], None
-        return q
-
-
 def _as_dense(p):
     """A JointLaw; structured laws (``exactdlm.structured``) are expanded with ``to_joint()``."""
     if _structured(p) and not hasattr(p, "array"):
@@ -248,14 +76,52 @@ def _as_dense(p):
     return as_law(p)
 
 
-def _run(p, schedule, predictor):
+#: the exact DP's arithmetic: "auto" (multimodular where it applies), "modular" or "fraction"
+EXACT_ENGINES = ("auto", "modular", "fraction")
+
+
+def _run(p, schedule, predictor, engine="auto"):
     law = _as_dense(p)
-    eng = _Engine(law, predictor)
-    q = eng.run(as_schedule(schedule, law.L))
+    if engine not in EXACT_ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(EXACT_ENGINES)}, got {engine!r}")
+    sched = as_schedule(schedule, law.L)
+    eng = DPEngine(law, predictor)
+    modular = eng.exact and engine != "fraction" and multimodular.supports(eng.pred)
+    if engine == "modular" and not modular:
+        raise ValueError("engine='modular' needs an exact law and an exact ratio, mix or table predictor")
+    arithmetic = "modular" if modular else "fraction" if eng.exact else "float"
+    secs, bar_total = _check_time(eng, sched, arithmetic)
+    bar = budget.progress(bar_total, f"sampler law L={law.L}", secs, "prime" if modular else "op")
+    try:
+        if modular:
+            q = multimodular.sampler_law_multimodular(law, sched, predictor, bar=bar)
+        else:
+            eng.bar = bar
+            q = eng.run(sched)
+    finally:
+        bar.close()
     return q.reshape((law.V,) * law.L)
 
 
-def sampler_law(p, sizes, predictor=None) -> np.ndarray:
+#: below this much DP work (multiply-adds) no estimate is made: every arithmetic takes < 10 s
+QUICK_WORK = 20_000
+
+
+def _check_time(eng, sched, arithmetic: str) -> tuple[float, float]:
+    """Refuse a sampler DP estimated over the time cap (``laws.budget``); returns
+    ``(estimated seconds, progress-bar total)``."""
+    work = sum(eng.move_work(t, mv) for t, _, mv in eng.chain_moves(sched))
+    if work < QUICK_WORK:
+        return 0.0, 0  # no estimate: the bar (when forced) counts without a total
+    secs, detail, steps = cost.sampler_seconds(eng, sched, arithmetic)
+    kind = {"modular": "exact (multimodular)", "fraction": "exact (Fraction)", "float": "float"}[arithmetic]
+    fixes = "use a smaller L" if arithmetic == "float" else (
+        "use float mode (JointLaw(p.float_array())), a smaller L, or a schedule with fewer large steps")
+    budget.check_time(secs, f"the {kind} sampler law with L={eng.L}, V={eng.V} ({detail})", fixes)
+    return secs, steps
+
+
+def sampler_law(p, sizes, predictor=None, *, engine="auto") -> np.ndarray:
     """The sampler's output law ``q`` (shape ``(V,)*L``): the mixture over all mask patterns.
 
     ``sizes``: a tuple of step sizes in reveal order, or a schedule object (``BernoulliReveal``,
@@ -265,10 +131,13 @@ def sampler_law(p, sizes, predictor=None) -> np.ndarray:
     table or a perturbation (``exactdlm.engine.predictors``). Fractions when the law and the
     predictor are exact, float64 otherwise. At contexts of probability 0 the predictor is
     uniform (docs/theory.md §1).
+    ``engine``: the exact arithmetic (``"auto"``: multimodular, ``engine.multimodular``, for the
+    predictors it runs, else ``Fraction``; ``"fraction"``: the ``Fraction`` DP, the reference
+    twin). Float laws ignore it.
     """
     if isinstance(sizes, DecodingRule):
         return sizes.law(p, predictor)
-    return _run(p, sizes, predictor)
+    return _run(p, sizes, predictor, engine)
 
 
 def pattern_law(p, partition, predictor=None) -> np.ndarray:
@@ -333,7 +202,13 @@ def _ekl(p, sizes):
         return p.expected_kl(sizes)  # the law's own path works from Ī: ~1e-12 at L = 4096
     if is_fixed(sizes):
         g = entropy_profile(p)
-        return ekl_from_profile(g, validate_sizes(sizes, len(g) - 1))
+        sizes = validate_sizes(sizes, len(g) - 1)
+        value = ekl_from_profile(g, sizes)
+        if isinstance(value, float):
+            ts = cumulative(sizes)[:-1]
+            scale = sum(s * abs(g[t + 1] - g[t]) for t, s in zip(ts, sizes)) + abs(g[-1])
+            value = clamp_nonnegative(value, scale, len(g) - 1)
+        return value
     if sizes.uniform_positions:
         Ibar = info_curve(p)
         L = len(Ibar)
@@ -366,7 +241,11 @@ def expected_kl(p, sizes, predictor=None):
 
 def _learning_D(law, predictor):
     """``D[R][j]`` for every mask and position: float array (or dict of LogForms when exact)."""
-    eng = _Engine(law, predictor)
+    eng = DPEngine(law, predictor)
+    if eng.exact:
+        secs, detail = cost.learning_seconds(law.L, law.V)
+        budget.check_time(secs, f"the exact learning error with L={law.L}, V={law.V} ({detail})",
+                          "use float mode (a float law or predictor), a smaller L")
     check_fits(lattice_bytes(law.L, law.V, copies=2 + (eng.pred.table is not None) * law.L * law.V,
                              itemsize=eng.item_bytes()), f"the learning error with L={law.L}, V={law.V}")
     code, Mp, Tab, params, seed = eng.predictor_data()
@@ -459,6 +338,9 @@ def epsilon_train(p, sizes, predictor):
     rows = sum(comb(L, t) * (L - t) * V**t for t in cumulative(sizes)[:-1])
     if rows > TRAIN_ROW_CAP:
         raise ValueError(f"epsilon_train would evaluate {rows:,} rows, over {TRAIN_ROW_CAP:,}; use learning_error")
+    secs, detail = cost.train_seconds(rows, V, exact)
+    budget.check_time(secs, f"epsilon_train with L={L}, V={V} ({detail})",
+                      "use learning_error (equal to it), float mode or a smaller L")
     from .lattice import Lattice
 
     lat = Lattice(law)
@@ -489,12 +371,20 @@ def epsilon_train(p, sizes, predictor):
     return total
 
 
-def mixture_kl(p, sizes, predictor=None):
-    """``KL(p || q)`` with ``q = sampler_law(p, sizes, predictor)``; structured laws use their own."""
+def mixture_kl(p, sizes, predictor=None, *, engine="auto"):
+    """``KL(p || q)`` with ``q = sampler_law(p, sizes, predictor)``; structured laws use their own.
+    ``engine``: as in :func:`sampler_law`."""
     if predictor is None and hasattr(p, "mixture_kl") and not isinstance(p, np.ndarray):
         return p.mixture_kl(sizes)
     law = _as_dense(p)
-    return kl(law, sampler_law(law, sizes, predictor))
+    q = sampler_law(law, sizes, predictor, engine=engine)
+    value = kl(law, q)
+    if isinstance(value, float) and value < 0:
+        a, b = law.float_array().reshape(-1), np.asarray(q, dtype=float).reshape(-1)
+        pos = a > 0
+        scale = float(np.sum(a[pos] * (np.abs(np.log(a[pos])) + np.abs(np.log(b[pos])))))
+        value = clamp_nonnegative(value, scale, law.L)
+    return value
 
 
 def step_breakdown(p, sizes, predictor=None) -> list[dict]:

@@ -21,4 +21,11 @@ from .lattice import (
     subset_entropy_pass,
     subset_entropy_pass_py,
 )
-from .marginals import leave_one_out_entropies, leave_one_out_entropies_py, site_marginals, site_marginals_py
+from .marginals import (
+    entropy_flat,
+    entropy_flat_py,
+    leave_one_out_entropies,
+    leave_one_out_entropies_py,
+    site_marginals,
+    site_marginals_py,
+)

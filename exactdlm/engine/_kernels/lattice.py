@@ -75,8 +75,8 @@ def tail_width(L, V, tail_elems=None):
 @njit(cache=True, inline="always")
 def _fill_run(M, V, stride, base, offs, k0, k1, entropy):
     """``M[base + offs[k] + V stride] = sum_v M[base + offs[k] + v stride]`` for ``k0 <= k < k1``;
-    returns ``-sum m log m`` of the values written when ``entropy`` (else 0)."""
-    h = 0.0
+    returns ``-sum m log m`` of the values written when ``entropy`` (else 0), compensated."""
+    h, c = 0.0, 0.0
     for k in range(k0, k1):
         i = base + offs[k]
         acc = 0.0
@@ -84,8 +84,34 @@ def _fill_run(M, V, stride, base, offs, k0, k1, entropy):
             acc += M[i + v * stride]
         M[i + V * stride] = acc
         if entropy and acc > 0.0:
-            h -= acc * math.log(acc)
+            # Kahan's compensated step (every term has the same sign: no branch needed)
+            y = -acc * math.log(acc) - c
+            t = h + y
+            c = (t - h) - y
+            h = t
     return h
+
+
+@njit(cache=True, inline="always")
+def neumaier_add(s, c, x):
+    """One step of Neumaier's compensated sum: ``(s, c)`` holds ``s + c`` (``c`` the running
+    rounding error), so a sum of ``n`` terms is off by ``O(eps) sum |x|``, not ``O(n eps)``."""
+    t = s + x
+    if abs(s) >= abs(x):
+        c += (s - t) + x
+    else:
+        c += (x - t) + s
+    return t, c
+
+
+@njit(cache=True, inline="always")
+def _add_entropy(H, Hc, row, mask, h):
+    """``H[row, mask] += h`` by Kahan's compensated step (entropies are >= 0: no branch needed);
+    the sum is ``H - Hc``."""
+    y = h - Hc[row, mask]
+    t = H[row, mask] + y
+    Hc[row, mask] = (t - H[row, mask]) - y
+    H[row, mask] = t
 
 
 @njit(cache=True, inline="always")
@@ -108,7 +134,7 @@ def _next_digits(digits, n, B, V, mask, bit0):
 
 
 @njit(cache=True, parallel=True)
-def _head_pass(M, L, V, j, offs, so, sk, H, entropy):
+def _head_pass(M, L, V, j, offs, so, sk, H, Hc, entropy):
     """Fill the states whose last masked position is ``j``: ``M[o, V, u] = sum_v M[o, v, u]``
     on axis ``j``, for every outer index ``o`` (digits before ``j``) and every unmasked tail
     ``u`` (digits after ``j``, flat offsets ``offs``). Those sums read only states whose
@@ -140,12 +166,12 @@ def _head_pass(M, L, V, j, offs, so, sk, H, entropy):
         for o in range(o0, o1):
             h = _fill_run(M, V, stride, o * B * stride, offs, k0, k1, entropy)
             if entropy:
-                H[t, mask] += h
+                _add_entropy(H, Hc, t, mask, h)
             mask = _next_digits(digits, j, B, V, mask, 0)
 
 
 @njit(cache=True, parallel=True)
-def _tail_passes(M, L, V, c, offs, H, nchunks, entropy):
+def _tail_passes(M, L, V, c, offs, H, Hc, nchunks, entropy):
     """The passes of the last ``c`` axes, fused: their sums never leave a block of ``(V+1)^c``
     consecutive states (one prefix of digits ``0..L-c-1``), so each block is finished in
     cache. Runs after the head passes (axes ``< L-c``), which its sums read."""
@@ -173,7 +199,7 @@ def _tail_passes(M, L, V, c, offs, H, nchunks, entropy):
                 for o in range(B**jj):
                     h = _fill_run(M, V, stride, base + o * B * stride, offs, 0, n_in, entropy)
                     if entropy:
-                        H[ch, mask] += h
+                        _add_entropy(H, Hc, ch, mask, h)
                     mask = _next_digits(digits, jj, B, V, mask, head)
 
 
@@ -182,12 +208,13 @@ def _fill(M, L, V, blocks, entropy):
     c = tail_width(L, V)
     offs = unmasked_offsets(max(L - 1, 0), V)
     H = np.zeros((blocks, 1 << L) if entropy else (1, 1))
+    Hc = np.zeros(H.shape)  # Kahan compensation of the sums in H (the sums are H - Hc)
     with threads_for(M.size):
         for j in range(L - c):
             so, sk = _grid(L, V, j, blocks)
-            _head_pass(M, L, V, j, offs, so, sk, H, entropy)
-        _tail_passes(M, L, V, c, unmasked_offsets(max(c - 1, 0), V), H, blocks, entropy)
-    return H
+            _head_pass(M, L, V, j, offs, so, sk, H, Hc, entropy)
+        _tail_passes(M, L, V, c, unmasked_offsets(max(c - 1, 0), V), H, Hc, blocks, entropy)
+    return H - Hc
 
 
 def lattice_sum_passes(M, L, V, blocks=BLOCKS):
@@ -206,12 +233,12 @@ def lattice_sum_passes(M, L, V, blocks=BLOCKS):
 
 @njit(cache=True)
 def _unmasked_entropy(M, offs):
-    h = 0.0
+    h, c = 0.0, 0.0
     for i in offs:
         m = M[i]
         if m > 0.0:
-            h -= m * math.log(m)
-    return h
+            h, c = neumaier_add(h, c, -m * math.log(m))
+    return h + c
 
 
 def lattice_entropies(M, L, V, blocks=BLOCKS):
@@ -247,7 +274,7 @@ def lattice_sum_passes_py(M, L, V):
 # entropies of all subsets in one pass
 # ----------------------------------------------------------------------------------------
 @njit(cache=True)
-def _entropy_chunk(M, L, V, c, ch, acc_row):
+def _entropy_chunk(M, L, V, c, ch, acc_row, comp_row):
     """Walk the states whose first ``c`` digits spell ``ch``, adding ``-m log m`` by revealed mask."""
     B = V + 1
     digits = np.zeros(L, dtype=np.int64)
@@ -264,7 +291,7 @@ def _entropy_chunk(M, L, V, c, ch, acc_row):
     for s in range(start, start + inner_len):
         m = M[s]
         if m > 0.0:
-            acc_row[mask] -= m * math.log(m)
+            acc_row[mask], comp_row[mask] = neumaier_add(acc_row[mask], comp_row[mask], -m * math.log(m))
         # increment digits c..L-1 (position L-1 fastest)
         k = L - 1
         while k >= c:
@@ -291,9 +318,10 @@ def subset_entropy_pass(M, L, V):
     c = 2 if L >= 2 else L
     nchunks = B**c
     acc = np.zeros((nchunks, 1 << L))
+    comp = np.zeros((nchunks, 1 << L))
     for ch in prange(nchunks):
-        _entropy_chunk(M, L, V, c, ch, acc[ch])
-    return acc.sum(axis=0)
+        _entropy_chunk(M, L, V, c, ch, acc[ch], comp[ch])
+    return (acc + comp).sum(axis=0)
 
 
 def subset_entropy_pass_py(M, L, V):

@@ -339,6 +339,53 @@ def transform_row_py(code, out, params, seed, R, a, j, V, exact):
 # one step of the sampler
 # ----------------------------------------------------------------------------------------
 @njit(cache=True, inline="always")
+def pattern_offsets(C, S, cpos, n, s, t, L, V, block_off, layer_start, offR, offS, Pk, basek, lok, hik, spos):
+    """Index tables of one pattern ``S`` inside the child ``C = R ∪ S`` (``|R| = t``, ``n = t + s``):
+    ``offR[a]`` / ``offS[q]`` = offsets of ``x_R = a`` / of the first ``s-1`` new values inside the
+    child block, ``Pk[k]``, ``basek[k]`` = stride and block start of ``R + j_k`` (the ``k``-th new
+    position ``spos[L+k]``), counters ``lok``/``hik`` reset. Returns ``(V^t, wlast)``, ``wlast``
+    the stride of the last new position (expanded by the caller while adding)."""
+    R = C ^ S
+    # offsets of x_R and x_S inside the child block (position weight V^(n-1-rank in C))
+    offR[0] = 0
+    size = 1
+    offS[0] = 0
+    sizeS = 1
+    k = 0
+    wlast = 1
+    for r in range(n):
+        j = cpos[r]
+        w = V ** (n - 1 - r)
+        if S >> j & 1:
+            if k == s - 1:
+                wlast = w  # the last new position is expanded while adding (see below)
+            else:
+                for q in range(sizeS - 1, -1, -1):
+                    b = offS[q]
+                    for v in range(V):
+                        offS[q * V + v] = b + v * w
+                sizeS *= V
+            # the k-th new position: P_j = V^(#R positions after j), block of R + j
+            P = 1
+            for r2 in range(r + 1, n):
+                if not (S >> cpos[r2] & 1):
+                    P *= V
+            Pk[k] = P
+            basek[k] = layer_start[t + 1] + block_off[R | (1 << j)]
+            lok[k] = 0
+            hik[k] = 0
+            spos[L + k] = j
+            k += 1
+        else:
+            for q in range(size - 1, -1, -1):
+                b = offR[q]
+                for v in range(V):
+                    offR[q * V + v] = b + v * w
+            size *= V
+    return size, wlast
+
+
+@njit(cache=True, inline="always")
 def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, layer_start, t, L, V,
                  local, prod, offR, offS, cpos, spos, idx, row, rows, Pk, basek, lok, hik):
     """``local[x_C] = sum_S Wsrc[C\\S] prod_{j in S} p̂(x_j | x_{C\\S})`` for one child mask ``C``.
@@ -369,42 +416,8 @@ def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, la
         for k in range(s):
             S |= 1 << spos[idx[k]]
         R = C ^ S
-        # offsets of x_R and x_S inside the child block (position weight V^(n-1-rank in C))
-        offR[0] = 0
-        size = 1
-        offS[0] = 0
-        sizeS = 1
-        k = 0
-        wlast = 1
-        for r in range(n):
-            j = cpos[r]
-            w = V ** (n - 1 - r)
-            if S >> j & 1:
-                if k == s - 1:
-                    wlast = w  # the last new position is expanded while adding (see below)
-                else:
-                    for q in range(sizeS - 1, -1, -1):
-                        b = offS[q]
-                        for v in range(V):
-                            offS[q * V + v] = b + v * w
-                    sizeS *= V
-                # the k-th new position: P_j = V^(#R positions after j), block of R + j
-                P = 1
-                for r2 in range(r + 1, n):
-                    if not (S >> cpos[r2] & 1):
-                        P *= V
-                Pk[k] = P
-                basek[k] = layer_start[t + 1] + block_off[R | (1 << j)]
-                lok[k] = 0
-                hik[k] = 0
-                spos[L + k] = j
-                k += 1
-            else:
-                for q in range(size - 1, -1, -1):
-                    b = offR[q]
-                    for v in range(V):
-                        offR[q * V + v] = b + v * w
-                size *= V
+        size, wlast = pattern_offsets(C, S, cpos, n, s, t, L, V, block_off, layer_start, offR, offS, Pk, basek,
+                                      lok, hik, spos)
         src = block_off[R]
         for a in range(size):
             wa = Wsrc[src + a]
