@@ -28,7 +28,7 @@ from ..laws.joint import check_fits, lattice_bytes
 from ..engine.predictors import parse_predictor_spec
 from ..engine.sampler import expected_kl, learning_error, sampler_law, step_breakdown
 from ..decoding import AdaptiveSpec, is_preset, parse_schedule_spec, with_ties
-from ..schedules import Schedule, expected_N
+from ..schedules import DecodingRule, Schedule, expected_N
 from .info import add_law_arguments, build_law
 
 NAME = "law"
@@ -145,7 +145,7 @@ def run(args) -> int:
         law = law.to_joint()
     schedule = with_ties(parse_schedule_spec(args.schedule, law.L, law), args.ties)
     predictor = parse_predictor_spec(args.predictor, law)
-    if law.exact and not isinstance(schedule, AdaptiveSpec):  # the exact KL text can dominate
+    if law.exact and not isinstance(schedule, (AdaptiveSpec, DecodingRule)):  # the exact KL text can dominate
         secs, detail = cost.exact_kl_text_seconds(law, schedule, predictor)
         check_time(secs, f"the exact KL(p || q) as a canonical form ({detail})",
                    "use a float law (--law FILE saved from a float array) or a smaller L")
