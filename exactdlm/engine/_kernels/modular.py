@@ -32,7 +32,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit, prange
 
-from .sampler import MIX, SERIAL_WORK, TABLE, _nchunks, pattern_offsets
+from .sampler import MIX, SERIAL_WORK, TABLE, _nchunks, advance_counters, next_combination, pattern_offsets
 
 #: the largest prime used is below this (a product of two residues fits an int64)
 PRIME_LIMIT = 2**31
@@ -290,19 +290,9 @@ def _chunk_mod(Wsrc, Wdst, Mp, Minv, zero, Tab, lam, invV, code, dst_masks, allo
                                 for b in range(B):
                                     x = local[dd, b] + mulmod(prod[q, b], rows[s - 1, v, b], primes_[b], pinv[b])
                                     local[dd, b] = x - primes_[b] if x >= primes_[b] else x
-                    for k in range(s):
-                        lok[k] += 1
-                        if lok[k] == Pk[k]:
-                            lok[k] = 0
-                            hik[k] += 1
-                k = s - 1
-                while k >= 0 and idx[k] == ncand - s + k:
-                    k -= 1
-                if k < 0:
+                    advance_counters(lok, hik, Pk, s)
+                if not next_combination(idx, ncand, s):
                     break
-                idx[k] += 1
-                for q in range(k + 1, s):
-                    idx[q] = idx[q - 1] + 1
         d0 = block_off[C]
         for k in range(V**n):
             for b in range(B):

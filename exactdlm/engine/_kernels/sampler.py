@@ -386,6 +386,30 @@ def pattern_offsets(C, S, cpos, n, s, t, L, V, block_off, layer_start, offR, off
 
 
 @njit(cache=True, inline="always")
+def advance_counters(lok, hik, Pk, s):
+    """Step the ``s`` mixed-radix pattern counters (``lok[k]`` wraps at ``Pk[k]`` into ``hik[k]``)."""
+    for k in range(s):
+        lok[k] += 1
+        if lok[k] == Pk[k]:
+            lok[k] = 0
+            hik[k] += 1
+
+
+@njit(cache=True, inline="always")
+def next_combination(idx, ncand, s) -> bool:
+    """Advance ``idx`` to the next ``s``-combination of ``0..ncand-1`` (lexicographic); False after the last."""
+    k = s - 1
+    while k >= 0 and idx[k] == ncand - s + k:
+        k -= 1
+    if k < 0:
+        return False
+    idx[k] += 1
+    for q in range(k + 1, s):
+        idx[q] = idx[q - 1] + 1
+    return True
+
+
+@njit(cache=True, inline="always")
 def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, layer_start, t, L, V,
                  local, prod, offR, offS, cpos, spos, idx, row, rows, Pk, basek, lok, hik):
     """``local[x_C] = sum_S Wsrc[C\\S] prod_{j in S} p̂(x_j | x_{C\\S})`` for one child mask ``C``.
@@ -455,20 +479,9 @@ def _child_block(Wsrc, Mp, Tab, params, seed, code, C, allowed, s, block_off, la
                     d = base + offS[q]
                     for v in range(V):
                         local[d + v * wlast] += x * rows[s - 1, v]
-            for k in range(s):
-                lok[k] += 1
-                if lok[k] == Pk[k]:
-                    lok[k] = 0
-                    hik[k] += 1
-        # next s-combination of the candidates
-        k = s - 1
-        while k >= 0 and idx[k] == ncand - s + k:
-            k -= 1
-        if k < 0:
+            advance_counters(lok, hik, Pk, s)
+        if not next_combination(idx, ncand, s):
             break
-        idx[k] += 1
-        for q in range(k + 1, s):
-            idx[q] = idx[q - 1] + 1
 
 
 @njit(cache=True)
