@@ -234,7 +234,7 @@ def pick_then_draw(state: tuple, choices: list, draws: dict):
             yield _reveal(state, {j: v for j, (v, _) in zip(cands, combo)}), pr
 
 
-def run_chain(L: int, V: int, exact: bool, step, start_aux=0) -> "np.ndarray":
+def run_chain(L: int, V: int, exact: bool, step, start_aux=0):
     """DP over ``(state, aux)`` one decoder step per round; fully revealed states are the output.
 
     ``step(state, aux)`` yields ``(child, child_aux, probability)``; it is never called on a

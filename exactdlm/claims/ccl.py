@@ -133,10 +133,6 @@ def _ccl_global(suite):
     top = max(int(getattr(suite, "cone_max_L", 0) or 0), 2)
     checks, worst = oblivious_checks(range(2, top + 1))
     figures = {"law-oblivious: max least K / budget (L = 2..%d)" % top: float(worst)}
-    try:
-        import exactdlm.structured  # noqa: F401
-    except ImportError:
-        return checks, {"structured laws": "unavailable: only the lattice suite was checked"}
     from ..engine.sampler import expected_kl
 
     bites = 0

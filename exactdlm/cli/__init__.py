@@ -17,7 +17,6 @@ import pkgutil
 import re
 import sys
 
-from .. import cli as commands
 from ._checks import check_output_paths
 
 _FRACTION = re.compile(r"Fraction\((-?\d+), (\d+)\)")

@@ -9,6 +9,7 @@ Nothing is created here (``--jsonl`` is opened and locked by the run itself).
 from __future__ import annotations
 
 import os
+import sys
 
 #: argument names whose string value is a path the command will write
 OUTPUT_ARGS = ("json", "jsonl")
@@ -27,6 +28,18 @@ def check_writable(path: str, flag: str) -> None:
         raise ValueError(f"{flag} {path!r}: the directory {parent!r} does not exist; create it or give another path")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ValueError(f"{flag} {path!r}: the directory {parent!r} is not writable; give another path")
+
+
+def write_output(path: str, text: str, flag: str = "--json") -> None:
+    """Write ``text`` (plus a newline) to ``path``, ``-`` meaning stdout; a failure is a ``ValueError``."""
+    if path == "-":
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        with open(path, "w") as fh:
+            fh.write(text + "\n")
+    except OSError as exc:
+        raise ValueError(f"cannot write {flag} {path}: {exc.strerror}") from None
 
 
 def check_output_paths(args) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from ._checks import write_output
 
 NAME = "refute"
 HELP = "search for the smallest exact law and schedule that break a claim, with a certificate"
@@ -105,14 +106,6 @@ def run(args) -> int:
             print("  reproduce with:", file=out)
             print("    " + r.counterexample["snippet"].rstrip().replace("\n", "\n    "), file=out)
     if args.json:
-        text = json.dumps(report_json(results), indent=2)
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-        else:
-            try:
-                with open(args.json, "w") as fh:
-                    fh.write(text + "\n")
-            except OSError as exc:
-                raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
+        write_output(args.json, json.dumps(report_json(results), indent=2))
     sys.stdout.flush()
     return 1 if any(r.found or r.error for r in results) else 0

@@ -18,10 +18,11 @@ import math
 import os
 import sys
 
+from ._checks import write_output
 from ..claims import ClaimError, catalogue, catalogue_ids, load_claims_file
 from ..claims import report as rpt
 from ..claims import runner
-from ..search.adversary import DEFAULT_SECONDS, search_lines, search_sampled
+from ..search.adversary import DEFAULT_SECONDS, check_seconds, search_lines, search_sampled
 from ..suites import DEFAULT_SUITE, SUITES, get_suite
 
 NAME = "verify"
@@ -106,9 +107,7 @@ def run(args) -> int:
     suite = get_suite(args.suite)
     if args.hypothesis is not None and args.hypothesis <= 0:
         raise ValueError(f"--hypothesis needs a positive number of examples, got {args.hypothesis}")
-    seconds = DEFAULT_SECONDS.get(args.suite, 0.0) if args.search_seconds is None else args.search_seconds
-    if not seconds >= 0:
-        raise ValueError(f"--search-seconds must be >= 0, got {args.search_seconds}")
+    seconds = check_seconds(DEFAULT_SECONDS.get(args.suite, 0.0) if args.search_seconds is None else args.search_seconds)
     report = runner.run(claims, suite, jobs=args.jobs, max_prec=max_prec, progress=_progress())
     search_sampled(report, seconds=seconds, seed=args.seed)
     out = sys.stderr if args.json == "-" else sys.stdout  # JSON on stdout: the table goes to stderr
@@ -129,15 +128,7 @@ def run(args) -> int:
         data = report.to_json()
         if hyp is not None:
             data["hypothesis"] = hyp
-        text = json.dumps(data, indent=1, default=str)
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-        else:
-            try:
-                with open(args.json, "w") as fh:
-                    fh.write(text + "\n")
-            except OSError as exc:
-                raise ValueError(f"cannot write --json {args.json}: {exc.strerror}") from None
+        write_output(args.json, json.dumps(data, indent=1, default=str))
     hyp_failed = hyp is not None and any(h["verdict"] in ("violated", "error") for h in hyp)
     return 1 if report.failed or hyp_failed else 0
 

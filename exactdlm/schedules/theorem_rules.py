@@ -17,7 +17,6 @@ checks that the library's constructors (``exactdlm.schedules``) follow it.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from itertools import product
 

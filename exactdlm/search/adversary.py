@@ -24,6 +24,13 @@ SEARCHED_VERDICTS = ("holds", "consistent-float")
 DEFAULT_SECONDS = {"quick": 0.0, "default": 1.5, "full": 5.0, "large": 3.0}
 
 
+def check_seconds(seconds) -> float:
+    """``seconds`` as a float >= 0, else a ``ValueError`` naming ``--search-seconds``."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+        raise ValueError(f"--search-seconds must be a number of seconds >= 0, got {seconds!r}")
+    return float(seconds)
+
+
 def search_sampled(report, *, seconds: float, seed: int = 0) -> None:
     """Run the refute search on each sampled claim of ``report`` (in place; see the module docstring).
 
@@ -31,9 +38,7 @@ def search_sampled(report, *, seconds: float, seed: int = 0) -> None:
     :data:`SEARCHED_VERDICTS` and whose scope is ``suite`` or ``mixed`` gets ``search =
     {"laws", "cases", "best_ratio", "seconds"}``; a certified counterexample makes it ``violated``.
     """
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
-        raise ValueError(f"--search-seconds must be a number of seconds >= 0, got {seconds!r}")
-    if seconds == 0:
+    if check_seconds(seconds) == 0:
         return
     for r in report.results:
         if r.verdict not in SEARCHED_VERDICTS or r.scope not in ("suite", "mixed") or not searchable(r.claim):

@@ -610,7 +610,7 @@ def decide(lhs, rhs, kind: str, L: int | None = None, ratio: bool = True) -> Ray
     out = RayDecision(True, L, lhs_const=lconst, rhs_const=rconst)
     # D = big - small on each ray (per unit log q), plus the constant term
     if isinstance(big, ConcaveForm):
-        signs, values = [], []
+        signs = []
         for k in range(L):
             rat, roots = big.ray_parts(k)
             rat -= small.ray(k)
