@@ -35,10 +35,10 @@ from math import factorial
 
 import numpy as np
 
-from ..laws import as_law
 from ..schedules import DecodingRule
 from .core import neg_entropy
 from .steplaw import (
+    law_for,
     StepEngine,
     bernoulli_choices,
     check_ties,
@@ -118,9 +118,7 @@ class Dream(DecodingRule):
         check_ties(self.ties)
 
     def law(self, p, predictor=None):
-        law = as_law(p)
-        if law.L != self.L:
-            raise ValueError(f"this dream rule was built for L={self.L}, the law has L={law.L}; parse the spec for L={law.L}")
+        law = law_for("dream", self.L, p)
         L, V = law.L, law.V
         soft = self.alg_temp > 0
         rounds = self.steps if self.alg == "origin" else min(self.steps, L)

@@ -27,9 +27,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..laws import as_law
 from ..schedules import DecodingRule
-from .steplaw import StepEngine, check_ties, check_work, draw_then_pick, pick_then_draw, run_chain, threshold_choices
+from .steplaw import (
+    StepEngine,
+    check_block,
+    check_ties,
+    check_work,
+    draw_then_pick,
+    law_for,
+    pick_then_draw,
+    run_chain,
+    threshold_choices,
+)
 
 MODELS = ("llada", "dream")
 
@@ -48,10 +57,7 @@ class FastDLLM(DecodingRule):
     def __post_init__(self):
         if not 0 <= Fraction(self.threshold) <= 1:
             raise ValueError(f"fastdllm: threshold must lie in [0, 1] (a probability), got {self.threshold}")
-        if not (isinstance(self.block, int) and 1 <= self.block <= self.L):
-            raise ValueError(f"fastdllm: block must be an integer in 1..L={self.L}, got {self.block!r}")
-        if self.L % self.block:
-            raise ValueError(f"fastdllm: L={self.L} is not a multiple of block={self.block} (Fast-dLLM asserts it)")
+        check_block("fastdllm", self.L, self.block, "Fast-dLLM asserts it")
         if self.model not in MODELS:
             raise ValueError(f"fastdllm: model must be llada or dream, got {self.model!r}")
         if Fraction(self.T) < 0:
@@ -59,9 +65,7 @@ class FastDLLM(DecodingRule):
         check_ties(self.ties)
 
     def law(self, p, predictor=None):
-        law = as_law(p)
-        if law.L != self.L:
-            raise ValueError(f"this fastdllm rule was built for L={self.L}, the law has L={law.L}; parse the spec for L={law.L}")
+        law = law_for("fastdllm", self.L, p)
         L, V, B = law.L, law.V, self.block
         check_work("fastdllm", L, V, L)
         eng = StepEngine(law, predictor, self.T, self.ties)

@@ -27,9 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..laws import as_law
 from ..schedules import DecodingRule
 from .steplaw import (
+    check_block,
+    law_for,
     StepEngine,
     check_ties,
     check_work,
@@ -64,10 +65,7 @@ class LLaDA(DecodingRule):
         L, S, B = self.L, self.steps, self.block
         if not (isinstance(S, int) and S >= 1):
             raise ValueError(f"llada: steps must be a positive integer, got {S!r}")
-        if not (isinstance(B, int) and 1 <= B <= L):
-            raise ValueError(f"llada: block must be an integer in 1..L={L}, got {B!r}")
-        if L % B:
-            raise ValueError(f"llada: L={L} is not a multiple of block={B} (LLaDA asserts gen_length % block_length == 0)")
+        check_block("llada", L, B, "LLaDA asserts gen_length % block_length == 0")
         if S % (L // B):
             raise ValueError(
                 f"llada: steps={S} is not a multiple of the {L // B} blocks (LLaDA asserts steps % num_blocks == 0); "
@@ -84,9 +82,7 @@ class LLaDA(DecodingRule):
         return self.steps // (self.L // self.block)
 
     def law(self, p, predictor=None):
-        law = as_law(p)
-        if law.L != self.L:
-            raise ValueError(f"this llada rule was built for L={self.L}, the law has L={law.L}; parse the spec for L={law.L}")
+        law = law_for("llada", self.L, p)
         B, spb = self.block, self.steps_per_block
         counts = transfer_counts(B, spb)
         check_work("llada", law.L, law.V, min(self.steps, law.L))

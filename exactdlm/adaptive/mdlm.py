@@ -26,9 +26,8 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..laws import as_law
 from ..schedules import DecodingRule
-from .steplaw import StepEngine, bernoulli_choices, check_work, pick_then_draw, run_chain
+from .steplaw import StepEngine, bernoulli_choices, check_work, law_for, pick_then_draw, run_chain
 
 NOISES = ("loglinear", "cosine")
 SAMPLERS = ("ddpm", "ddpm_cache")
@@ -74,9 +73,7 @@ class MDLM(DecodingRule):
             raise ValueError("mdlm: sampler=ddpm_cache exists only for noise=loglinear (MDLM asserts it); use sampler=ddpm")
 
     def law(self, p, predictor=None):
-        law = as_law(p)
-        if law.L != self.L:
-            raise ValueError(f"this mdlm rule was built for L={self.L}, the law has L={law.L}; parse the spec for L={law.L}")
+        law = law_for("mdlm", self.L, p)
         L, V, S = law.L, law.V, self.steps
         check_work("mdlm", L, V, S + 1)
         eng = StepEngine(law, predictor, 1, "lowest", float_only=self.noise == "cosine")

@@ -29,11 +29,28 @@ from functools import cmp_to_key
 from itertools import combinations, permutations, product
 from math import comb
 
+from ..laws import as_law
 from .core import Conditionals, compare_scores, new_output
 
 TIES = ("uniform", "lowest")
 #: most state-step expansions (an upper bound, summed over steps) a preset will enumerate
 PRESET_WORK_CAP = 4_000_000
+
+
+def law_for(name: str, L: int, p):
+    """``p`` as a law, checked to have the ``L`` positions the rule ``name`` was parsed for."""
+    law = as_law(p)
+    if law.L != L:
+        raise ValueError(f"this {name} rule was built for L={L}, the law has L={law.L}; parse the spec for L={law.L}")
+    return law
+
+
+def check_block(name: str, L: int, block, asserts: str) -> None:
+    """``block`` an integer in ``1..L`` dividing ``L`` (``asserts``: what the real code asserts)."""
+    if not (isinstance(block, int) and 1 <= block <= L):
+        raise ValueError(f"{name}: block must be an integer in 1..L={L}, got {block!r}")
+    if L % block:
+        raise ValueError(f"{name}: L={L} is not a multiple of block={block} ({asserts})")
 
 
 def check_ties(ties) -> str:
