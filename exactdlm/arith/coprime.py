@@ -17,7 +17,7 @@ from numbers import Rational
 
 import numpy as np
 
-from .fixed import enclosure
+from .fixed import enclosure, expand_atoms
 
 # --- coprime bases -------------------------------------------------------------------
 
@@ -238,7 +238,9 @@ def base_totals(A: dict[int, int]) -> dict[int, int]:
 
 
 def integer_form_is_zero(A: dict[int, int], C: int) -> bool:
-    """Exact: is ``C + sum_n A_n log n`` zero (integers ``A_n``, ``C``, ``n >= 2``)?"""
+    """Exact: is ``C + sum_n A_n log n`` zero (integers ``A_n``, ``C``, ``n >= 2``; atoms are
+    expanded first)?"""
+    A, C, _M = expand_atoms(A, C)
     return C == 0 and not base_totals(A)
 
 
@@ -270,6 +272,7 @@ def _integer_sign(A, C, start_prec, max_prec, *, need_sign=True):
     sign = _sign_of(*enclosure(A, C, prec))
     if sign is not None:
         return sign, prec
+    A, C, _M = expand_atoms(A, C)  # a positive multiple of the value: same sign
     B = base_totals(A)  # the log part over the coprime base
     if not B:  # the log part is exactly 0: the value is the constant
         return (C > 0) - (C < 0), prec

@@ -50,7 +50,7 @@ from .coprime import (
     base_totals,
     integer_form_is_zero,
 )
-from .fixed import START_PREC, approx_value, enclosure
+from .fixed import START_PREC, approx_value, enclosure, expand_atoms
 from .logform import LogForm, _exact, integer_form, log_form_is_zero  # noqa: F401
 
 
@@ -91,7 +91,9 @@ def canonical(form) -> LogForm:
 
 
 def _canonical_integer(A: dict[int, int], C: int, D: int) -> LogForm:
-    """``canonical`` of the form ``(C + sum_n A_n log n) / D``."""
+    """``canonical`` of the form ``(C + sum_n A_n log n) / D`` (atoms expanded)."""
+    A, C, M = expand_atoms(A, C)
+    D *= M
     groups: dict[int, int] = {}
     for b, t in base_totals(A).items():
         if b >= _SMALL_LIMIT:

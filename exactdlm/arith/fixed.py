@@ -8,6 +8,7 @@ enclosure of the whole form is only as wide as ``sum |A_n|`` units of ``2^-prec`
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Integral, Rational
@@ -36,7 +37,7 @@ def _is_rational(x) -> bool:
     return isinstance(x, (int, Rational))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def log_fixed(n: int, prec: int) -> tuple[int, int]:
     """Integers ``(lo, hi)`` with ``lo <= 2^prec * log(n) <= hi`` (``n >= 1``); ``hi - lo = 3``."""
     if n == 1:
@@ -50,11 +51,91 @@ def log_fixed(n: int, prec: int) -> tuple[int, int]:
     return f - 1, f + 2
 
 
+class LogAtom:
+    """One real number ``v`` held as its own integer form ``D v = C + sum_n A_n log n`` and
+    used as a single term of larger forms (docs/theory.md §7, "Atoms").
+
+    A term ``a: atom`` of an integer form contributes ``a v``. The keys of ``A`` are integers
+    ``n >= 2`` or other atoms (nesting is allowed; atoms never form a cycle because an atom
+    is built from forms that exist before it). A form over atoms is short: a structured
+    law's profile ``g(0..L)`` as atoms makes every combination of it (EKL, TC, ...) a form of
+    at most ``L + 1`` terms however many logs each ``g(t)`` holds, so sums, scalings and
+    enclosures cost ``O(L)``; only an exact zero test or a canonical print expands the atoms
+    (:func:`expand_atoms`), which gives back the same value.
+
+    Enclosure: ``fixed(prec)`` is ``(lo, hi)`` with ``lo <= 2^prec v <= hi`` and ``hi - lo <= 3``
+    like :func:`log_fixed`, computed from the enclosure of the integer form at
+    ``q >= prec + extra`` bits, ``2^extra >= 3 sum |A_n| / D`` (each key's enclosure is at
+    most 3 units wide, so the integer form's is at most ``3 sum |A_n|`` units of ``2^-q``,
+    and dividing by ``D 2^(q - prec)`` and rounding outwards leaves at most 3), cached per
+    precision.
+    Identity is the object's: two atoms of equal value are different keys (their difference
+    is decided by expanding them).
+    """
+
+    __slots__ = ("A", "C", "D", "_fixed", "_flat", "_extra")
+
+    def __init__(self, A: dict, C: int, D: int):
+        if D <= 0:
+            raise ValueError(f"an atom's denominator must be positive, got {D}")
+        self.A, self.C, self.D = dict(A), int(C), int(D)
+        self._fixed: dict[int, tuple[int, int]] = {}
+        self._flat = None
+        self._extra = (3 * sum(abs(a) for a in self.A.values()) // self.D).bit_length() + 1
+
+    def fixed(self, prec: int) -> tuple[int, int]:
+        out = self._fixed.get(prec)
+        if out is None:
+            # inner precisions on a grid of 32 bits, so that atoms nested in many others
+            # (each asking at its own prec + extra) are enclosed at few distinct precisions
+            q = -(-(prec + self._extra) // 32) * 32
+            lo, hi = enclosure(self.A, self.C, q)
+            den = self.D << (q - prec)
+            out = (lo // den, -((-hi) // den))
+            self._fixed[prec] = out
+        return out
+
+    def flat(self) -> tuple[dict[int, int], int, int]:
+        """``(A', C', D')`` with ``D' v = C' + sum A'_n log n`` over integers only (cached)."""
+        if self._flat is None:
+            A, C, M = expand_atoms(self.A, self.C)
+            self._flat = (A, C, self.D * M)
+        return self._flat
+
+    def __repr__(self):
+        return f"LogAtom({len(self.A)} terms, D={self.D.bit_length()} bits)"
+
+
+def has_atoms(A) -> bool:
+    return any(type(n) is LogAtom for n in A)
+
+
+def expand_atoms(A: dict, C: int) -> tuple[dict[int, int], int, int]:
+    """``(A', C', M)`` with ``M (C + sum_n A_n log n) = C' + sum A'_n log n`` over integers
+    only (every atom replaced by its flat integer form; ``M > 0`` the lcm of their
+    denominators, 1 when there is no atom). Zero entries are dropped."""
+    atoms = [(k, a) for k, a in A.items() if type(k) is LogAtom]
+    if not atoms:
+        return A, C, 1
+    flats = [(k.flat(), a) for k, a in atoms]
+    M = math.lcm(*(f[2] for f, _ in flats))
+    out = {n: a * M for n, a in A.items() if type(n) is not LogAtom}
+    get = out.get
+    C2 = C * M
+    for (Ak, Ck, Dk), a in flats:
+        f = a * (M // Dk)
+        C2 += f * Ck
+        for n, b in Ak.items():
+            out[n] = get(n, 0) + f * b
+    return {n: a for n, a in out.items() if a}, C2, M
+
+
 def enclosure(A: dict[int, int], C: int, prec: int) -> tuple[int, int]:
-    """Integers ``(lo, hi)`` with ``lo <= 2^prec (C + sum_n A_n log n) <= hi``."""
+    """Integers ``(lo, hi)`` with ``lo <= 2^prec (C + sum_n A_n log n) <= hi`` (a key that is a
+    :class:`LogAtom` contributes ``A_n`` times its value)."""
     lo = hi = C << prec
     for n, a in A.items():
-        ln, hn = log_fixed(n, prec)
+        ln, hn = n.fixed(prec) if type(n) is LogAtom else log_fixed(n, prec)
         if a > 0:
             lo += a * ln
             hi += a * hn

@@ -42,12 +42,22 @@ from numbers import Rational
 import mpmath
 from mpmath import libmp
 from .coprime import _integer_sign, integer_form_is_zero
-from .fixed import _FLOAT_BITS, START_PREC, _frac, _is_rational, approx_value, enclosure  # noqa: F401
+from .fixed import (  # noqa: F401
+    _FLOAT_BITS,
+    START_PREC,
+    LogAtom,
+    _frac,
+    _is_rational,
+    approx_value,
+    enclosure,
+    expand_atoms,
+)
 
 
 def integer_form(*signed) -> tuple[dict[int, int], int, int]:
     """Integer form of a signed sum of forms in nats (a form with a ``base`` is refused):
-    ``(A, C, D)`` with ``D * sum_i s_i * form_i = C + sum_n A_n log n`` exactly.
+    ``(A, C, D)`` with ``D * sum_i s_i * form_i = C + sum_n A_n log n`` exactly (a term over a
+    :class:`LogAtom` keeps the atom as its key, see ``fixed.LogAtom``).
 
     ``signed``: pairs ``(form, s)``, ``form`` a LogForm or a rational, ``s`` an integer. ``D``
     is the least common denominator of every coefficient and constant, ``A`` holds only
@@ -72,6 +82,9 @@ def integer_form(*signed) -> tuple[dict[int, int], int, int]:
         C += s * f.const.numerator * mult[f.const.denominator]
         for r, c in f.terms.items():
             a = s * c.numerator * mult[c.denominator]
+            if type(r) is LogAtom:
+                A[r] = get(r, 0) + a
+                continue
             n, d = r.numerator, r.denominator
             A[n] = get(n, 0) + a
             if d != 1:
@@ -135,13 +148,21 @@ class LogForm:
                 self._add_term(Fraction(r), _frac(c))
 
     def _add_term(self, r: Fraction, c: Fraction) -> None:
+        if type(r) is LogAtom:
+            self._merge_term(r, c)
+            return
         if r <= 0:
             raise ValueError(f"log of a non-positive rational {r}")
         if c == 0 or r == 1:
             return
         if r < 1:
             r, c = 1 / r, -c
-        new = self.terms.get(r, Fraction(0)) + c
+        self._merge_term(r, c)
+
+    def _merge_term(self, r, c: Fraction) -> None:
+        """Add ``c`` to the coefficient of an argument already in normal form (``r > 1`` or an atom)."""
+        old = self.terms.get(r)
+        new = c if old is None else old + c
         if new == 0:
             self.terms.pop(r, None)
         else:
@@ -151,6 +172,43 @@ class LogForm:
     def log(cls, r, coef=1) -> "LogForm":
         """The form ``coef * log r``."""
         return cls([(r, coef)])
+
+    @classmethod
+    def atom(cls, form) -> "LogForm":
+        """The value of ``form`` (a LogForm in nats or a rational) as a form of one term over a
+        :class:`~exactdlm.arith.fixed.LogAtom`: equal in value, and cheap to combine however
+        many terms ``form`` has (docs/theory.md §7, "Atoms"). A rational stays a constant."""
+        form = to_logform(form)
+        if not form.const and len(form.terms) == 1:
+            ((key, coef),) = form.terms.items()
+            if type(key) is LogAtom and coef == 1:
+                return form
+        A, C, D = integer_form((form, 1))
+        return cls.from_integer_form(A, C, D)
+
+    @classmethod
+    def from_integer_form(cls, A: dict, C: int, D: int) -> "LogForm":
+        """The value ``(C + sum_n A_n log n) / D`` (integer ``D > 0``; keys integers ``n >= 2`` or
+        atoms) as a form of one atom, or a rational when ``A`` is empty."""
+        A = {n: a for n, a in A.items() if a}
+        if not A:
+            return cls(const=Fraction(C, D))
+        out = cls()
+        out.terms = {LogAtom(A, C, D): Fraction(1)}
+        return out
+
+    def has_atoms(self) -> bool:
+        return any(type(r) is LogAtom for r in self.terms)
+
+    def expanded(self) -> "LogForm":
+        """The same value with every atom replaced by its terms (a form over rationals only)."""
+        if not self.has_atoms():
+            return self
+        A, C, D = integer_form((self.nats(), 1))
+        A, C, M = expand_atoms(A, C)
+        out = LogForm(const=Fraction(C, D * M), base=self.base)
+        out.terms = {Fraction(n): Fraction(a, D * M) for n, a in A.items()}
+        return out
 
     @classmethod
     def zero(cls) -> "LogForm":
@@ -209,7 +267,7 @@ class LogForm:
         out = self.copy()
         out.const += other.const
         for r, c in other.terms.items():
-            out._add_term(r, c)
+            out._merge_term(r, c)
         return out
 
     __radd__ = __add__
@@ -306,11 +364,12 @@ class LogForm:
     # --- printing -------------------------------------------------------------------
     def _sorted_terms(self):
         # float keys first (fast), exact tie-break; arguments beyond float range sort last
-        return sorted(self.terms.items(), key=_term_key)
+        return sorted(self.expanded().terms.items(), key=_term_key)
 
     def __repr__(self):
-        body = "{" + ", ".join(f"'{r}': '{c}'" for r, c in self._sorted_terms()) + "}"
-        extra = (f", const='{self.const}'" if self.const else "") + (f", base={self.base}" if self.base else "")
+        form = self.expanded()
+        body = "{" + ", ".join(f"'{r}': '{c}'" for r, c in form._sorted_terms()) + "}"
+        extra = (f", const='{form.const}'" if form.const else "") + (f", base={self.base}" if self.base else "")
         return f"LogForm({body}{extra})"
 
     def __str__(self):
@@ -330,6 +389,8 @@ class LogForm:
         form = self.nats()
         if not raw and _CANONICAL is not None:
             form = _CANONICAL(form)
+        else:
+            form = form.expanded()
         if self.base is None:
             return _render(form.const, form._sorted_terms(), "log")
         return _render_in_base(form, self.base)
@@ -430,7 +491,7 @@ def log_form_is_zero(form) -> bool:
     form = _exact(form, "form").nats()  # log b > 0: zero in any base iff zero in nats
     if not form.terms:
         return form.const == 0
-    if form.const != 0:  # const + Λ with const != 0 is never 0 (Baker)
+    if form.const != 0 and not form.has_atoms():  # const + Λ with const != 0 is never 0 (Baker)
         return False
     A, C, _D = integer_form((form, 1))
     if not A:

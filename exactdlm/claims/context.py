@@ -85,7 +85,10 @@ class ExactStructured:
 
     def __init__(self, law):
         self._law = law
-        self._profile = law.entropy_profile(exact=True)
+        # every g(t) as one atom: the claims' combinations of g are then forms of at most
+        # L + 1 terms, whatever the size of each g(t) (docs/theory.md §7, "Atoms")
+        self._profile = np.empty(law.L + 1, dtype=object)
+        self._profile[:] = [LogForm.atom(x) for x in law.entropy_profile(exact=True)]
         self._mixture = {}
         self.L, self.V = int(law.L), int(law.V)
 
@@ -102,7 +105,8 @@ class ExactStructured:
     def mixture_kl(self, sizes, exact: bool = True):
         key = tuple(int(s) for s in sizes)
         if key not in self._mixture:
-            self._mixture[key] = self._law.mixture_kl(key, exact=True)
+            kl = self._law.mixture_kl(key, exact=True)
+            self._mixture[key] = LogForm.atom(kl) if isinstance(kl, LogForm) else kl
         return self._mixture[key]
 
     def to_json(self) -> dict:

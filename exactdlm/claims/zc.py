@@ -16,7 +16,7 @@ from .common import prov
 
 
 #: longest law whose E[N_j] is summed in exact rationals (beyond, the harmonic pmfs' powers explode)
-EXACT_CUTS_MAX_L = 64
+EXACT_CUTS_MAX_L = 256
 
 
 def _expected_ekl(ctx, K: int, kind: str):

@@ -17,7 +17,9 @@ checks that the library's constructors (``exactdlm.schedules``) follow it.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
+from functools import lru_cache
 from itertools import product
 
 import numpy as np
@@ -194,15 +196,26 @@ def cut_pmf(L: int, kind: str) -> list[Fraction]:
 
 
 def expected_N_cuts(L: int, K: int, w) -> list[Fraction]:
-    """(E4) ``E[N_j] = sum_{m=j}^{L-1} (1 - sum_{c=j}^{m} w(c))^(K-1)``, ``j = 1..L-1``; ``w[c-1] = w(c)``."""
+    """(E4) ``E[N_j] = sum_{m=j}^{L-1} (1 - sum_{c=j}^{m} w(c))^(K-1)``, ``j = 1..L-1``; ``w[c-1] = w(c)``.
+
+    Computed over integers: with ``D`` the common denominator of ``w`` and ``W_m = D sum_{c<=m} w(c)``,
+    ``E[N_j] = sum_m (D - W_m + W_{j-1})^(K-1) / D^(K-1)`` (cached: suites ask the same schedules
+    for every law)."""
+    return list(_expected_N_cuts(int(L), int(K), tuple(Fraction(x) for x in w)))
+
+
+@lru_cache(maxsize=64)
+def _expected_N_cuts(L: int, K: int, w: tuple) -> tuple:
+    D = math.lcm(*(x.denominator for x in w)) if w else 1
+    cum = [0]
+    for x in w[: L - 1]:
+        cum.append(cum[-1] + x.numerator * (D // x.denominator))
+    e, den = K - 1, D ** (K - 1)
     out = []
     for j in range(1, L):
-        total, acc = Fraction(0), Fraction(0)
-        for m in range(j, L):
-            acc += w[m - 1]
-            total += (1 - acc) ** (K - 1)
-        out.append(total)
-    return out
+        top = D + cum[j - 1]
+        out.append(Fraction(sum((top - cum[m]) ** e for m in range(j, L)), den))
+    return tuple(out)
 
 
 def sizes_from_cut_set(L: int, cuts) -> tuple[int, ...]:

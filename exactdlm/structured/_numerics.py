@@ -26,9 +26,10 @@ from ..arith import LogForm
 #: beyond this the O(L^2) passes take minutes and the error is no longer certified by tests.
 MAX_L = 16384
 
-#: largest L of the exact (Fraction / LogForm) paths: denominators grow like V^L and the
-#: pure-Python passes are O(L^2) object operations (count DP O(L^3)).
-EXACT_MAX_L = 64
+#: largest L of the exact (Fraction / LogForm) paths by default (a family may allow more:
+#: ``StructuredLaw.exact_max_L``): denominators grow like V^L and the passes are O(L^2)
+#: big-integer operations; the claims see each ``g(t)`` as one atom (docs/theory.md §7)
+EXACT_MAX_L = 256
 
 
 def check_length(L, what: str, limit: int = MAX_L) -> int:

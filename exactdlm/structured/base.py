@@ -42,6 +42,8 @@ class StructuredLaw:
     V: int
     exact: bool
     family: str = "structured"
+    #: largest L of this family's exact (LogForm) paths
+    exact_max_L: int = EXACT_MAX_L
 
     def __init__(self):
         self._cache = {}
@@ -193,7 +195,8 @@ class StructuredLaw:
             )
         return self._joint()
 
-    def _exact_limit(self, what: str, limit: int = EXACT_MAX_L):
+    def _exact_limit(self, what: str, limit: int | None = None):
+        limit = self.exact_max_L if limit is None else limit
         if self.L > limit:
             raise ValueError(f"{what}: the exact path is limited to L <= {limit} (got L={self.L}); use floats")
 

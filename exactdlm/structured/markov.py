@@ -54,6 +54,8 @@ class MarkovChain(StructuredLaw):
     """Time-homogeneous Markov chain with transition ``P`` and initial law (stationary by default)."""
 
     family = "markov_chain"
+    #: the exact profile costs O(L V^2) atoms and O(L^2) integer coefficients: 2 s at L = 1024
+    exact_max_L = 1024
 
     def __init__(self, L, transition, initial=None):
         super().__init__()
@@ -129,27 +131,62 @@ class MarkovChain(StructuredLaw):
 
     # --- exact path ------------------------------------------------------------------------
     def _exact_profile(self):
+        """``g(t) = (t/L) sum_a H(X_a) - sum_d beta_t(d) J(d)`` over atoms (docs/theory.md §7).
+
+        With ``mu_b = mu_a P^d`` the pair terms regroup: ``J(d) = sum_{x,y} S_d(x) P^d(x,y)
+        log P^d(x,y) + sum_{b >= d} H(X_b)``, ``S_d = sum_{a < L-d} mu_a``, so ``J`` costs
+        ``O(L V^2)`` terms in all (not ``O(L^2 V^2)``); each site entropy and each ``J(d)`` is one
+        atom, and ``g(t)`` a form of ``O(L)`` terms over them.
+        """
         self._exact_limit("exact Markov profile")
         L, V = self.L, self.V
         P = [[Fraction(x) for x in row] for row in self.P.tolist()]
-        mu0 = [Fraction(x) for x in self.mu.tolist()]
-        J = K.markov_J_py(P, mu0, L)
-        mus = [mu0]
+        mus = [[Fraction(x) for x in self.mu.tolist()]]
         for _ in range(L - 1):
             mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), Fraction(0)) for y in range(V)])
-        Hsum = LogForm()
+        site = []
         for row in mus:
+            h = LogForm()
             for x in row:
                 if x > 0:
-                    Hsum._add_term(x, -x)
+                    h._add_term(x, -x)
+            site.append(LogForm.atom(h))
+        suffix = [LogForm()] * (L + 1)  # suffix[d] = sum_{b >= d} H(X_b)
+        for b in range(L - 1, -1, -1):
+            suffix[b] = suffix[b + 1] + site[b]
+        prefix = [[Fraction(0)] * V]  # prefix[n] = sum_{a < n} mu_a
+        for row in mus:
+            prefix.append([u + v for u, v in zip(prefix[-1], row)])
+        J = [LogForm()]
+        Pd = P
+        for d in range(1, L):
+            form = suffix[d].copy()
+            S = prefix[L - d]
+            for x in range(V):
+                for y in range(V):
+                    if S[x] and Pd[x][y]:
+                        form._add_term(Pd[x][y], S[x] * Pd[x][y])
+            J.append(LogForm.atom(form))
+            Pd = [[sum((Pd[x][k] * P[k][y] for k in range(V)), Fraction(0)) for y in range(V)] for x in range(V)]
+        # L C(L,t) g(t) = t C(L,t) sum_b H(X_b) - L sum_d C(L-d-1, t-2) J(d): one integer form
+        # over the atoms per t (no Fraction arithmetic in the O(L^2) loop)
+        sites = [key for h in site for key in h.terms]
+        Jkey = {d: key for d in range(1, L) for key in J[d].terms}
         g = np.empty(L + 1, dtype=object)
         g[0] = LogForm()
         for t in range(1, L + 1):
-            form = Hsum * Fraction(t, L)
+            den = comb(L, t)
+            A = dict.fromkeys(sites, t * den)
             if t >= 2:
-                for d in range(1, L - t + 2):
-                    form = form - J[d] * Fraction(comb(L - d - 1, t - 2), comb(L, t))
-            g[t] = form
+                k, c = t - 2, 1  # c = C(n, k) for n = L-d-1 = k, k+1, ... (d from L-t+1 down to 1)
+                for d in range(L - t + 1, 0, -1):
+                    n = L - d - 1
+                    if n > k:
+                        c = c * n // (n - k)
+                    key = Jkey.get(d)
+                    if key is not None:
+                        A[key] = -L * c
+            g[t] = LogForm.from_integer_form(A, 0, L * den)
         return g
 
     # --- mpmath reference --------------------------------------------------------------------
