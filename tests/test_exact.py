@@ -273,3 +273,18 @@ def test_pickle_and_deepcopy_keep_terms_and_constant():
     f = LogForm.log(Fraction(3, 2), Fraction(1, 4)) + Fraction(1, 2)
     for g in (pickle.loads(pickle.dumps(f)), copy.deepcopy(f)):
         assert g.terms == f.terms and g.const == f.const and g is not f
+
+
+def test_forms_with_integers_past_python_digit_limit_print_in_full():
+    import sys
+
+    before = sys.get_int_max_str_digits()
+    x = LogForm.log(Fraction(3**9000, 2**7), Fraction(1, 7**6000))  # 5,071 digits, over the 4,300 default
+    text, raw = str(x), repr(x)
+    assert sys.get_int_max_str_digits() == before  # the guard is back after printing
+    sys.set_int_max_str_digits(0)
+    try:
+        den = str(7**6000)
+    finally:
+        sys.set_int_max_str_digits(before)
+    assert den in text and den in raw

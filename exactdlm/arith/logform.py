@@ -36,6 +36,8 @@ constant (``H`` of a fair bit in bits prints ``1``).
 from __future__ import annotations
 
 import math
+import sys
+from contextlib import contextmanager
 from fractions import Fraction
 from numbers import Rational
 
@@ -367,6 +369,10 @@ class LogForm:
         return sorted(self.expanded().terms.items(), key=_term_key)
 
     def __repr__(self):
+        with _long_ints():
+            return self._repr()
+
+    def _repr(self):
         form = self.expanded()
         body = "{" + ", ".join(f"'{r}': '{c}'" for r, c in form._sorted_terms()) + "}"
         extra = (f", const='{form.const}'" if form.const else "") + (f", base={self.base}" if self.base else "")
@@ -385,7 +391,12 @@ class LogForm:
 
     def to_str(self, raw: bool = False) -> str:
         """Readable: ``1/2 - log(2) + 3/4*log(7/3)`` (constant first, arguments ascending), in
-        canonical form unless ``raw``; a form with a base prints in that unit (``log2(3)``)."""
+        canonical form unless ``raw``; a form with a base prints in that unit (``log2(3)``).
+        Integers of any length print in full (Python's 4300-digit guard is lifted meanwhile)."""
+        with _long_ints():
+            return self._to_str(raw)
+
+    def _to_str(self, raw: bool) -> str:
         form = self.nats()
         if not raw and _CANONICAL is not None:
             form = _CANONICAL(form)
@@ -415,6 +426,18 @@ class LogForm:
 
     def __ge__(self, other):
         return compare(self, other) >= 0
+
+
+@contextmanager
+def _long_ints():
+    """Lift ``sys.set_int_max_str_digits`` while a form prints: exact values of long laws have
+    integers of tens of thousands of digits, and printing them is what the user asked for."""
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
 
 
 def _render(const, terms, log_name: str, const_suffix: str = "") -> str:

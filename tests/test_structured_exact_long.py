@@ -1,0 +1,113 @@
+"""Certified structured laws past L = 64 (issue 14 item 4; docs/theory.md §7 "Atoms").
+
+The Markov chain's exact profile (regrouped J(d) over atoms) equals the plain formula and the
+lattice at small L, agrees with the float engine and 50-digit mpmath at L = 256 and 1024, and
+``verify`` on an L = 256 chain certifies the true claims and refutes false variants with
+exact sides.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+from math import comb
+
+import mpmath
+import pytest
+
+import exactdlm as ed
+from exactdlm.arith import LogForm
+from exactdlm.claims import Claim, catalogue, get, load_catalogue
+from exactdlm.claims import runner
+from exactdlm.engine import info
+from exactdlm.engine._kernels import structured as K
+from exactdlm.structured import markov_chain
+from exactdlm.structured.suite import _TRANSITION, _TRANSITION3, named_schedules
+from exactdlm.suites import Suite, SuiteCase
+
+CHAINS = [
+    (_TRANSITION, None),
+    (_TRANSITION, [F(1), F(0)]),
+    (_TRANSITION3, [F(1, 3), F(1, 2), F(1, 6)]),
+    ([[F(1), F(0)], [F(1, 2), F(1, 2)]], None),  # an absorbing state: zero entries of P^d
+    ([[F(1, 2), F(1, 2)], [F(1, 2), F(1, 2)]], None),  # i.i.d.: every J(d) = 0
+]
+
+
+def plain_profile(chain):
+    """``g(t) = (t/L) sum_a H(X_a) - sum_d beta_t(d) J(d)`` with J by the plain O(L^2 V^2) twin."""
+    L, V = chain.L, chain.V
+    P = [[F(x) for x in r] for r in chain.P.tolist()]
+    mus = [[F(x) for x in chain.mu.tolist()]]
+    for _ in range(L - 1):
+        mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), F(0)) for y in range(V)])
+    J = K.markov_J_py(P, mus[0], L)
+    H = LogForm()
+    for row in mus:
+        for x in row:
+            if x > 0:
+                H._add_term(x, -x)
+    g = [LogForm()]
+    for t in range(1, L + 1):
+        f = H * F(t, L)
+        for d in range(1, L - t + 2) if t >= 2 else ():
+            f = f - J[d] * F(comb(L - d - 1, t - 2), comb(L, t))
+        g.append(f)
+    return g
+
+
+@pytest.mark.parametrize("transition,initial", CHAINS)
+def test_regrouped_exact_profile_equals_the_plain_formula_and_the_lattice(transition, initial):
+    for L in (1, 2, 3, 6, 11):
+        chain = markov_chain(L, transition, initial)
+        g = chain.entropy_profile(exact=True)
+        assert all(a == b for a, b in zip(g, plain_profile(chain)))
+        if chain.V**L <= 4096:
+            lat = info.entropy_profile(chain.to_joint())
+            assert all(a == b for a, b in zip(g, lat))
+
+
+@pytest.mark.parametrize("L,transition", [(256, _TRANSITION), (256, _TRANSITION3), (1024, _TRANSITION)])
+def test_long_exact_profile_matches_float_and_mpmath(L, transition):
+    chain = markov_chain(L, transition)
+    g = chain.entropy_profile(exact=True)
+    gf = chain.entropy_profile()
+    ts = [1, 2, L // 3, L - 1, L]
+    ref = chain.entropy_profile_mp(50, ts)
+    for t, r in zip(ts, ref):
+        lo, hi = g[t].bounds(128)
+        with mpmath.workdps(50):
+            assert mpmath.mpf(lo.numerator) / lo.denominator <= r <= mpmath.mpf(hi.numerator) / hi.denominator
+        assert abs(float(g[t]) - gf[t]) <= 1e-12 * max(1.0, abs(gf[t]))
+    tc, dtc = chain.total_correlation(exact=True), chain.dual_total_correlation(exact=True)
+    assert abs(float(tc) - chain.total_correlation()) <= 1e-11 * chain.total_correlation()
+    assert abs(float(dtc) - chain.dual_total_correlation()) <= 1e-11 * chain.dual_total_correlation()
+
+
+def test_exact_limit_names_the_family_limit():
+    with pytest.raises(ValueError, match="limited to L <= 1024"):
+        markov_chain(1025, _TRANSITION).entropy_profile(exact=True)
+
+
+def _one_step_claim(factor: F) -> Claim:
+    def sides(law, sizes):
+        return ed.expected_kl(law, (law.L,)), ed.total_correlation(law) * factor
+
+    return Claim(id=f"one-step-{factor.numerator}-{factor.denominator}", statement=f"EKL(one step) <= {factor} TC", kind="le", sides=sides)
+
+
+def test_verify_certifies_an_L256_chain_and_refutes_false_variants():
+    chain = markov_chain(256, _TRANSITION3)
+    names, scheds, _ = named_schedules(chain)
+    case = SuiteCase("markov_chain_v3 L=256", "markov_chain", {"L": 256}, tuple(scheds), lambda: chain, None, chain)
+    suite = Suite("long", "one long chain", [case], witness_L=0, lz_lengths=(16,), ccl_lengths=(32,), cone_max_L=0)
+    load_catalogue()
+    true_ids = ["E2", "E3", "E7", "LC-T1", "SH-1", "G-DTC"]
+    false = [_one_step_claim(F(999, 1000))]
+    rep = runner.run([get(i) for i in true_ids] + false + [_one_step_claim(F(1))], suite)
+    by = {r.claim.id: r for r in rep.results}
+    for cid in true_ids:
+        assert by[cid].verdict == "holds" and by[cid].certified, (cid, by[cid].verdict)
+    bad = by["one-step-999-1000"]
+    assert bad.verdict == "violated" and bad.certified
+    assert by["one-step-1-1"].verdict == "holds" and by["one-step-1-1"].certified  # E7: equality, decided exactly
+    assert len(catalogue()) >= len(true_ids)
