@@ -88,6 +88,7 @@ class Suite:
     ks: tuple = (2, 3, 5)  # numbers of cuts + 1 for the random-size claims
     ccl_lengths: tuple = (32, 64)  # L of the synthetic curves for CCL-1.9 at sizes where it bites
     cone_max_L: int = 0  # profile claims are decided for every law at every L = 2..cone_max_L (docs/theory.md §8)
+    cone_cuts_max_L: int = 64  # ... and random-size (cut point) claims up to this L (exact E[N_j] sums)
 
 
 def _jsonable(v):
@@ -309,7 +310,7 @@ def _full() -> Suite:
     return Suite("full", "L <= 7 (L = 8 at V = 2) with every composition, more seeds; structured laws to L = 32",
                  cases, witness_L=5, witness_L_structured=16, lz_lengths=(16, 32, 64, 128, 256, 512),
                  rhos=(F(1), F(1, 2), F(1, 4), F(1, 8)), ks=(2, 3, 5, 9), ccl_lengths=(32, 64, 128, 256),
-                 cone_max_L=1024)
+                 cone_max_L=1024, cone_cuts_max_L=256)
 
 
 def _large() -> Suite:

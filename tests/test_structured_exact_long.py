@@ -9,17 +9,13 @@ exact sides.
 from __future__ import annotations
 
 from fractions import Fraction as F
-from math import comb
-
 import mpmath
 import pytest
 
 import exactdlm as ed
-from exactdlm.arith import LogForm
 from exactdlm.claims import Claim, catalogue, get, load_catalogue
 from exactdlm.claims import runner
 from exactdlm.engine import info
-from exactdlm.engine._kernels import structured as K
 from exactdlm.structured import markov_chain
 from exactdlm.structured.suite import _TRANSITION, _TRANSITION3, named_schedules
 from exactdlm.suites import Suite, SuiteCase
@@ -33,34 +29,12 @@ CHAINS = [
 ]
 
 
-def plain_profile(chain):
-    """``g(t) = (t/L) sum_a H(X_a) - sum_d beta_t(d) J(d)`` with J by the plain O(L^2 V^2) twin."""
-    L, V = chain.L, chain.V
-    P = [[F(x) for x in r] for r in chain.P.tolist()]
-    mus = [[F(x) for x in chain.mu.tolist()]]
-    for _ in range(L - 1):
-        mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), F(0)) for y in range(V)])
-    J = K.markov_J_py(P, mus[0], L)
-    H = LogForm()
-    for row in mus:
-        for x in row:
-            if x > 0:
-                H._add_term(x, -x)
-    g = [LogForm()]
-    for t in range(1, L + 1):
-        f = H * F(t, L)
-        for d in range(1, L - t + 2) if t >= 2 else ():
-            f = f - J[d] * F(comb(L - d - 1, t - 2), comb(L, t))
-        g.append(f)
-    return g
-
-
 @pytest.mark.parametrize("transition,initial", CHAINS)
 def test_regrouped_exact_profile_equals_the_plain_formula_and_the_lattice(transition, initial):
     for L in (1, 2, 3, 6, 11):
         chain = markov_chain(L, transition, initial)
         g = chain.entropy_profile(exact=True)
-        assert all(a == b for a, b in zip(g, plain_profile(chain)))
+        assert all(a == b for a, b in zip(g, chain.exact_profile_plain()))
         if chain.V**L <= 4096:
             lat = info.entropy_profile(chain.to_joint())
             assert all(a == b for a, b in zip(g, lat))

@@ -15,13 +15,27 @@ from ..schedules import theorem_rules as rules
 from .common import prov
 
 
-#: longest law whose E[N_j] is summed in exact rationals (beyond, the harmonic pmfs' powers explode)
+#: longest law whose E[N_j] is summed in exact rationals (beyond, the harmonic pmfs' powers
+#: explode: at L = 256, K = 64 the numerators have 23,000 bits and the sums take seconds)
 EXACT_CUTS_MAX_L = 256
+#: the same limit in the profile cone (``Suite.cone_cuts_max_L`` overrides it): the cone scans
+#: every L of its range, and exact sums at every L up to 256 cost minutes (up to 64: seconds)
+CONE_CUTS_MAX_L = 64
+
+
+def _exact_cuts(ctx) -> bool:
+    """Whether ``E[N_j]`` is summed exactly for this context (exact law, L within the limit)."""
+    if not ctx.exact:
+        return False
+    limit = EXACT_CUTS_MAX_L
+    if getattr(ctx, "symbolic", False):
+        limit = min(limit, int(getattr(ctx.suite, "cone_cuts_max_L", CONE_CUTS_MAX_L) or CONE_CUTS_MAX_L))
+    return ctx.L <= limit
 
 
 def _expected_ekl(ctx, K: int, kind: str):
     w = rules.cut_pmf(ctx.L, kind)
-    exact = ctx.exact and ctx.L <= EXACT_CUTS_MAX_L
+    exact = _exact_cuts(ctx)
     I = ctx.Ibar
     if not exact:  # float arithmetic: the comparison is then uncertified
         w = [float(x) for x in w]
@@ -34,8 +48,8 @@ def _expected_ekl(ctx, K: int, kind: str):
 
 
 def _bound(ctx, T, factor):
-    """``factor · T``, exact when the expected EKL is (``L <= EXACT_CUTS_MAX_L``), else float."""
-    if ctx.exact and ctx.L <= EXACT_CUTS_MAX_L:
+    """``factor · T``, exact when the expected EKL is (:func:`_exact_cuts`), else float."""
+    if _exact_cuts(ctx):
         return T * ctx.num(factor)
     return float(T) * float(factor)
 
@@ -81,7 +95,7 @@ register_catalogue(Claim(
     statement="random sizes from K-1 i.i.d. cut points with pmf w(c) ∝ 1/(L-c) give an expected EKL of at most "
               "2 H_{L-1}/(K-1+H_{L-1}) TC",
     formula="E EKL <= 2 H_{L-1}/(K - 1 + H_{L-1}) · TC",
-    hypotheses="every law of the suite with L >= 2, K in the suite's grid (exact sums up to L = 64, floats beyond)",
+    hypotheses="every law of the suite with L >= 2, K in the suite's grid (exact sums up to L = 256, floats beyond; on the cone up to L = 64, full suite 256)",
     quantifier="named schedule family", case_checks=_zc_tc, profile_only=True))
 
 register_catalogue(Claim(
@@ -92,5 +106,5 @@ register_catalogue(Claim(
               "H_{L-1}/(K-1-H_{L-1}) DTC when K > 1 + H_{L-1}",
     formula="E EKL <= H_{L-1}/(K - 1 - H_{L-1}) · DTC,  K > 1 + H_{L-1}",
     hypotheses="every law of the suite with L >= 2, K in the suite's grid and K = m, 2m, 4m (m the least K with "
-               "K > 1 + H_{L-1}), where K > 1 + H_{L-1} (exact sums up to L = 64, floats beyond)",
+               "K > 1 + H_{L-1}), where K > 1 + H_{L-1} (exact sums up to L = 256, floats beyond; on the cone up to L = 64, full suite 256)",
     quantifier="named schedule family", case_checks=_zc_dtc, profile_only=True))

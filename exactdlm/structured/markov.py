@@ -189,6 +189,31 @@ class MarkovChain(StructuredLaw):
             g[t] = LogForm.from_integer_form(A, 0, L * den)
         return g
 
+    def exact_profile_plain(self):
+        """The exact profile by the plain formula: ``J(d)`` summed over every pair of positions
+        (``O(L^2 V^2)`` logarithms, no atoms). The twin of the regrouped ``_exact_profile``,
+        for tests and as the benchmarks' baseline."""
+        self._exact_checked("exact_profile_plain")
+        L, V = self.L, self.V
+        P = [[Fraction(x) for x in row] for row in self.P.tolist()]
+        mus = [[Fraction(x) for x in self.mu.tolist()]]
+        for _ in range(L - 1):
+            mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), Fraction(0)) for y in range(V)])
+        J = K.markov_J_py(P, mus[0], L)
+        H = LogForm()
+        for row in mus:
+            for x in row:
+                if x > 0:
+                    H._add_term(x, -x)
+        g = np.empty(L + 1, dtype=object)
+        g[0] = LogForm()
+        for t in range(1, L + 1):
+            form = H * Fraction(t, L)
+            for d in range(1, L - t + 2) if t >= 2 else ():
+                form = form - J[d] * Fraction(comb(L - d - 1, t - 2), comb(L, t))
+            g[t] = form
+        return g
+
     # --- mpmath reference --------------------------------------------------------------------
     def _mp_params(self):
         conv = (lambda x: mpmath.mpf(x.numerator) / x.denominator) if self.exact else mpmath.mpf

@@ -1,0 +1,84 @@
+"""Certified structured laws past L = 64 (issue 14 item 4; docs/theory.md §7 "Atoms").
+
+* Markov exact profile: the regrouped ``J(d)`` over atoms (``MarkovChain.entropy_profile(exact=True)``)
+  against the plain formula it replaced (``exact_profile_plain``: J summed over every pair of
+  positions), at L = 256 for the large suite's V = 2 and V = 3 chains.
+* The claims' work on an exact profile: every named schedule's EKL by (E2), TC, and the
+  certified sign of ``EKL - TC``, on the profile as atoms (what the claims' exact view does)
+  against the same on the plain log-forms (what it did before), for the large suite's
+  noisy-repetition and Markov laws at L = 64 and 256.
+* Exact cut-point ``E[N_j]`` over integers against the Fraction loop it replaced.
+
+Every timed call builds a fresh law (no cached profile).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from benchmarks import Case
+from exactdlm.arith import LogForm, certified_sign
+from exactdlm.engine.info import ekl_from_profile
+from exactdlm.schedules import theorem_rules as rules
+from exactdlm.structured import markov_chain, noisy_repetition
+from exactdlm.structured.suite import _TRANSITION, _TRANSITION3, named_schedules
+
+
+def _chain(L, V):
+    return markov_chain(L, _TRANSITION if V == 2 else _TRANSITION3)
+
+
+def _claims_work(make, atoms: bool):
+    law = make()
+    g = law.entropy_profile(exact=True)
+    if atoms:
+        g = np.array([LogForm.atom(x) for x in g], dtype=object)
+    L = law.L
+    tc = g[1] * L - g[L]
+    signs = 0
+    for sizes in named_schedules(law)[1]:
+        signs += certified_sign(ekl_from_profile(g, sizes) - tc)
+    return signs
+
+
+def _en_cuts_fraction(L, K, w):
+    out = []
+    for j in range(1, L):
+        total, acc = Fraction(0), Fraction(0)
+        for m in range(j, L):
+            acc += w[m - 1]
+            total += (1 - acc) ** (K - 1)
+        out.append(total)
+    return out
+
+
+def _en_cuts_integer(L, K, w):
+    rules._expected_N_cuts.cache_clear()
+    return rules.expected_N_cuts(L, K, w)
+
+
+def cases():
+    for V in (2, 3):
+        base = f"exact Markov profile L=256 V={V}, plain formula"
+        yield Case(base, lambda V=V: _chain(256, V).exact_profile_plain(), repeat=1)
+        yield Case(f"exact Markov profile L=256 V={V}, regrouped over atoms",
+                   lambda V=V: _chain(256, V).entropy_profile(exact=True), baseline=base, goal="seconds at L=256")
+    yield Case("exact Markov profile L=1024 V=3, regrouped over atoms", lambda: _chain(1024, 3).entropy_profile(exact=True),
+               repeat=1)
+    laws = {"noisy repetition": lambda L: noisy_repetition(L, Fraction(1, 10)), "Markov V=3": lambda L: _chain(L, 3)}
+    for name, make in laws.items():
+        for L in (64, 256):
+            if L == 256 and name == "noisy repetition":
+                continue  # the plain forms take minutes here; the atom case below is timed alone
+            base = f"claims' work on {name} L={L}: plain log-forms"
+            yield Case(base, lambda make=make, L=L: _claims_work(lambda: make(L), False), repeat=1)
+            yield Case(f"claims' work on {name} L={L}: profile as atoms",
+                       lambda make=make, L=L: _claims_work(lambda: make(L), True), baseline=base)
+    yield Case("claims' work on noisy repetition L=256: profile as atoms",
+               lambda: _claims_work(lambda: noisy_repetition(256, Fraction(1, 10)), True), repeat=1)
+    w = rules.cut_pmf(256, "tc")
+    base = "E[N_j] cut points L=256 K=16, Fraction loop"
+    yield Case(base, lambda: _en_cuts_fraction(256, 16, w), repeat=1)
+    yield Case("E[N_j] cut points L=256 K=16, integers", lambda: _en_cuts_integer(256, 16, w), baseline=base)
