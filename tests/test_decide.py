@@ -534,3 +534,26 @@ def test_format_bounds_examples():
     s = format_bounds(Fraction(1, 10**30), Fraction(2, 10**30))
     assert "e-30" in s and parse_bounds(s) == (Fraction(1, 10**30), Fraction(2, 10**30))
     assert format_bounds(float("-inf"), Fraction(1)) == "[-inf, 1]"
+
+
+@given(st.integers(2, 10**40), st.sampled_from([2, 3, 5, 7, 13, 31, 97, 211, 1021]), st.integers(-3, 3))
+@settings(max_examples=200, deadline=None)
+def test_integer_root_is_the_floor_root(a, k, delta):
+    from exactdlm.arith.decide import _iroot
+
+    n = max(1, a**k + delta)
+    x = _iroot(n, k)
+    assert x**k <= n < (x + 1) ** k
+
+
+@given(st.integers(1031, 10**12), st.lists(st.sampled_from([2, 3, 5, 7, 11, 13]), min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_perfect_root_finds_every_power_past_the_residue_screen(a, ks):
+    import math
+
+    from exactdlm.arith.decide import _perfect_root
+
+    k = math.prod(ks)
+    b, k_found = _perfect_root(a**k)
+    assert b**k_found == a**k and k_found % k == 0  # a itself may be a power: k_found is a multiple
+    assert _perfect_root(a**k * 1033 + 1)[0] ** _perfect_root(a**k * 1033 + 1)[1] == a**k * 1033 + 1

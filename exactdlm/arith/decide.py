@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from numbers import Rational
 
 import mpmath
@@ -57,8 +58,14 @@ from .logform import LogForm, _exact, integer_form, log_form_is_zero  # noqa: F4
 
 
 def _iroot(n: int, k: int) -> int:
-    """``floor(n^(1/k))`` by integer Newton steps."""
-    x = 1 << -(-n.bit_length() // k)  # >= the root
+    """``floor(n^(1/k))`` by integer Newton steps from a float estimate just above the root
+    (a start a factor 2 off would take about ``k`` steps, each on numbers of ``bits(n)`` bits)."""
+    shift = max(n.bit_length() - 64, 0)
+    r = (shift + math.log2(n >> shift)) / k  # log2 of the root, good to ~1e-12 relative
+    low = max(int(r) - 52, 0)
+    x = (int(2.0 ** (r - low)) + 2) << low
+    while x ** k <= n:  # make sure the start lies above the root
+        x = 2 * x
     while True:
         y = ((k - 1) * x + n // x ** (k - 1)) // k
         if y >= x:
@@ -66,9 +73,31 @@ def _iroot(n: int, k: int) -> int:
         x = y
 
 
+@lru_cache(maxsize=None)
+def _residue_tests(k: int) -> tuple[int, ...]:
+    """Primes ``p = 2mk + 1`` (the first four): a ``k``-th power is a ``k``-th power residue mod
+    each, which a non-power fails with probability ``1 - 1/k`` per prime."""
+    out, m = [], 1
+    while len(out) < 4:
+        p = 2 * m * k + 1
+        if all(p % q for q in range(2, math.isqrt(p) + 1)):
+            out.append(p)
+        m += 1
+    return tuple(out)
+
+
+def _maybe_power(b: int, k: int) -> bool:
+    for p in _residue_tests(k):
+        r = b % p
+        if r and pow(r, (p - 1) // k, p) != 1:
+            return False
+    return True
+
+
 def _perfect_root(b: int) -> tuple[int, int]:
     """``(a, k)`` with ``b = a^k`` and ``k`` largest, for ``b`` free of primes below 1024
-    (so ``a >= 1031`` and only ``k <= bits(b) / 10`` can occur)."""
+    (so ``a >= 1031`` and only ``k <= bits(b) / 10`` can occur). Candidates ``k`` are screened
+    by power residues before any root is taken."""
     k_total = 1
     changed = True
     while changed and b > 3:
@@ -76,6 +105,8 @@ def _perfect_root(b: int) -> tuple[int, int]:
         for k in _SMALL_PRIMES:
             if 10 * k > b.bit_length():
                 break
+            if not _maybe_power(b, k):
+                continue
             a = _iroot(b, k)
             if a**k == b:
                 b, k_total, changed = a, k_total * k, True
