@@ -40,6 +40,12 @@ def test_regrouped_exact_profile_equals_the_plain_formula_and_the_lattice(transi
             assert all(a == b for a, b in zip(g, lat))
 
 
+@pytest.mark.parametrize("transition", [_TRANSITION, _TRANSITION3])
+def test_large_suite_chains_at_the_old_limit_equal_the_plain_formula(transition):
+    chain = markov_chain(64, transition)  # L = 64: where the plain formula was the exact path
+    assert all(a == b for a, b in zip(chain.entropy_profile(exact=True), chain.exact_profile_plain()))
+
+
 @pytest.mark.parametrize("L,transition", [(256, _TRANSITION), (256, _TRANSITION3), (1024, _TRANSITION)])
 def test_long_exact_profile_matches_float_and_mpmath(L, transition):
     chain = markov_chain(L, transition)
