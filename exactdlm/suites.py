@@ -13,14 +13,17 @@ Every case is rebuilt from its family, parameters and seed: same suite, same bit
   of :mod:`exactdlm.structured` at ``L = 8`` with named schedules. About 2 minutes.
 * ``full``: ``L <= 7`` (``L = 8`` at ``V = 2``) with every composition, more seeds, structured
   laws up to ``L = 32``, longer witness sequences; for overnight runs.
-* ``large``: the structured laws of ``exactdlm.structured.suite.large_suite()`` (``L`` up to
-  thousands; floats beyond the structured exact limit), with their named schedules.
+* ``large``: the structured laws of ``exactdlm.structured.suite.large_suite()`` at
+  ``L = 64, 256, 1024, 4096`` with their named schedules: exact (certified) up to each
+  family's exact limit (``L = 256``; Markov chains 1024; repeated symbol, parity and MDS codes
+  at every L), floats beyond.
 
 Lattice laws are exact (rational) so that every verdict is certified; the Ising family, whose
 weights are exponentials, enters rationalized (``to_exact(max_denominator=100)``). Exact
 arithmetic on rationals with large unrelated numerators is slow, so the hidden Markov chain
 stays at ``V^L <= 32`` and exact Dirichlet draws at ``V^L <= 64``. Structured laws with rational
-parameters are checked through their exact view (LogForms) up to their exact length limit.
+parameters are checked through their exact view (LogForms, each ``g(t)`` one atom) up to their
+exact length limit.
 """
 
 from __future__ import annotations
@@ -322,7 +325,8 @@ def _large() -> Suite:
         if not cases:
             raise ValueError("suite 'large' needs exactdlm.structured, which this build lacks; "
                              "use --suite quick, default or full") from None
-    return Suite("large", "structured laws at large L (exactdlm.structured) with their named schedules",
+    return Suite("large", "structured laws at L = 64..4096 with their named schedules; exact to L = 256 (Markov "
+                 "chains 1024, closed forms any L), floats beyond",
                  cases, witness_L=4, witness_L_structured=64, lz_lengths=(16, 32, 64, 128, 256, 512),
                  ccl_lengths=(32, 64, 128, 256), cone_max_L=4096)
 
