@@ -121,3 +121,10 @@ def test_enclosure_of_a_form_over_atoms_matches_its_expansion():
         lo2, hi2 = enclosure(flat, C2, prec)
         # the same value: the two enclosures (of D v and of D M v) overlap once scaled
         assert lo * M <= hi2 and lo2 <= hi * M
+
+
+def test_log_part_of_an_atom_drops_the_constant_inside_it():
+    a = LogForm.atom(LogForm.log(3) + Fraction(1, 2))
+    assert a.const == 0  # the constant lives inside the atom
+    assert a.log_part() == LogForm.log(3)
+    assert a - a.log_part() == Fraction(1, 2)

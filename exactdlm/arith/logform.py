@@ -137,7 +137,9 @@ class LogForm:
     """``const + sum_r c_r log r``, terms stored as ``{r: c}`` with every ``r > 1``
     (``log(1/r) = -log r``), ``const`` a Fraction (default 0); ``base``: ``None`` (the value
     in nats) or the base the value is expressed in (value ``= N / log base``, see the module
-    docstring)."""
+    docstring). A key may also be a :class:`LogAtom` (made by :meth:`atom`), worth ``c`` times
+    the atom's value; then ``const`` is only the outer constant and :meth:`expanded` gives the
+    same value over rationals alone."""
 
     __slots__ = ("terms", "const", "base")
 
@@ -325,9 +327,10 @@ class LogForm:
         return not self.terms and self.const == 0
 
     def log_part(self) -> "LogForm":
-        """The form without its constant, ``sum_r c_r log r`` (in nats)."""
+        """The form without its constant, ``sum_r c_r log r`` (in nats; atoms expanded first,
+        since an atom may carry a constant of its own)."""
         out = LogForm()
-        out.terms = dict(self.terms)
+        out.terms = dict(self.expanded().terms)
         return out
 
     def bounds(self, prec: int = START_PREC) -> tuple[Fraction, Fraction]:
