@@ -54,11 +54,25 @@ from ..arith import LogForm
 from ..engine._kernels.structured import compositions_of
 
 
+_FACT = [1]
+
+
 def _multinomial(t, n):
-    out = math.factorial(t)
+    while len(_FACT) <= t:
+        _FACT.append(_FACT[-1] * len(_FACT))
+    out = _FACT[t]
     for k in n:
-        out //= math.factorial(k)
+        out //= _FACT[k]
     return out
+
+
+def _coprime_fraction(num: int, den: int) -> Fraction:
+    """``Fraction(num, den)`` for ``gcd(num, den) = 1``, ``den > 0``, without the gcd the
+    constructor would take again (quadratic in the length of million-bit integers)."""
+    make = getattr(Fraction, "_from_coprime_ints", None)  # Python >= 3.12
+    if make is not None:
+        return make(num, den)
+    return Fraction(num, den, _normalize=False)  # Python 3.11
 
 
 def _plus(n, v, k=1):
@@ -176,23 +190,36 @@ class IntegerCounts:
 
     # --- the profile ------------------------------------------------------------------
     def entropy_form(self, t: int) -> LogForm:
-        """``g(t) = sum_n P_t(n) log(mult(t; n) / P_t(n))`` as a LogForm."""
-        terms = {}
+        """``g(t) = sum_n P_t(n) log(mult(t; n) / P_t(n))`` as a LogForm.
+
+        Terms with equal arguments merge on integer pairs (cheap to hash) with coefficients
+        summed as integers over the layer's denominator; one ``Fraction`` each at the end."""
+        acc = {}
+        get = acc.get
+        gcd = math.gcd
         if self.kind == "mixture":
             Z = self.W * self.c**t
             for n in compositions_of(t, self.V):
                 s = self.seq_weight(n)
                 if s == 0 or s == Z:
                     continue
-                _add(terms, Fraction(Z, s), Fraction(_multinomial(t, n) * s, Z))
+                g = gcd(Z, s)
+                key = (Z // g, s // g)  # the argument 1/s_t(n) = W c^t / S_t(n)
+                acc[key] = get(key, 0) + _multinomial(t, n) * s
         else:
             U, Z = self.layer(t)
             for n, x in U.items():
-                mult = _multinomial(t, n)
-                if x != mult * Z:
-                    _add(terms, Fraction(mult * Z, x), Fraction(x, Z))
+                mZ = _multinomial(t, n) * Z
+                if x == mZ:
+                    continue
+                g = gcd(mZ, x)
+                key = (mZ // g, x // g)
+                acc[key] = get(key, 0) + x
         form = LogForm()
-        form.terms = {r: c for r, c in terms.items() if c}
+        terms = form.terms
+        for (num, den), x in acc.items():
+            g = gcd(x, Z)
+            terms[_coprime_fraction(num, den)] = _coprime_fraction(x // g, Z // g)
         return form
 
     def profile(self) -> np.ndarray:
@@ -213,18 +240,19 @@ def _add(terms, r, c):
 # ----------------------------------------------------------------------------------------
 class _State:
     """``W = prop * P_t + N / D``: a rational multiple of the law's own count law (kept
-    symbolically while only unit steps led here) plus a table over a common denominator."""
+    symbolically while only unit steps led here) plus a table over a common denominator ``D``,
+    kept also as ``factors`` ``[(f, k)]`` with ``D = prod f^k`` (the last reduction's gcds)."""
 
-    __slots__ = ("prop", "D", "N")
+    __slots__ = ("prop", "D", "factors", "N")
 
     def __init__(self):
-        self.prop, self.D, self.N = Fraction(0), 1, None
+        self.prop, self.D, self.factors, self.N = Fraction(0), 1, [], None
 
-    def add_table(self, D: int, N: dict) -> None:
+    def add_table(self, D: int, factors: list, N: dict) -> None:
         if self.N is None:
-            self.D, self.N = D, N
+            self.D, self.factors, self.N = D, factors, N
             return
-        if D != self.D:
+        if D != self.D:  # the lcm of the two denominators
             g = math.gcd(self.D, D)
             old, new = D // g, self.D // g
             if old != 1:
@@ -232,21 +260,22 @@ class _State:
                     self.N[n] *= old
             if new != 1:
                 N = {n: x * new for n, x in N.items()}
-            self.D = self.D * old
+            self.D *= old
+            self.factors = self.factors + [(old, 1)]
         for n, x in N.items():
             self.N[n] = self.N.get(n, 0) + x
 
     def table(self, counts: IntegerCounts, t: int):
-        """``(D, N)`` of the whole state (the symbolic part written out)."""
+        """``(D, factors, N)`` of the whole state (the symbolic part written out)."""
         if self.prop:
             U, Z = counts.layer(t)
             p = self.prop
-            self.add_table(Z * p.denominator, {n: x * p.numerator for n, x in U.items()})
+            self.add_table(Z * p.denominator, [(Z, 1), (p.denominator, 1)], {n: x * p.numerator for n, x in U.items()})
             self.prop = Fraction(0)
-        return self.D, (self.N or {})
+        return self.D, self.factors, (self.N or {})
 
 
-def _step(counts: IntegerCounts, D: int, N: dict, t: int, s: int, w: Fraction):
+def _step(counts: IntegerCounts, D: int, factors: list, N: dict, t: int, s: int, w: Fraction):
     """One multinomial step of size ``s >= 1`` from layer ``t`` with chain weight ``w``."""
     V = counts.V
     conds = {n: counts.conditional(t, n) for n, x in N.items() if x}
@@ -274,12 +303,23 @@ def _step(counts: IntegerCounts, D: int, N: dict, t: int, s: int, w: Fraction):
                 continue
             key = tuple(n[v] + m[v] for v in range(V))
             out[key] = get(key, 0) + base * f
-    return D * w.denominator * ell**s, out
+    return D * w.denominator * ell**s, factors + [(w.denominator, 1), (ell, s)], out
 
 
-def count_law(counts: IntegerCounts, chain) -> dict:
-    """The exact count law ``Q`` (dict composition -> Fraction) of the sampler along ``chain``
-    (``sizes.SizeChain`` with rational weights); see the module docstring."""
+def _gcd_factored(x: int, D: int, F: int) -> int:
+    """``gcd(x, D)`` where every prime of ``D`` divides ``F`` (the product of the distinct
+    factors ``D`` was built from, much shorter than ``D``): when ``gcd(x mod F, F) = 1`` (the
+    long entries of ``Q``) so is the answer, found with one remainder by ``F`` instead of a
+    (quadratic) gcd of two long integers; otherwise the plain gcd."""
+    if math.gcd(x % F, F) == 1:
+        return 1
+    return math.gcd(x, D)
+
+
+def count_law_integers(counts: IntegerCounts, chain):
+    """``(D, factors, N)``: the exact count law ``Q(n) = N[n] / D`` of the sampler along
+    ``chain`` (``sizes.SizeChain`` with rational weights; see the module docstring), checked to
+    sum to exactly 1."""
     ts = chain.state_t
     states = {chain.start: _State()}
     states[chain.start].prop = Fraction(1)
@@ -292,29 +332,35 @@ def count_law(counts: IntegerCounts, chain) -> dict:
         t, s = ts[a], ts[b] - ts[a]
         if s <= 1:
             dst.prop += src.prop * w  # the law's own conditionals: prop * P_t -> prop * P_{t+s}
-        if src.N is None:
-            if s <= 1:
+            if src.N is None:
                 continue
-            src.table(counts, t)
-        elif s == 0:
-            dst.add_table(src.D * w.denominator, {n: x * w.numerator for n, x in src.N.items()})
-            continue
-        prop = src.prop if s > 1 else Fraction(0)
-        if prop:
-            D, N = src.table(counts, t)
+            if s == 0:
+                dst.add_table(src.D * w.denominator, src.factors + [(w.denominator, 1)],
+                              {n: x * w.numerator for n, x in src.N.items()})
+                continue
+            D, factors, N = src.D, src.factors, src.N
         else:
-            D, N = src.D, src.N
-        dst.add_table(*_step(counts, D, N, t, s, w))
+            D, factors, N = src.table(counts, t)
+        dst.add_table(*_step(counts, D, factors, N, t, s, w))
     end = states.get(chain.end)
     if end is None:
-        return {}
-    if end.N is None:
-        P = counts.fractions(ts[chain.end])
-        return {n: p * end.prop for n, p in P.items() if p}
-    D, N = end.table(counts, ts[chain.end])
+        return 1, [], {}
+    D, factors, N = end.table(counts, ts[chain.end])
     if sum(N.values()) != D:
         raise AssertionError("the exact count law does not sum to 1; report this law and schedule")
-    return {n: Fraction(x, D) for n, x in N.items() if x}
+    return D, factors, N
+
+
+def count_law(counts: IntegerCounts, chain) -> dict:
+    """The exact count law ``Q`` as a dict composition -> reduced Fraction."""
+    D, factors, N = count_law_integers(counts, chain)
+    F = math.prod({f for f, _ in factors})
+    out = {}
+    for n, x in N.items():
+        if x:
+            g = _gcd_factored(x, D, F)
+            out[n] = _coprime_fraction(x // g, D // g)
+    return out
 
 
 # ----------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from . import sizes as _sizes
 from ..laws.budget import check_time
 from ._numerics import check_length, log_factorials, parse_distribution, parse_prob
 from .base import StructuredLaw
-from .count_exact import IntegerCounts, count_dp_seconds, count_law, cutpoint_seconds, profile_seconds
+from .count_exact import IntegerCounts, count_dp_seconds, count_law, count_law_integers, cutpoint_seconds, profile_seconds
 
 #: most count-grid cells the float engine holds at once (all layers / all DP states)
 MAX_GRID_CELLS = 40_000_000
@@ -416,7 +416,9 @@ class Exchangeable(StructuredLaw):
                             comp_data, np.array(comp_logc), comp_off, comp_cnt, W)
         return W[w_off[chain.end]:w_off[chain.end + 1]].copy()
 
-    def _exact_dp(self, schedule, engine: str = "integer") -> dict:
+    def _exact_dp(self, schedule, engine: str = "integer", integers: bool = False):
+        """The exact count law ``Q`` (dict composition -> Fraction), or with ``integers`` its
+        integer form ``(D, factors, N)`` (``count_exact.count_law_integers``; integer engine)."""
         self._exact_checked("the exact count DP")
         self._exact_limit("the exact count DP", EXACT_COUNT_MAX_L)
         _check_engine(engine)
@@ -435,7 +437,7 @@ class Exchangeable(StructuredLaw):
         secs, detail = count_dp_seconds(counts, chain)
         check_time(secs, f"the exact count DP at L={self.L}, V={self.V} ({detail})",
                    "use floats (exact=False), a schedule with fewer large steps, or a smaller L")
-        return count_law(counts, chain)
+        return count_law_integers(counts, chain) if integers else count_law(counts, chain)
 
     def sampler_count_law(self, sizes, exact: bool = False, log: bool = False, engine: str = "integer"):
         """Law ``Q`` of the symbol counts under the sampler (exact predictor) with this schedule.
@@ -488,6 +490,11 @@ class Exchangeable(StructuredLaw):
 
     def tv(self, sizes, exact: bool = False, engine: str = "integer"):
         """``TV(p, q) = ½ sum_n |P_L(n) - Q(n)|``."""
+        if exact and engine == "integer":  # in integers: one gcd at the end, not one per term
+            D, _, N = self._exact_dp(sizes, engine, integers=True)
+            U, Z = self._integer_counts().layer(self.L)
+            num = sum(abs(U.get(n, 0) * D - N.get(n, 0) * Z) for n in set(U) | set(N))
+            return Fraction(num, 2 * D * Z)
         if exact:
             P = self.exact_count_law()
             Q = self._exact_dp(sizes, engine)
