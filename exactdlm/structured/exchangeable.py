@@ -21,6 +21,13 @@ Cost (``D = V - 1``, layer ``t`` has ``C(t+D, D)`` count vectors, stored on a ``
 profile and curve ``O(sum_t (t+1)^D · V)`` (binary: O(L^2)); mixture law for fixed sizes
 ``sum_k (t_{k-1}+1)^D C(s_k+D, D)`` (binary, K balanced steps: about L^2/2); random sizes
 multiply by the number of chain transitions (Bernoulli: O(K L^4), cut points: O(K^2 L^4)).
+
+Exact paths (rational parameters, L <= 256): ``count_exact`` keeps every layer as integers over
+one denominator, builds the profile's LogForm terms directly and runs the count DP over one
+common denominator per chain state (docs/theory.md §7, "Exact count laws of exchangeable laws
+in integers"); ``engine="fraction"`` runs the ``Fraction`` twins of ``_kernels.structured``.
+Both estimate their time first and are refused over the time cap: the rationals of ``Q`` have
+``~L^3`` bits for schedules with a few large steps (1.4 million at L = 256 with two steps).
 """
 
 from __future__ import annotations
