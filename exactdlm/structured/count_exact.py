@@ -86,7 +86,7 @@ class IntegerCounts:
 
     def __init__(self, L: int, V: int, mixture=None, top=None):
         self.L, self.V = int(L), int(V)
-        self._layers = {}
+        self._layers, self._cond_bits = {}, {}
         if mixture is not None:
             w, th = mixture
             W = math.lcm(*(Fraction(x).denominator for x in w))
@@ -182,6 +182,14 @@ class IntegerCounts:
             a = [U1.get(_plus(n, v), 0) * (n[v] + 1) for v in range(V)]
         g = math.gcd(c, *a)
         return tuple(x // g for x in a), c // g
+
+    def conditional_bits(self, t: int) -> tuple[int, int]:
+        """``(bits(l_t), max_n bits(c(n)))``: ``l_t`` the lcm of the next-symbol denominators
+        over all of layer ``t`` (for the time estimates; cached)."""
+        if t not in self._cond_bits:
+            cs = [self.conditional(t, n)[1] for n in compositions_of(t, self.V)]
+            self._cond_bits[t] = (math.lcm(*cs).bit_length(), max(c.bit_length() for c in cs))
+        return self._cond_bits[t]
 
     def fractions(self, t: int) -> dict:
         """``P_t`` as a dict composition -> Fraction."""
@@ -306,14 +314,31 @@ def _step(counts: IntegerCounts, D: int, factors: list, N: dict, t: int, s: int,
     return D * w.denominator * ell**s, factors + [(w.denominator, 1), (ell, s)], out
 
 
+#: above this many bits of ``gcd(x mod F, F)`` the plain gcd is cheaper than the rounds
+SHORT_GCD_BITS = 256
+
+
 def _gcd_factored(x: int, D: int, F: int) -> int:
     """``gcd(x, D)`` where every prime of ``D`` divides ``F`` (the product of the distinct
-    factors ``D`` was built from, much shorter than ``D``): when ``gcd(x mod F, F) = 1`` (the
-    long entries of ``Q``) so is the answer, found with one remainder by ``F`` instead of a
-    (quadratic) gcd of two long integers; otherwise the plain gcd."""
-    if math.gcd(x % F, F) == 1:
+    factors ``D`` was built from, much shorter than ``D``). ``h = gcd(x mod F, F)`` holds every
+    prime of the answer; when it is short (the long entries of ``Q`` share only a few small
+    primes with ``D``), rounds ``u = gcd(x', D', h)`` on what is left of ``x`` and ``D`` collect
+    them (each prime ``p`` loses ``min(v_p(h), ...)`` per round until ``x'`` or ``D'`` has none
+    left), at the cost of remainders by short integers instead of a quadratic gcd of two
+    long ones; otherwise the plain gcd."""
+    h = math.gcd(x % F, F)
+    if h == 1:
         return 1
-    return math.gcd(x, D)
+    if h.bit_length() > SHORT_GCD_BITS:
+        return math.gcd(x, D)
+    g, rx, rD = 1, x, D
+    while True:
+        u = math.gcd(math.gcd(rx % h, h), rD % h)
+        if u == 1:
+            return g
+        g *= u
+        rx //= u
+        rD //= u
 
 
 def count_law_integers(counts: IntegerCounts, chain):
@@ -408,13 +433,7 @@ def count_dp_seconds(counts: IntegerCounts, chain) -> tuple[float, str]:
     lcm of the next-symbol denominators over all of layer ``t``) and prices each cell update
     as a multiplication of a ``bits(D_b)``-bit by an ``s bits(c)``-bit integer."""
     V, ts = counts.V, chain.state_t
-    ell = {}
-
-    def layer_bits(t):
-        if t not in ell:
-            cs = [counts.conditional(t, n)[1] for n in compositions_of(t, V)]
-            ell[t] = (math.lcm(*cs).bit_length(), max(c.bit_length() for c in cs))
-        return ell[t]
+    layer_bits = counts.conditional_bits
 
     bits = {chain.start: 0.0}
     table = {chain.start: False}
