@@ -116,10 +116,12 @@ def test_a_count_law_that_does_not_sum_to_one_is_refused(monkeypatch):
         law.sampler_count_law((5, 5), exact=True)
 
 
-def test_gcd_shortcut_and_coprime_fractions():
+@pytest.mark.parametrize("short_bits", [C.SHORT_GCD_BITS, 1])
+def test_gcd_shortcut_and_coprime_fractions(monkeypatch, short_bits):
+    monkeypatch.setattr(C, "SHORT_GCD_BITS", short_bits)  # 1: the plain-gcd branch
     D = 2**40 * 3**7 * 1009**5
     F_ = 2 * 3 * 1009
-    for x in (1, 7, 2**3 * 11, 1009**7 * 5, 3**9 * 2**50 + 0, 2**40 * 3**7 * 1009**5 * 13):
+    for x in (1, 7, 2**3 * 11, 1009**7 * 5, 3**9 * 2**50 + 0, 2**40 * 3**7 * 1009**5 * 13, 2**41 * 1009**2 * 3):
         assert C._gcd_factored(x, D, F_) == math.gcd(x, D)
     q = C._coprime_fraction(6, 35)
     assert q == F(6, 35) and (q.numerator, q.denominator) == (6, 35)
