@@ -15,9 +15,10 @@ integers and never take the gcds a ``Fraction`` takes after every operation:
 
 At a context of probability 0 the next-symbol law is uniform (as in the ``Fraction`` twin).
 
-**Profile.** ``g(t) = sum_n P_t(n) log(mult(t; n) / P_t(n))`` is built as a LogForm term by term,
-one ``Fraction`` key ``mult Z_t / U_t(n)`` (``W c^t / S_t(n)`` for a mixture) and one coefficient
-``U_t(n) / Z_t`` per count vector: ``sum_t C(t+V-1, V-1)`` terms.
+**Profile.** ``g(t) = sum_n P_t(n) log(mult(t; n) / P_t(n))`` is built as a LogForm from
+``sum_t C(t+V-1, V-1)`` terms: the argument ``mult Z_t / U_t(n)`` (``W c^t / S_t(n)`` for a
+mixture) reduced by one gcd and merged with equal ones as an integer pair, the coefficients
+summed as integers over ``Z_t``; one ``Fraction`` key and coefficient per distinct argument.
 
 **Count DP.** The sampler's count law ``Q`` (``exchangeable`` module docstring) is pushed along
 the size chain with one common denominator ``D_a`` per chain state, ``W_a(n) = N_a(n) / D_a``.
@@ -28,7 +29,9 @@ the reduced conditionals ``p(v|n) = a_v(n) / c(n)`` and ``l = lcm_n c(n)`` (over
 by several transitions take the lcm of the incoming denominators. While every step so far had
 size <= 1, ``W_a`` is a rational multiple of ``P_t`` (the law's own conditionals telescope), so
 such steps are not run at all: unit steps give ``Q = P_L`` at once. The result is checked to
-sum to exactly 1 (``sum_n N(n) = D``) and returned as reduced ``Fraction`` s.
+sum to exactly 1 (``sum_n N(n) = D``) and returned as reduced ``Fraction`` s; ``D`` is kept
+with the factors it was built from, so most entries are reduced by remainders modulo their
+product instead of a gcd of two long integers (:func:`_gcd_factored`).
 
 Why integers and not residues modulo primes (``engine.multimodular``): the rationals of ``Q``
 are very long (``~L^3`` bits for a few large steps: 22,000 bits at L = 64 with two steps, about
