@@ -394,9 +394,9 @@ def count_law(counts: IntegerCounts, chain) -> dict:
 # ----------------------------------------------------------------------------------------
 # time estimates (laws.budget.check_time)
 # ----------------------------------------------------------------------------------------
-#: seconds per LogForm term of the profile (Fraction key and coefficient, dict merge) and per
-#: squared 64-bit word of its ~``bits``-bit rationals (the gcds)
-PROFILE_TERM, PROFILE_WORD2 = 6e-6, 4e-9
+#: seconds per term of the profile (powers, gcd, dict merge, Fractions) and per bit of its
+#: rationals: measured 12, 17, 28 us per term at 381, 759, 1515 bits (V = 3, L = 64, 128, 256)
+PROFILE_TERM, PROFILE_BIT = 8e-6, 1.3e-8
 #: CPython integer arithmetic, seconds: schoolbook multiplication per 30-bit digit pair,
 #: Karatsuba per ``digits^1.585`` and gcd per squared digit (Lehmer); measured on 1.3M-bit operands
 MUL_DIGIT2, KARATSUBA, GCD_DIGIT2 = 1.0e-9, 6.6e-9, 1.2e-9
@@ -422,7 +422,7 @@ def profile_seconds(L: int, V: int, bits: int) -> tuple[float, str]:
     """``(seconds, detail)`` of :meth:`IntegerCounts.profile`: ``C(L+V, V)`` terms of rationals
     of up to ``bits`` bits."""
     terms = math.comb(L + V, V)
-    secs = terms * (PROFILE_TERM + PROFILE_WORD2 * (bits / 64) ** 2 / 2)
+    secs = terms * (PROFILE_TERM + PROFILE_BIT * bits)
     return secs, f"{terms:,} log terms of rationals up to {bits:,} bits"
 
 
