@@ -42,9 +42,9 @@ import numpy as np
 from ..engine._kernels import structured as K
 from ..arith import LogForm
 from ..laws import JointLaw, as_law
+from ..laws.budget import check_time
 from ..laws.joint import check_fits, exact_array
 from . import sizes as _sizes
-from ..laws.budget import check_time
 from ._numerics import check_length, log_factorials, parse_distribution, parse_prob
 from .base import StructuredLaw
 from .count_exact import IntegerCounts, count_dp_seconds, count_law, count_law_integers, cutpoint_seconds, profile_seconds
