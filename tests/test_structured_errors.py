@@ -66,7 +66,7 @@ def test_exact_paths_need_rational_parameters_and_small_L():
     with pytest.raises(ValueError, match="rational parameters"):
         S.noisy_repetition(5, 0.1).entropy_profile(exact=True)
     with pytest.raises(ValueError, match="exact path is limited"):
-        S.noisy_repetition(2000, F(1, 10)).mixture_kl((1000, 1000), exact=True)
+        S.noisy_repetition(300, F(1, 10)).mixture_kl((150, 150), exact=True)
     with pytest.raises(ValueError, match="outcomes"):
         S.noisy_repetition(40, F(1, 10)).to_joint()
 

@@ -21,6 +21,13 @@ Cost (``D = V - 1``, layer ``t`` has ``C(t+D, D)`` count vectors, stored on a ``
 profile and curve ``O(sum_t (t+1)^D · V)`` (binary: O(L^2)); mixture law for fixed sizes
 ``sum_k (t_{k-1}+1)^D C(s_k+D, D)`` (binary, K balanced steps: about L^2/2); random sizes
 multiply by the number of chain transitions (Bernoulli: O(K L^4), cut points: O(K^2 L^4)).
+
+Exact paths (rational parameters, L <= 256): ``count_exact`` keeps every layer as integers over
+one denominator, builds the profile's LogForm terms directly and runs the count DP over one
+common denominator per chain state (docs/theory.md §7, "Exact count laws of exchangeable laws
+in integers"); ``engine="fraction"`` runs the ``Fraction`` twins of ``_kernels.structured``.
+Both estimate their time first and are refused over the time cap: the rationals of ``Q`` have
+``~L^3`` bits for schedules with a few large steps (1.4 million at L = 256 with two steps).
 """
 
 from __future__ import annotations
@@ -35,15 +42,29 @@ import numpy as np
 from ..engine._kernels import structured as K
 from ..arith import LogForm
 from ..laws import JointLaw, as_law
+from ..laws.budget import check_time
 from ..laws.joint import check_fits, exact_array
 from . import sizes as _sizes
 from ._numerics import check_length, log_factorials, parse_distribution, parse_prob
 from .base import StructuredLaw
+from .count_exact import IntegerCounts, count_dp_seconds, count_law, count_law_integers, cutpoint_seconds, profile_seconds
 
 #: most count-grid cells the float engine holds at once (all layers / all DP states)
 MAX_GRID_CELLS = 40_000_000
 #: most elementary updates the count DP may do (about 1e8 per second)
 MAX_DP_OPS = 5_000_000_000
+
+
+#: largest L of the exact paths (integer arithmetic, ``count_exact``; each run is also guarded by
+#: its time estimate)
+EXACT_COUNT_MAX_L = 256
+#: the exact engines: integer arithmetic over common denominators, or the ``Fraction`` twin
+EXACT_ENGINES = ("integer", "fraction")
+
+
+def _check_engine(engine):
+    if engine not in EXACT_ENGINES:
+        raise ValueError(f"engine must be one of {EXACT_ENGINES}, got {engine!r}")
 
 
 #: below this many grid cells the layer passes run on one thread (thread start-up and
@@ -191,6 +212,14 @@ class Exchangeable(StructuredLaw):
         return g, Ib
 
     # --- exact path ------------------------------------------------------------------------
+    def _integer_counts(self) -> IntegerCounts:
+        if "integer_counts" not in self._cache:
+            if self._mixture is not None:
+                self._cache["integer_counts"] = IntegerCounts(self.L, self.V, mixture=self._mixture)
+            else:
+                self._cache["integer_counts"] = IntegerCounts(self.L, self.V, top=self._top)
+        return self._cache["integer_counts"]
+
     def exact_count_law(self) -> dict:
         """``P_L`` as a dict composition -> Fraction (rational parameters)."""
         self._exact_checked("exact_count_law")
@@ -199,33 +228,44 @@ class Exchangeable(StructuredLaw):
         if self._top is not None:
             top = {n: p for n, p in self._top.items() if p != 0}
         else:
-            self._exact_limit("exact count law")
-            w, th = self._mixture
-            top = {}
-            for n in K.compositions_of(self.L, self.V):
-                mult = K._multinomial(self.L, n)
-                p = sum(
-                    (wm * math.prod((row[v] ** n[v] for v in range(self.V)), start=Fraction(1)) for wm, row in zip(w, th)),
-                    Fraction(0),
-                )
-                if p:
-                    top[n] = p * mult
+            self._exact_limit("exact count law", EXACT_COUNT_MAX_L)
+            top = self._integer_counts().fractions(self.L)
         self._cache["exact_top"] = top
         return top
 
-    def exact_layers(self):
-        """Every ``P_t`` as a dict composition -> Fraction (by the thinning twin)."""
+    def exact_layers(self, engine: str = "integer"):
+        """Every ``P_t`` as a dict composition -> Fraction (``engine="fraction"``: the thinning twin)."""
         self._exact_checked("exact_layers")
-        self._exact_limit("exact layers")
-        if "exact_layers" not in self._cache:
-            self._cache["exact_layers"] = K.exch_layers_py(self.exact_count_law(), self.L, self.V)
-        return self._cache["exact_layers"]
+        self._exact_limit("exact layers", EXACT_COUNT_MAX_L)
+        _check_engine(engine)
+        key = ("exact_layers", engine)
+        if key not in self._cache:
+            if engine == "fraction":
+                self._cache[key] = K.exch_layers_py(self.exact_count_law(), self.L, self.V)
+            else:
+                counts = self._integer_counts()
+                self._cache[key] = [counts.fractions(t) for t in range(self.L + 1)]
+        return self._cache[key]
 
-    def _exact_profile(self):
-        g, _ = K.exch_curves_py(self.exact_layers(), self.L, self.V)
-        out = np.empty(self.L + 1, dtype=object)
-        out[:] = g
-        return out
+    def _exact_profile(self, engine: str = "integer"):
+        _check_engine(engine)
+        self._exact_limit("the exact profile", EXACT_COUNT_MAX_L)
+        if engine == "fraction":
+            g, _ = K.exch_curves_py(self.exact_layers("fraction"), self.L, self.V)
+            out = np.empty(self.L + 1, dtype=object)
+            out[:] = g
+            return out
+        secs, detail = profile_seconds(self.L, self.V, self._exact_bits())
+        check_time(secs, f"the exact profile of this exchangeable law (L={self.L}, V={self.V}; {detail})",
+                   "use floats (exact=False) or a smaller L")
+        return self._integer_counts().profile()
+
+    def _exact_bits(self) -> int:
+        """Bits of the largest layer denominator ``Z_t`` (mixtures: ``W c^L``)."""
+        counts = self._integer_counts()
+        if counts.kind == "mixture":
+            return (counts.W * counts.c**self.L).bit_length()
+        return counts.layer(self.L)[1].bit_length() + int(math.lgamma(self.L + 1) / math.log(2)) + 1
 
     # --- mpmath reference ------------------------------------------------------------------
     def _layer_mp(self, t):
@@ -383,27 +423,43 @@ class Exchangeable(StructuredLaw):
                             comp_data, np.array(comp_logc), comp_off, comp_cnt, W)
         return W[w_off[chain.end]:w_off[chain.end + 1]].copy()
 
-    def _exact_dp(self, schedule) -> dict:
+    def _exact_dp(self, schedule, engine: str = "integer", integers: bool = False):
+        """The exact count law ``Q`` (dict composition -> Fraction), or with ``integers`` its
+        integer form ``(D, factors, N)`` (``count_exact.count_law_integers``; integer engine)."""
         self._exact_checked("the exact count DP")
-        self._exact_limit("the exact count DP")
+        self._exact_limit("the exact count DP", EXACT_COUNT_MAX_L)
+        _check_engine(engine)
+        kind, params = _sizes.describe(schedule, self.L)
+        if kind == "cutpoints":  # the chain alone has O(K^2 L^2) transitions: estimate before building it
+            secs, detail = cutpoint_seconds(self.L, self.V, params[0], self._exact_bits())
+            check_time(secs, f"the exact count DP of {params[0]} cut points at L={self.L} ({detail})",
+                       "use floats (exact=False), fewer cut points or a smaller L")
         chain = _sizes.size_chain(schedule, self.L)
         if not chain.exact:
             raise ValueError("the exact count DP needs rational rates / cut-point weights (Fractions)")
-        return K.exch_count_dp_py(self.exact_layers(), self.V, chain.state_t, chain.transitions, chain.start, chain.end)
+        if engine == "fraction":
+            return K.exch_count_dp_py(self.exact_layers("fraction"), self.V, chain.state_t, chain.transitions,
+                                      chain.start, chain.end)
+        counts = self._integer_counts()
+        secs, detail = count_dp_seconds(counts, chain)
+        check_time(secs, f"the exact count DP at L={self.L}, V={self.V} ({detail})",
+                   "use floats (exact=False), a schedule with fewer large steps, or a smaller L")
+        return count_law_integers(counts, chain) if integers else count_law(counts, chain)
 
-    def sampler_count_law(self, sizes, exact: bool = False, log: bool = False):
+    def sampler_count_law(self, sizes, exact: bool = False, log: bool = False, engine: str = "integer"):
         """Law ``Q`` of the symbol counts under the sampler (exact predictor) with this schedule.
 
         Float: an array on the layer-L grid (``log Q`` if ``log``); V = 2: index = number of
-        ones. Exact: a dict composition -> Fraction. ``sizes``: fixed sizes, Bernoulli reveal
-        or cut points (see ``exactdlm.structured.sizes``).
+        ones. Exact: a dict composition -> Fraction (``engine``: ``"integer"``, the integer DP of
+        ``count_exact``, or ``"fraction"``, its ``Fraction`` twin). ``sizes``: fixed sizes,
+        Bernoulli reveal or cut points (see ``exactdlm.structured.sizes``).
         """
         if exact:
-            return self._exact_dp(sizes)
+            return self._exact_dp(sizes, engine)
         lq = self._float_dp(sizes)
         return lq if log else np.exp(lq)
 
-    def sampler_law(self, sizes, exact: bool = False) -> np.ndarray:
+    def sampler_law(self, sizes, exact: bool = False, engine: str = "integer") -> np.ndarray:
         """The mixture output law ``q`` as a ``(V,)*L`` array (small L): ``q(x) = Q(n(x))/mult``."""
         L, V = self.L, self.V
         if V**L > (1 << 22):
@@ -411,18 +467,18 @@ class Exchangeable(StructuredLaw):
         idx = np.indices((V,) * L)
         comps = np.stack([(idx == v).sum(axis=0).reshape(-1) for v in range(V)], axis=1)
         if exact:
-            Q = self._exact_dp(sizes)
+            Q = self._exact_dp(sizes, engine)
             vals = [Q.get(tuple(int(c) for c in n), Fraction(0)) / K._multinomial(L, tuple(int(c) for c in n)) for n in comps]
             return exact_array(vals, (V,) * L)
         lq = self._float_dp(sizes)
         vals = [math.exp(lq[_grid_index(tuple(int(c) for c in n), L)] - self._logfact[L] + sum(self._logfact[int(c)] for c in n)) for n in comps]
         return np.array(vals).reshape((V,) * L)
 
-    def mixture_kl(self, sizes, exact: bool = False):
+    def mixture_kl(self, sizes, exact: bool = False, engine: str = "integer"):
         """``KL(p || q) = sum_n P_L(n) log(P_L(n) / Q(n))`` (``inf`` if ``Q = 0 < P_L``)."""
         if exact:
             P = self.exact_count_law()
-            Q = self._exact_dp(sizes)
+            Q = self._exact_dp(sizes, engine)
             form = LogForm()
             for n, p in P.items():
                 if p == 0:
@@ -439,11 +495,16 @@ class Exchangeable(StructuredLaw):
             return math.inf
         return math.fsum(np.exp(lp[mask]) * (lp[mask] - lq[mask]))
 
-    def tv(self, sizes, exact: bool = False):
+    def tv(self, sizes, exact: bool = False, engine: str = "integer"):
         """``TV(p, q) = ½ sum_n |P_L(n) - Q(n)|``."""
+        if exact and engine == "integer":  # in integers: one gcd at the end, not one per term
+            D, _, N = self._exact_dp(sizes, engine, integers=True)
+            U, Z = self._integer_counts().layer(self.L)
+            num = sum(abs(U.get(n, 0) * D - N.get(n, 0) * Z) for n in set(U) | set(N))
+            return Fraction(num, 2 * D * Z)
         if exact:
             P = self.exact_count_law()
-            Q = self._exact_dp(sizes)
+            Q = self._exact_dp(sizes, engine)
             keys = set(P) | set(Q)
             return sum((abs(P.get(n, 0) - Q.get(n, 0)) for n in keys), Fraction(0)) / 2
         P = np.exp(self.log_layer(self.L))
