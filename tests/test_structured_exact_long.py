@@ -91,3 +91,30 @@ def test_verify_certifies_an_L256_chain_and_refutes_false_variants():
     assert bad.verdict == "violated" and bad.certified
     assert by["one-step-1-1"].verdict == "holds" and by["one-step-1-1"].certified  # E7: equality, decided exactly
     assert len(catalogue()) >= len(true_ids)
+
+
+def test_a_refused_exact_mixture_law_is_compared_in_floats_not_dropped(monkeypatch):
+    from exactdlm.claims.context import CaseContext
+    from exactdlm.structured import noisy_repetition
+
+    from exactdlm.laws.budget import ComputationTooLong
+
+    law = noisy_repetition(64, F(1, 10))
+    floats = law.mixture_kl
+
+    def refusing(sizes, exact=False, **kw):  # as at L = 256, where Q's rationals reach millions of bits
+        if exact:
+            raise ComputationTooLong("the exact count DP", 1e4, 300.0)
+        return floats(sizes, **kw)
+
+    monkeypatch.setattr(law, "mixture_kl", refusing)
+    case = SuiteCase("noisy L=64", "noisy_repetition", {"L": 64}, ((32, 32),), lambda: law, None, law)
+    ctx = CaseContext(case)
+    assert ctx.exact  # the profile is still exact
+    kl = ctx.mixture_kl((32, 32))
+    assert isinstance(kl, float) and kl == pytest.approx(law.mixture_kl((32, 32)), rel=1e-12)
+    load_catalogue()
+    suite = Suite("one", "one law", [case], witness_L=0, lz_lengths=(16,), ccl_lengths=(32,), cone_max_L=0)
+    rep = runner.run([get("MIX")], suite)
+    (mix,) = rep.results
+    assert mix.verdict == "consistent-float"  # the float comparison is made and reported as such
