@@ -118,3 +118,29 @@ def test_a_refused_exact_mixture_law_is_compared_in_floats_not_dropped(monkeypat
     rep = runner.run([get("MIX")], suite)
     (mix,) = rep.results
     assert mix.verdict == "consistent-float"  # the float comparison is made and reported as such
+
+
+def test_zc_past_the_exact_sums_stays_certified_and_refutes_a_tighter_constant():
+    import mpmath
+
+    from exactdlm.claims import Check, zc
+    from exactdlm.claims.context import CaseContext
+
+    load_catalogue()
+    chain = markov_chain(1024, _TRANSITION)
+    case = SuiteCase("markov L=1024", "markov_chain", {"L": 1024}, ((1024,),), lambda: chain, None, chain)
+    ctx = CaseContext(case, Suite("s", "s", [case]))
+    assert ctx.exact and zc._mode(ctx) == "interval"
+    for K in (3, 18):
+        lhs = zc._expected_ekl(ctx, K, "dtc")
+        assert isinstance(lhs, mpmath.ctx_iv.ivmpf)
+        assert abs(float(lhs.mid) - zc._expected_ekl_float(ctx, K)) <= 1e-9 * float(lhs.mid)
+        f = zc.zc_dtc_factor(1024, K)
+        if f is None:
+            continue
+        cmp, outcome, _ = runner.compare(Check(lhs, ctx.dtc * f, "le", None, "ZC-DTC"), 4096)
+        assert outcome == "holds" and cmp.certified
+        ratio = F(float(lhs.mid) / float(ctx.dtc * f))
+        for scale, want in ((ratio * F(99, 100), "violated"), (ratio * F(101, 100), "holds")):
+            cmp, outcome, _ = runner.compare(Check(lhs, ctx.dtc * f * scale, "le", None, "scaled"), 4096)
+            assert outcome == want and cmp.certified

@@ -6,6 +6,7 @@ and mpmath, and every other layer may import it. Modules, from the bottom:
 * ``fixed``   -- fixed-point enclosures of integer log-forms ``C + sum A_n log n``;
 * ``coprime`` -- coprime bases, the exact zero test and the certified sign on integer forms;
 * ``logform`` -- :class:`LogForm`, ``const + sum c_r log r`` with rational ``const, c_r, r``;
+* ``outward`` -- float intervals with outward rounding (certified enclosures at float speed);
 * ``decide``  -- ``certified_sign``, ``canonical`` and ``compare_sides`` on exact values,
   intervals and floats (the verdict of one comparison, :class:`Comparison`).
 """

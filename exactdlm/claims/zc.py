@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import Check, Claim, register_catalogue
+from ..arith import LogForm
 from ..schedules import theorem_rules as rules
 from .common import prov
 
@@ -23,19 +24,26 @@ EXACT_CUTS_MAX_L = 256
 CONE_CUTS_MAX_L = 64
 
 
-def _exact_cuts(ctx) -> bool:
-    """Whether ``E[N_j]`` is summed exactly for this context (exact law, L within the limit)."""
+def _mode(ctx) -> str:
+    """How ``E EKL`` is summed: ``"exact"`` (exact law, ``L`` within the limit), ``"interval"``
+    (an exact law past it: certified float enclosures of ``E[N_j]`` and ``Ī``, so the comparison
+    stays certified), or ``"float"`` (a float law; and the cone past its limit, where a
+    value leaves the fragment)."""
     if not ctx.exact:
-        return False
+        return "float"
     limit = EXACT_CUTS_MAX_L
     if getattr(ctx, "symbolic", False):
         limit = min(limit, int(getattr(ctx.suite, "cone_cuts_max_L", CONE_CUTS_MAX_L) or CONE_CUTS_MAX_L))
-    return ctx.L <= limit
+        return "exact" if ctx.L <= limit else "float"
+    return "exact" if ctx.L <= limit else "interval"
 
 
 def _expected_ekl(ctx, K: int, kind: str):
     w = rules.cut_pmf(ctx.L, kind)
-    exact = _exact_cuts(ctx)
+    mode = _mode(ctx)
+    if mode == "interval":
+        return _expected_ekl_interval(ctx, K, w)
+    exact = mode == "exact"
     I = ctx.Ibar
     if not exact:  # float arithmetic: the comparison is then uncertified
         w = [float(x) for x in w]
@@ -47,9 +55,36 @@ def _expected_ekl(ctx, K: int, kind: str):
     return total
 
 
+def _expected_ekl_float(ctx, K: int, kind: str = "dtc") -> float:
+    """The same sum in plain floats (the interval's twin in tests)."""
+    w = [float(x) for x in rules.cut_pmf(ctx.L, kind)]
+    I = [float(x) for x in ctx.Ibar]
+    EN = rules.expected_N_cuts(ctx.L, K, w)
+    return sum((I[j] - I[j - 1]) * n for j, n in enumerate(EN, start=1))
+
+
+#: bits of the enclosures of Ī(t) taken from their exact forms in interval mode
+INTERVAL_PREC = 96
+
+
+def _expected_ekl_interval(ctx, K: int, w):
+    """``sum_j ΔĪ(j) E[N_j]`` as a certified interval (``mpmath.iv``): ``Ī`` enclosed from its
+    exact forms, ``E[N_j]`` by outward-rounded floats (docs/theory.md §7)."""
+    import mpmath
+
+    from ..arith import outward as ow
+
+    I = ow.from_bounds(x.bounds(INTERVAL_PREC) if isinstance(x, LogForm) else (Fraction(x), Fraction(x))
+                       for x in ctx.Ibar)
+    dI = ow.sub((I[0][1:], I[1][1:]), (I[0][:-1], I[1][:-1]))
+    EN = rules.expected_N_cuts_bounds(ctx.L, K, w)
+    lo, hi = ow.total(ow.mul(dI, EN))
+    return mpmath.iv.mpf((lo, hi))
+
+
 def _bound(ctx, T, factor):
-    """``factor · T``, exact when the expected EKL is (:func:`_exact_cuts`), else float."""
-    if _exact_cuts(ctx):
+    """``factor · T``: exact for an exact law (its ``T`` is exact), else float."""
+    if ctx.exact:
         return T * ctx.num(factor)
     return float(T) * float(factor)
 
@@ -95,7 +130,7 @@ register_catalogue(Claim(
     statement="random sizes from K-1 i.i.d. cut points with pmf w(c) ∝ 1/(L-c) give an expected EKL of at most "
               "2 H_{L-1}/(K-1+H_{L-1}) TC",
     formula="E EKL <= 2 H_{L-1}/(K - 1 + H_{L-1}) · TC",
-    hypotheses="every law of the suite with L >= 2, K in the suite's grid (exact sums up to L = 256, floats beyond; on the cone up to L = 64, full suite 256)",
+    hypotheses="every law of the suite with L >= 2, K in the suite's grid (exact sums up to L = 256, certified float enclosures beyond; on the cone up to L = 64, full suite 256)",
     quantifier="named schedule family", case_checks=_zc_tc, profile_only=True))
 
 register_catalogue(Claim(
@@ -106,5 +141,5 @@ register_catalogue(Claim(
               "H_{L-1}/(K-1-H_{L-1}) DTC when K > 1 + H_{L-1}",
     formula="E EKL <= H_{L-1}/(K - 1 - H_{L-1}) · DTC,  K > 1 + H_{L-1}",
     hypotheses="every law of the suite with L >= 2, K in the suite's grid and K = m, 2m, 4m (m the least K with "
-               "K > 1 + H_{L-1}), where K > 1 + H_{L-1} (exact sums up to L = 256, floats beyond; on the cone up to L = 64, full suite 256)",
+               "K > 1 + H_{L-1}), where K > 1 + H_{L-1} (exact sums up to L = 256, certified float enclosures beyond; on the cone up to L = 64, full suite 256)",
     quantifier="named schedule family", case_checks=_zc_dtc, profile_only=True))

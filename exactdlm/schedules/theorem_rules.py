@@ -230,6 +230,33 @@ def _expected_N_cuts(L: int, K: int, w: tuple) -> tuple:
     return tuple(Fraction(top[j], den) for j in range(1, L))
 
 
+def expected_N_cuts_bounds(L: int, K: int, w) -> tuple[np.ndarray, np.ndarray]:
+    """Certified float enclosures ``lo[j-1] <= E[N_j] <= hi[j-1]`` (``j = 1..L-1``) of
+    :func:`expected_N_cuts`, by outward-rounded float intervals (``arith.outward``): for long
+    schedules, where the exact rationals have tens of thousands of bits. Relative width about
+    ``(K + L) 2^-52``."""
+    return _expected_N_cuts_bounds(int(L), int(K), tuple(Fraction(x) for x in w))
+
+
+@lru_cache(maxsize=64)
+def _expected_N_cuts_bounds(L: int, K: int, w: tuple):
+    from ..arith import outward as ow
+
+    D = math.lcm(*(x.denominator for x in w)) if w else 1
+    cum = [0]
+    for x in w[: L - 1]:
+        cum.append(cum[-1] + x.numerator * (D // x.denominator))
+    c = ow.from_rationals(Fraction(n, D) for n in cum)  # c[m] = sum_{c' <= m} w(c')
+    one = (np.ones(1), np.ones(1))
+    lo, hi = np.empty(L - 1), np.empty(L - 1)
+    for j in range(1, L):
+        part = (c[0][j:L], c[1][j:L])  # m = j..L-1
+        prev = (c[0][j - 1: j], c[1][j - 1: j])
+        y = ow.clip(ow.sub(one, ow.sub(part, prev)), 0.0, 1.0)  # 1 - sum_{c=j}^{m} w(c), in [0, 1]
+        lo[j - 1], hi[j - 1] = ow.total(ow.power(y, K - 1))
+    return lo, hi
+
+
 def sizes_from_cut_set(L: int, cuts) -> tuple[int, ...]:
     """Sizes when a new step starts after each revealed count in ``cuts`` (subset of ``1..L-1``)."""
     knots = [0] + sorted(set(cuts)) + [L]
