@@ -25,6 +25,7 @@ from exactdlm.engine.info import ekl_from_profile
 from exactdlm.schedules import theorem_rules as rules
 from exactdlm.structured import markov_chain, noisy_repetition
 from exactdlm.structured.suite import _TRANSITION, _TRANSITION3, named_schedules
+from proofs_checks.zc import expected_N as _en_cuts_fraction  # the plain Fraction loop
 
 
 def _chain(L, V):
@@ -54,17 +55,6 @@ def _claims_work(name, make, L, atoms: bool):
     for sizes in named_schedules(law)[1]:
         signs += certified_sign(ekl_from_profile(g, sizes) - tc)
     return signs
-
-
-def _en_cuts_fraction(L, K, w):
-    out = []
-    for j in range(1, L):
-        total, acc = Fraction(0), Fraction(0)
-        for m in range(j, L):
-            acc += w[m - 1]
-            total += (1 - acc) ** (K - 1)
-        out.append(total)
-    return out
 
 
 def _en_cuts_integer(L, K, w):

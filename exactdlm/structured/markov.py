@@ -140,10 +140,7 @@ class MarkovChain(StructuredLaw):
         """
         self._exact_limit("exact Markov profile")
         L, V = self.L, self.V
-        P = [[Fraction(x) for x in row] for row in self.P.tolist()]
-        mus = [[Fraction(x) for x in self.mu.tolist()]]
-        for _ in range(L - 1):
-            mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), Fraction(0)) for y in range(V)])
+        P, mus = self._exact_marginals()
         site = []
         for row in mus:
             h = LogForm()
@@ -189,16 +186,22 @@ class MarkovChain(StructuredLaw):
             g[t] = LogForm.from_integer_form(A, 0, L * den)
         return g
 
+    def _exact_marginals(self):
+        """``(P, [law of X_a for a = 0..L-1])`` as Fractions."""
+        V = self.V
+        P = [[Fraction(x) for x in row] for row in self.P.tolist()]
+        mus = [[Fraction(x) for x in self.mu.tolist()]]
+        for _ in range(self.L - 1):
+            mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), Fraction(0)) for y in range(V)])
+        return P, mus
+
     def exact_profile_plain(self):
         """The exact profile by the plain formula: ``J(d)`` summed over every pair of positions
         (``O(L^2 V^2)`` logarithms, no atoms). The twin of the regrouped ``_exact_profile``,
         for tests and as the benchmarks' baseline."""
         self._exact_checked("exact_profile_plain")
-        L, V = self.L, self.V
-        P = [[Fraction(x) for x in row] for row in self.P.tolist()]
-        mus = [[Fraction(x) for x in self.mu.tolist()]]
-        for _ in range(L - 1):
-            mus.append([sum((mus[-1][x] * P[x][y] for x in range(V)), Fraction(0)) for y in range(V)])
+        L = self.L
+        P, mus = self._exact_marginals()
         J = K.markov_J_py(P, mus[0], L)
         H = LogForm()
         for row in mus:
