@@ -13,7 +13,7 @@ import mpmath
 import pytest
 
 import exactdlm as ed
-from exactdlm.claims import Claim, catalogue, get, load_catalogue
+from exactdlm.claims import Claim, get, load_catalogue
 from exactdlm.claims import runner
 from exactdlm.engine import info
 from exactdlm.structured import markov_chain
@@ -90,7 +90,6 @@ def test_verify_certifies_an_L256_chain_and_refutes_false_variants():
     bad = by["one-step-999-1000"]
     assert bad.verdict == "violated" and bad.certified
     assert by["one-step-1-1"].verdict == "holds" and by["one-step-1-1"].certified  # E7: equality, decided exactly
-    assert len(catalogue()) >= len(true_ids)
 
 
 def test_a_refused_exact_mixture_law_is_compared_in_floats_not_dropped(monkeypatch):
@@ -134,7 +133,7 @@ def test_zc_past_the_exact_sums_stays_certified_and_refutes_a_tighter_constant()
     for K in (3, 18):
         lhs = zc._expected_ekl(ctx, K, "dtc")
         assert isinstance(lhs, mpmath.ctx_iv.ivmpf)
-        assert abs(float(lhs.mid) - zc._expected_ekl_float(ctx, K)) <= 1e-9 * float(lhs.mid)
+        assert abs(float(lhs.mid) - zc._expected_ekl(ctx, K, "dtc", mode="float")) <= 1e-9 * float(lhs.mid)
         f = zc.zc_dtc_factor(1024, K)
         if f is None:
             continue

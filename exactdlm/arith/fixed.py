@@ -106,10 +106,6 @@ class LogAtom:
         return f"LogAtom({len(self.A)} terms, D={self.D.bit_length()} bits)"
 
 
-def has_atoms(A) -> bool:
-    return any(type(n) is LogAtom for n in A)
-
-
 def expand_atoms(A: dict, C: int) -> tuple[dict[int, int], int, int]:
     """``(A', C', M)`` with ``M (C + sum_n A_n log n) = C' + sum A'_n log n`` over integers
     only (every atom replaced by its flat integer form; ``M > 0`` the lcm of their

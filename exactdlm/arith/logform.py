@@ -182,7 +182,7 @@ class LogForm:
         """The value of ``form`` (a LogForm in nats or a rational) as a form of one term over a
         :class:`~exactdlm.arith.fixed.LogAtom`: equal in value, and cheap to combine however
         many terms ``form`` has (docs/theory.md §7, "Atoms"). A rational stays a constant."""
-        form = to_logform(form)
+        form = _exact(form, "LogForm.atom's argument")
         if not form.const and len(form.terms) == 1:
             ((key, coef),) = form.terms.items()
             if type(key) is LogAtom and coef == 1:

@@ -38,9 +38,10 @@ def _mode(ctx) -> str:
     return "exact" if ctx.L <= limit else "interval"
 
 
-def _expected_ekl(ctx, K: int, kind: str):
+def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None):
+    """``E EKL = sum_j ΔĪ(j) E[N_j]`` summed as :func:`_mode` says (``mode`` overrides it)."""
     w = rules.cut_pmf(ctx.L, kind)
-    mode = _mode(ctx)
+    mode = _mode(ctx) if mode is None else mode
     if mode == "interval":
         return _expected_ekl_interval(ctx, K, w)
     exact = mode == "exact"
@@ -53,14 +54,6 @@ def _expected_ekl(ctx, K: int, kind: str):
     for j, n in enumerate(EN, start=1):
         total = total + (I[j] - I[j - 1]) * (ctx.num(n) if exact else n)
     return total
-
-
-def _expected_ekl_float(ctx, K: int, kind: str = "dtc") -> float:
-    """The same sum in plain floats (the interval's twin in tests)."""
-    w = [float(x) for x in rules.cut_pmf(ctx.L, kind)]
-    I = [float(x) for x in ctx.Ibar]
-    EN = rules.expected_N_cuts(ctx.L, K, w)
-    return sum((I[j] - I[j - 1]) * n for j, n in enumerate(EN, start=1))
 
 
 #: bits of the enclosures of Ī(t) taken from their exact forms in interval mode

@@ -206,12 +206,18 @@ def expected_N_cuts(L: int, K: int, w) -> list[Fraction]:
     return list(_expected_N_cuts(int(L), int(K), tuple(Fraction(x) for x in w)))
 
 
-@lru_cache(maxsize=64)
-def _expected_N_cuts(L: int, K: int, w: tuple) -> tuple:
+def _cut_prefix(L: int, w: tuple) -> tuple[int, list[int]]:
+    """``(D, W)``: the common denominator of ``w`` and ``W_m = D sum_{c<=m} w(c)``, ``m = 0..L-1``."""
     D = math.lcm(*(x.denominator for x in w)) if w else 1
     cum = [0]
     for x in w[: L - 1]:
         cum.append(cum[-1] + x.numerator * (D // x.denominator))
+    return D, cum
+
+
+@lru_cache(maxsize=64)
+def _expected_N_cuts(L: int, K: int, w: tuple) -> tuple:
+    D, cum = _cut_prefix(L, w)
     e = K - 1
     binom = [math.comb(e, k) for k in range(e + 1)]
     S = [0] * (e + 1)
@@ -242,10 +248,7 @@ def expected_N_cuts_bounds(L: int, K: int, w) -> tuple[np.ndarray, np.ndarray]:
 def _expected_N_cuts_bounds(L: int, K: int, w: tuple):
     from ..arith import outward as ow
 
-    D = math.lcm(*(x.denominator for x in w)) if w else 1
-    cum = [0]
-    for x in w[: L - 1]:
-        cum.append(cum[-1] + x.numerator * (D // x.denominator))
+    D, cum = _cut_prefix(L, w)
     c = ow.from_rationals(Fraction(n, D) for n in cum)  # c[m] = sum_{c' <= m} w(c')
     one = (np.ones(1), np.ones(1))
     lo, hi = np.empty(L - 1), np.empty(L - 1)
