@@ -254,21 +254,46 @@ def _union(groups) -> frozenset:
     return frozenset().union(*groups) if groups else frozenset()
 
 
+#: a structured law with at most this many outcomes is expanded (exactly) for subset measures
+DENSE_SUBSET_CELLS = 1 << 16
+
+
+class SubsetsNeedArray(ValueError):
+    """A measure of subsets or with conditions asked of a structured law too large to expand.
+
+    The claims runner reports the case as not applicable (naming the size), not as an error."""
+
+
+def densified(p):
+    """A structured law as its dense array (exact for rational parameters) when ``V^L`` is at most
+    :data:`DENSE_SUBSET_CELLS`; otherwise :class:`SubsetsNeedArray` naming the size."""
+    L, V = int(p.L), int(p.V)
+    cells = V**L
+    if cells > DENSE_SUBSET_CELLS or not hasattr(p, "to_joint"):
+        raise SubsetsNeedArray(
+            f"measures of subsets or with conditions need the law's array, and this structured law "
+            f"({getattr(p, 'family', type(p).__name__)}, L={L}, V={V}) has {V}^{L} = {cells:.3g} outcomes, over the "
+            f"{DENSE_SUBSET_CELLS:,} that are expanded; call without rvs/crvs for whole-law measures, or use a "
+            "shorter law")
+    return p.to_joint()
+
+
 class SubsetEntropies:
     """``H(X_S)`` of a law for the subsets ``S`` asked for, each from its own marginal
     (``O(V^L)`` per subset, no lattice), cached; exact LogForms for rational laws (from the
     law's integer counts), floats otherwise."""
 
     def __init__(self, p):
+        self._cache: dict[frozenset, object] = {}
+        self._symbolic = None
+        if _structured(p) and hasattr(type(p), "subset_entropy"):
+            # the entropic symbolic law (structured/shannon): H(X_S) as exact linear forms
+            self.law, self._symbolic, self._counts = p, p, None
+            return
         if _structured(p):
-            raise ValueError(
-                "measures of subsets or with conditions need the law's array; a structured law "
-                "gives only whole-law measures (call without rvs/crvs, or pass a law small enough "
-                "to enumerate)"
-            )
+            p = densified(p)
         self.law = as_law(p)
         self._counts = self.law.as_counts() if self.law.exact else None
-        self._cache: dict[frozenset, object] = {}
 
     def positions(self, items, what: str) -> frozenset:
         """``items`` (positions, or groups of positions) as one set of positions, checked."""
@@ -321,6 +346,8 @@ class SubsetEntropies:
         return self(frozenset(A) | frozenset(C)) - self(C)
 
     def _entropy(self, S: frozenset):
+        if self._symbolic is not None:
+            return self._symbolic.subset_entropy(S)
         law = self.law
         if not S:
             return LogForm() if law.exact else 0.0
