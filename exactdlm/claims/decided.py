@@ -186,7 +186,7 @@ class ConeOutcome:
     def to_json(self) -> dict:
         return {"lengths": list(self.lengths) if self.lengths else None, "checks": self.checks,
                 "worst_ratio": str(self.worst_ratio) if self.worst_ratio is not None else None,
-                "worst_at": self.worst_at, "stopped": self.stopped, "rests_on": RESTS_ON,
+                "worst_at": self.worst_at, "stopped": self.stopped, "rests_on": RESTS_ON, "method": "cone",
                 "floats_read": [{"float": x, "read_as": str(q)} for x, q in self.floats]}
 
 

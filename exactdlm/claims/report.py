@@ -34,6 +34,10 @@ def scope_text(r) -> str:
     if r.verdict in ("incomplete", "not-applicable"):
         return "-"
     span = f" L={r.lengths[0]}..{r.lengths[1]}" if r.lengths else ""
+    how = (r.decided or {}).get("method")
+    if how:  # issue 20: which decision procedure, and every length it decided
+        also = (r.decided or {}).get("also_lengths") or []
+        span = f" ({how}){span}" + "".join(f", {x}" for x in also)
     if r.scope == "all laws":
         return f"all laws{span}"
     if r.scope == "mixed":

@@ -37,7 +37,7 @@ from ..arith.logform import check_base
 from .lattice import embed, integer_lattice
 from .rounding import clamp_nonnegative
 from ..laws import as_law
-from ..laws.joint import check_fits, lattice_bytes
+from ..laws.joint import JointLaw, check_fits, lattice_bytes
 
 
 def _structured(p):
@@ -286,11 +286,11 @@ class SubsetEntropies:
     def __init__(self, p):
         self._cache: dict[frozenset, object] = {}
         self._symbolic = None
-        if _structured(p) and hasattr(type(p), "subset_entropy"):
+        if _structured(p) and not isinstance(p, JointLaw) and hasattr(type(p), "subset_entropy"):
             # the entropic symbolic law (structured/shannon): H(X_S) as exact linear forms
             self.law, self._symbolic, self._counts = p, p, None
             return
-        if _structured(p):
+        if _structured(p) and not isinstance(p, JointLaw):
             p = densified(p)
         self.law = as_law(p)
         self._counts = self.law.as_counts() if self.law.exact else None

@@ -86,11 +86,10 @@ class EntropyForm:
         if ref is None:
             return self
         parent, weight = ref
-        vals = {}
-        nz = set(int(i) for i in np.flatnonzero(self.num))
-        for c, a in enumerate(parent.tolist()):
-            if a in nz:
-                vals[c] = Fraction(int(self.num[a]), self.den) * weight[c]
+        nz = np.flatnonzero(self.num)
+        hit = np.flatnonzero(np.isin(parent, nz))
+        own = {int(a): Fraction(int(self.num[a]), self.den) for a in nz}
+        vals = {int(c): own[int(parent[c])] * weight[c] for c in hit}
         return EntropyForm.from_fractions(fine, vals, self.const)
 
     @property

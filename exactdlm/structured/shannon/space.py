@@ -26,7 +26,7 @@ from math import comb, prod
 import numpy as np
 
 #: most coordinates a space may have (a form is a dense vector over them)
-MAX_COORDS = 1 << 21
+MAX_COORDS = 1 << 17
 
 
 class Space:
