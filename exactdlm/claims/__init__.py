@@ -54,7 +54,7 @@ VERDICTS = ("holds", "violated", "undecided", "not-applicable", "incomplete", "e
 #: shown on explicit witnesses (existence parts checked exactly on the laws they name)
 SCOPES = ("all laws", "suite", "mixed", "witness")
 GLOBAL_KINDS = ("sampled", "exact")
-CATALOGUE_MODULES = ("ccl", "derived", "lc", "lz", "zc")
+CATALOGUE_MODULES = ("ccl", "derived", "lc", "lz", "sar", "zc")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 
 

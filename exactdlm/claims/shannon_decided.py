@@ -138,6 +138,7 @@ class Decision:
     law: object = None  # LinearLaw
     copies: int = 1
     reason: str = ""
+    form: object = None  # the form decided (in the full space up to FULL_LP_L)
 
 
 def _difference(check: Check):
@@ -203,6 +204,7 @@ def decide_form(D: EntropyForm, kind: str, cache: dict | None = None) -> Decisio
                                "no linear law violating it was found")
             else:
                 out = Decision("undecided", lp=res, reason=f"the Shannon LP failed at L={D.L} ({res.method})")
+    out.form = D
     if cache is not None:
         cache[key] = out
     return out
@@ -253,6 +255,7 @@ def run_claim(c: Claim, suite, max_prec: int = 4096, budget: float = CLAIM_BUDGE
     out = ShannonOutcome()
     cache: dict = {}
     covered = set()
+    shown: set = set()
     t0 = time.perf_counter()
     for L in [x for x in shannon_lengths(suite) if x >= start]:
         if time.perf_counter() - t0 > budget:
@@ -280,7 +283,9 @@ def run_claim(c: Claim, suite, max_prec: int = 4096, budget: float = CLAIM_BUDGE
         except Exception as exc:  # noqa: BLE001 - the claim's own error shows on the laws
             out.stopped = f"L={L}: {type(exc).__name__}: {exc}"
             break
-        if not checks:  # vacuous at this length (hypotheses), or every check needs a law
+        if not checks:  # vacuous at this length (hypotheses): inside a decided range it extends it
+            if out.lengths is not None and L == out.lengths[1] + 1 and not out.also:
+                out.lengths = (out.lengths[0], L)
             continue
         for x in floats:
             if x not in out.floats:
@@ -303,10 +308,12 @@ def run_claim(c: Claim, suite, max_prec: int = 4096, budget: float = CLAIM_BUDGE
             covered.add(check_key(L, check))
             if d.lp is not None:
                 out.certificates += 1
-                if len(out.proofs) < KEEP_PROOFS:
+                pk = _key(d.form, kind)
+                if len(out.proofs) < KEEP_PROOFS and pk not in shown:
+                    shown.add(pk)
                     out.proofs.append({"L": L, "check": check.label or None,
                                        "sizes": list(check.sizes) if check.sizes else None,
-                                       "claim": _sides_text(check), "method": d.lp.method,
+                                       "claim": f"{d.form.to_str(10)} >= 0", "method": d.lp.method,
                                        "lp": {"variables": d.lp.variables, "rows": d.lp.rows,
                                               "seconds": round(d.lp.seconds, 4)},
                                        "certificate": [{"weight": str(w), "inequality": line}

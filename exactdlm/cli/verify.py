@@ -48,6 +48,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-figures", action="store_true", help="do not print the claims' figures")
     parser.add_argument("--hypothesis", type=int, default=None, metavar="N",
                         help="also run N hypothesis examples per claim over exactdlm.strategies (certified)")
+    parser.add_argument("--proof", action="store_true",
+                        help="print the Shannon-LP proofs (sums of elemental inequalities with rational weights) "
+                             "of the claims decided that way")
     parser.add_argument("--seed", type=int, default=0, help="seed of the --hypothesis run and the directed search (default 0)")
     parser.add_argument("--search-seconds", type=float, default=None, metavar="S",
                         help="seconds of directed refute search per sampled claim before its 'holds' stands "
@@ -118,6 +121,13 @@ def run(args) -> int:
     for r in report.results:
         if r.verdict == "violated" and r.search and r.search["found"]:
             print("\n" + r.reason, file=out)
+    if args.proof:  # issue 20: the certificates behind "all laws (Shannon proof)"
+        from ..claims.shannon_decided import proof_text
+
+        for r in report.results:
+            text = proof_text(r)
+            if text:
+                print("\n" + text, file=out)
     hyp = None
     if args.hypothesis is not None:  # property run on top of the suite (exactdlm.search)
         from ..search import format_hypothesis, run_hypothesis
