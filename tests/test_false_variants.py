@@ -19,6 +19,8 @@ from exactdlm.suites import get_suite
 FILE = pathlib.Path(__file__).parent / "data" / "false_variants.py"
 #: variants that need a law (value-adaptive rules, learned predictors, output laws): refuted on the suite
 LAW_ONLY = {"fv-E5", "fv-E6", "fv-MIX-0.97", "fv-MIX-floor"}
+#: refuted by the Shannon scan (docs/theory.md §8a): entropy-linear, not profile claims
+SHANNON = {"fv-SAR", "fv-SAR-TC"}
 ISSUE = {"fv-LC-C1-0.99", "fv-LC-C1-two-steps-0.95", "fv-DTC-40TC"}
 
 
@@ -54,7 +56,7 @@ def true_neighbours():
 def test_profile_variants_refuted_on_the_rays_with_a_law_that_rechecks(variants):
     """The cone part of the default suite (every L to 1024): each profile variant fails on a ray, and the
     ray's law, built and run through the claim, violates it exactly."""
-    fragment = [c for c in variants if c.id not in LAW_ONLY]
+    fragment = [c for c in variants if c.id not in LAW_ONLY | SHANNON]
     out = run_cone(fragment, get_suite("default"))
     for c in fragment:
         cx = out[c.id].counterexample
@@ -69,6 +71,17 @@ def test_profile_variants_refuted_on_the_rays_with_a_law_that_rechecks(variants)
     assert all(out[i].counterexample["ray_law"]["L"] > 8 for i in ISSUE)
     rechecked = [c.id for c in fragment if (out[c.id].counterexample.get("recheck") or {}).get("outcome") == "violated"]
     assert len(rechecked) >= len(fragment) - 2
+
+
+def test_semi_ar_variants_refuted_by_the_shannon_scan_with_a_law_that_rechecks(variants):
+    from exactdlm.claims.shannon_decided import run_claim
+
+    for c in variants:
+        if c.id in SHANNON:
+            res = run_claim(c, get_suite("quick"))
+            cx = res.counterexample
+            assert cx is not None and cx["certified"], (c.id, res.stopped)
+            assert cx["recheck"]["outcome"] == "violated" and cx["law"] is not None
 
 
 def test_true_neighbours_hold_for_every_law_to_1024():

@@ -278,7 +278,7 @@ def get(claim_id: str) -> Claim:
 
 
 _ORDER = {cid: i for i, cid in enumerate(
-    ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "LC-T1", "LC-C1", "LC-T2", "LC-tight", "SH-1", "CCL-1.9",
+    ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "SAR", "SAR-TC", "LC-T1", "LC-C1", "LC-T2", "LC-tight", "SH-1", "CCL-1.9",
      "G-DTC", "G-TC", "G-MIN", "WC", "IMP", "ZC-TC", "ZC-DTC", "LZ-sqrt", "MIX"])}
 
 

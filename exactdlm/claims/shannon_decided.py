@@ -1,5 +1,5 @@
 """Claims decided for every law by the Shannon LP: the entropy-linear ones the cone could not
-decide (docs/theory.md §9).
+decide (docs/theory.md §8a).
 
 After the profile cone (:mod:`.decided`), every per-law claim the cone decided at no length is
 run on :class:`~exactdlm.structured.shannon.EntropicLaw` (a :class:`ShannonContext`) at each
@@ -56,7 +56,14 @@ METHOD = "Shannon proof"
 
 
 def shannon_lengths(suite) -> list:
-    small, longer = getattr(suite, "shannon_lengths", None) or SHANNON_LENGTHS.get(suite.name, (5, ()))
+    """The lengths decided for ``suite``: its ``shannon_lengths`` ``(small, longer)`` if it has one,
+    else by name; none for a suite without a decided range (``cone_max_L = 0``)."""
+    got = getattr(suite, "shannon_lengths", None)
+    if got is None:
+        if not getattr(suite, "cone_max_L", 0):
+            return []
+        got = SHANNON_LENGTHS.get(suite.name, (5, ()))
+    small, longer = got
     return list(range(1, small + 1)) + [L for L in longer if L > small]
 
 

@@ -235,3 +235,35 @@ def mix_floor(law, sizes):
     if law.V**law.L > 64:
         return _vacuous()
     return ed.mixture_kl(law, sizes), ed.expected_kl(law, sizes) / 10
+
+
+# ----------------------------------------------------------------------------------------
+# semi-AR blocks (decided on the entropic symbolic law, docs/theory.md §8a)
+# ----------------------------------------------------------------------------------------
+def _sar_law(law):
+    """Lattice laws and the entropic symbolic law (structured laws have no semi-AR path)."""
+    from exactdlm.laws import JointLaw
+
+    return law.L >= 2 and law.L % 2 == 0 and (isinstance(law, JointLaw) or hasattr(type(law), "mean_entropy"))
+
+
+@claim(id="fv-SAR", statement="semi-AR, 2 blocks, 1 step each: EKL = 1.02·Σ_b blockwise conditional (E3) "
+       "[SAR off by 2%]", kind="eq")
+def sar(law, sizes):
+    from exactdlm.claims.sar import blockwise_rhs
+    from exactdlm.schedules import SemiAR
+
+    if not _sar_law(law) or len(sizes) != 1:
+        return _vacuous()
+    blocks = (law.L // 2, law.L // 2)
+    return ed.expected_kl(law, SemiAR(list(blocks), 1)), F(102, 100) * blockwise_rhs(law, blocks, 1)
+
+
+@claim(id="fv-SAR-TC", statement="semi-AR, 2 blocks, 1 step each: EKL <= 0.98·TC [SAR-TC with a 2% smaller "
+       "constant: independent blocks have EKL = TC]")
+def sar_tc(law, sizes):
+    from exactdlm.schedules import SemiAR
+
+    if not _sar_law(law) or len(sizes) != 1:
+        return _vacuous()
+    return ed.expected_kl(law, SemiAR([law.L // 2, law.L // 2], 1)), F(98, 100) * ed.total_correlation(law)

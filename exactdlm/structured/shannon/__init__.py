@@ -1,4 +1,4 @@
-"""Claims linear in the subset entropies, decided for every law by the Shannon LP (docs/theory.md §9).
+"""Claims linear in the subset entropies, decided for every law by the Shannon LP (docs/theory.md §8a).
 
 Layer: inside ``structured`` (beside the profile cone, ``structured/cone.py``); imports arith,
 laws, schedules, the engine and the cone, nothing above.

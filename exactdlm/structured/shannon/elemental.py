@@ -1,5 +1,5 @@
 """The elemental inequalities of the Shannon cone Γ_L, symmetrized over the blocks of a space
-(docs/theory.md §9).
+(docs/theory.md §8a).
 
 Every Shannon inequality is a nonnegative combination of the elemental ones (Yeung, *Information
 Theory and Network Coding*, §14.1):

@@ -1,5 +1,5 @@
 """Entropy-linear forms: ``const + Σ_a f_a h(a)`` over the orbit coordinates of a space
-(docs/theory.md §9; :mod:`.space`).
+(docs/theory.md §8a; :mod:`.space`).
 
 An :class:`EntropyForm` is what every entropy-linear quantity of the symbolic law
 (:class:`~exactdlm.structured.shannon.law.EntropicLaw`) returns: an exact rational coefficient

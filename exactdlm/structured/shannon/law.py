@@ -1,5 +1,5 @@
 """The entropic symbolic law: every law of length ``L`` at once, its quantities exact
-:class:`~.form.EntropyForm` s over subset entropies (docs/theory.md §9).
+:class:`~.form.EntropyForm` s over subset entropies (docs/theory.md §8a).
 
 Every quantity the public API computes that is linear in the subset entropies ``H(X_A)`` comes
 back as a form, in the coarsest orbit space (:mod:`.space`) that holds it exactly:

@@ -1,4 +1,4 @@
-"""Laws behind violating polymatroids: linear codes (docs/theory.md §9).
+"""Laws behind violating polymatroids: linear codes (docs/theory.md §8a).
 
 If ``X = u G`` with ``u`` uniform on ``GF(q)^k`` and ``G`` a ``k × L`` matrix over ``GF(q)``,
 then ``H(X_A) = rank(G_A) log q``: the entropy vector of a linear law is ``log q`` times the

@@ -1,4 +1,4 @@
-"""The Shannon LP with an exact certificate (docs/theory.md §9).
+"""The Shannon LP with an exact certificate (docs/theory.md §8a).
 
 To decide ``D = const + Σ_a f_a h(a) >= 0`` for every law of length ``L``:
 

@@ -1,4 +1,4 @@
-"""Orbit coordinates of entropy vectors: block-symmetric subset entropies (docs/theory.md §9).
+"""Orbit coordinates of entropy vectors: block-symmetric subset entropies (docs/theory.md §8a).
 
 Split the positions ``0..L-1`` into contiguous blocks of sizes ``b = (b_1, ..., b_B)``. The
 group ``S_{b_1} × ... × S_{b_B}`` (permutations inside each block) acts on subsets; the orbit
