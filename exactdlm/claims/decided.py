@@ -439,7 +439,8 @@ def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
 
 def _gate(out: dict) -> None:
     """The re-check on the real law gates the certificate (issue 19): ``certified`` needs the law to
-    agree (violated, certified); a law that holds is a disagreement — a bug of the cone, reported
+    agree (violated); a float law value that holds leaves the counterexample uncertified; an exact
+    law value that holds is a disagreement — a bug of the cone, reported
     by the runner as ``error`` with both computations —, and a claim that raised on the law is an
     error too. With no law built (too many outcomes, ``n`` copies) the ray decision stands alone
     and the re-check says so."""
@@ -449,8 +450,11 @@ def _gate(out: dict) -> None:
                           f"{DENSE_CELLS} outcomes and no structured form, or several copies)"}
         return
     outcome = rc["outcome"]
-    if outcome == "violated":
-        out["certified"] = bool(out["certified"] and rc.get("certified"))
+    if outcome == "violated":  # agreement (a float re-check of a long structured law agrees too: the
+        return                 # certificate is the exact ray sides, the re-check confirms them)
+    if outcome == "holds" and not rc.get("certified"):  # a float law value cannot confirm it
+        out["certified"] = False
+        rc["reason"] = "the law's float computation does not confirm the violation"
     elif outcome == "holds":
         out["certified"] = False
         out["disagreement"] = (f"the cone says violated (lhs {out['lhs']}, rhs {out['rhs']}) but the law's own "

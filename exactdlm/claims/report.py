@@ -121,11 +121,10 @@ def counterexample(r) -> str:
     """The first counterexample of a violated claim: the exact law (JSON form), the sizes, both sides."""
     cx = r.counterexample
     tag = "certified" if cx.get("certified") else "float, uncertified"
-    seen = ""
-    if getattr(r, "certified_violations", 0) + getattr(r, "uncertified_violations", 0) > 1:
-        seen = f"; {r.certified_violations} certified, {r.uncertified_violations} uncertified violation(s) seen"
-    stage = f", found by the {cx['stage']}" if cx.get("stage") else ""
-    lines = [f"counterexample to {r.claim.id} ({tag}{stage}{seen}): {r.claim.statement}"]
+    lines = [f"counterexample to {r.claim.id} ({tag}): {r.claim.statement}"]
+    if cx.get("stage"):
+        lines.append(f"  found by: the {cx['stage']} (strongest of {r.certified_violations} certified and "
+                     f"{r.uncertified_violations} uncertified violation(s) seen)")
     if cx.get("check"):
         lines.append(f"  check: {cx['check']}")
     if cx.get("case"):

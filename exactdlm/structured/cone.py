@@ -502,6 +502,11 @@ class ProfileCone:
         if name in ("mixture_kl", "sampler_law", "optimal_schedule", "subset_entropies", "as_exchangeable",
                     "tv", "chi2", "kl", "to_joint"):
             return self._no(name)
+        if not name.startswith("_"):
+            from ..laws import JointLaw
+
+            if callable(getattr(JointLaw, name, None)):  # a law's own method (its outcomes): calling it leaves
+                return self._no(f"law.{name}()")        # the fragment; attributes stay AttributeError (hasattr)
         raise AttributeError(name)
 
     def __array__(self, *args, **kwargs):
