@@ -371,10 +371,25 @@ def _structured_ray_law(L: int, k: int | None, q: int):
 
 
 def _side_value(const: Fraction, ray, n: int, q: int):
-    """``const + n · ray · log q`` exactly (LogForm), or a float when the ray value is irrational."""
+    """``const + n · ray · log q`` exactly (LogForm), a certified interval when the ray value is an
+    enclosure (``mpmath.iv``), or a float when it is irrational."""
     if isinstance(ray, float):
         return float(const) + n * ray * math.log(q)
+    if _is_interval(ray):
+        import mpmath
+
+        return mpmath.iv.mpf(const) + n * ray * mpmath.iv.log(q)
     return LogForm.log(Fraction(q), Fraction(ray) * n) + const
+
+
+def _is_interval(x) -> bool:
+    import mpmath
+
+    return isinstance(x, mpmath.iv.mpf)
+
+
+def _mid(x) -> float:
+    return float(x.mid) if _is_interval(x) else float(x)
 
 
 def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
@@ -385,7 +400,7 @@ def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
         lhs, rhs = d.lhs_const, d.rhs_const
     else:
         q = 2 if k in (0, 1, L - 1) else _prime_at_least(L)
-        D_ray = float(d.rhs_ray) - float(d.lhs_ray)
+        D_ray = _mid(d.rhs_ray) - _mid(d.lhs_ray)
         if _group(check.kind) == "ge":
             D_ray = -D_ray
         D_const = float(d.rhs_const - d.lhs_const) * (-1 if _group(check.kind) == "ge" else 1)

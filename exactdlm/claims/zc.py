@@ -20,7 +20,9 @@ from .common import prov
 #: explode: at L = 256, K = 64 the numerators have 23,000 bits and the sums take seconds)
 EXACT_CUTS_MAX_L = 256
 #: the same limit in the profile cone (``Suite.cone_cuts_max_L`` overrides it): the cone scans
-#: every L of its range, and exact sums at every L up to 256 cost minutes (up to 64: seconds)
+#: every L of its range, and exact sums at every L up to 256 cost minutes (up to 64: seconds);
+#: beyond, the cone compares certified enclosures of E[N_k] on each ray (``ConeEnclosure``), to the
+#: end of the suite's range
 CONE_CUTS_MAX_L = 64
 
 
@@ -34,16 +36,18 @@ def _mode(ctx) -> str:
     limit = EXACT_CUTS_MAX_L
     if getattr(ctx, "symbolic", False):
         limit = min(limit, int(getattr(ctx.suite, "cone_cuts_max_L", CONE_CUTS_MAX_L) or CONE_CUTS_MAX_L))
-        return "exact" if ctx.L <= limit else "float"
     return "exact" if ctx.L <= limit else "interval"
 
 
 def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None):
     """``E EKL = sum_j ΔĪ(j) E[N_j]`` summed as :func:`_mode` says (``mode`` overrides it)."""
-    w = rules.cut_pmf(ctx.L, kind)
     mode = _mode(ctx) if mode is None else mode
     if mode == "interval":
-        return _expected_ekl_interval(ctx, K, w)
+        EN = rules.expected_N_cuts_bounds_kind(ctx.L, K, kind)
+        if getattr(ctx, "symbolic", False):  # the cone: E[N_k] enclosed on each ray r_k (E4)
+            return ctx.law.expected_kl_enclosure(*EN)
+        return _expected_ekl_interval(ctx, K, EN)
+    w = rules.cut_pmf(ctx.L, kind)
     exact = mode == "exact"
     I = ctx.Ibar
     if not exact:  # float arithmetic: the comparison is then uncertified
@@ -60,9 +64,9 @@ def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None):
 INTERVAL_PREC = 96
 
 
-def _expected_ekl_interval(ctx, K: int, w):
+def _expected_ekl_interval(ctx, K: int, EN):
     """``sum_j ΔĪ(j) E[N_j]`` as a certified interval (``mpmath.iv``): ``Ī`` enclosed from its
-    exact forms, ``E[N_j]`` by outward-rounded floats (docs/theory.md §7)."""
+    exact forms, ``E[N_j]`` by outward-rounded floats (``EN``; docs/theory.md §7)."""
     import mpmath
 
     from ..arith import outward as ow
@@ -70,7 +74,6 @@ def _expected_ekl_interval(ctx, K: int, w):
     I = ow.from_bounds(x.bounds(INTERVAL_PREC) if isinstance(x, LogForm) else (Fraction(x), Fraction(x))
                        for x in ctx.Ibar)
     dI = ow.sub((I[0][1:], I[1][1:]), (I[0][:-1], I[1][:-1]))
-    EN = rules.expected_N_cuts_bounds(ctx.L, K, w)
     lo, hi = ow.total(ow.mul(dI, EN))
     return mpmath.iv.mpf((lo, hi))
 
@@ -123,7 +126,7 @@ register_catalogue(Claim(
     statement="random sizes from K-1 i.i.d. cut points with pmf w(c) ∝ 1/(L-c) give an expected EKL of at most "
               "2 H_{L-1}/(K-1+H_{L-1}) TC",
     formula="E EKL <= 2 H_{L-1}/(K - 1 + H_{L-1}) · TC",
-    hypotheses="every law of the suite with L >= 2, K in the suite's grid (exact sums up to L = 256, certified float enclosures beyond; on the cone up to L = 64, full suite 256)",
+    hypotheses="every law (profile cone) with L >= 2 at every L of the suite's cone range, K in the suite's grid (on the cone: exact sums up to L = 64, certified float enclosures of E[N_k] on each ray beyond; on laws exact sums up to L = 256, certified enclosures beyond)",
     quantifier="named schedule family", case_checks=_zc_tc, profile_only=True))
 
 register_catalogue(Claim(
@@ -134,5 +137,7 @@ register_catalogue(Claim(
               "H_{L-1}/(K-1-H_{L-1}) DTC when K > 1 + H_{L-1}",
     formula="E EKL <= H_{L-1}/(K - 1 - H_{L-1}) · DTC,  K > 1 + H_{L-1}",
     hypotheses="every law of the suite with L >= 2, K in the suite's grid and K = m, 2m, 4m (m the least K with "
-               "K > 1 + H_{L-1}), where K > 1 + H_{L-1} (exact sums up to L = 256, certified float enclosures beyond; on the cone up to L = 64, full suite 256)",
+               "K > 1 + H_{L-1}), where K > 1 + H_{L-1}, for every law (profile cone) at every L of the suite's cone range (on the cone: "
+               "exact sums up to L = 64, certified float enclosures of E[N_k] on each ray beyond; on laws exact sums up to "
+               "L = 256, certified enclosures beyond)",
     quantifier="named schedule family", case_checks=_zc_dtc, profile_only=True))

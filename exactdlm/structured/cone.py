@@ -378,8 +378,107 @@ def concave_sqrt_product(a, b) -> ConcaveForm:
     return ConcaveForm(L, (("sqrt", Fraction(1), tuple(forms)),), ConeForm.constant(L, 0))
 
 
+class ConeEnclosure:
+    """A homogeneous quantity known on each ray only up to a certified enclosure:
+    ``lo[k] <= value on r_k <= hi[k]`` (floats, per unit ``log q``; the enclosed value is a linear
+    function of the profile like a :class:`ConeForm`, e.g. the EKL of long random-size schedules
+    whose ``E[N_k]`` are enclosed by outward-rounded floats, ``arith.outward``). :func:`decide`
+    compares it with a :class:`ConeForm` ray by ray: ``holds`` where the enclosures are on the
+    right side, ``violated`` (certified) where they are strictly on the wrong side; a ray the
+    enclosures cannot decide leaves the fragment (:class:`NotInFragment`). No arithmetic: it is
+    compared as it is."""
+
+    __array_ufunc__ = None
+    __hash__ = None
+    homogeneous = True
+    const = Fraction(0)
+
+    def __init__(self, L: int, lo, hi):
+        self.L = int(L)
+        self.lo, self.hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+        if self.lo.shape != (self.L,) or self.hi.shape != (self.L,) or (self.lo > self.hi).any():
+            raise ValueError(f"an enclosure needs lo <= hi on each of the {self.L} rays")
+
+    def _refuse(self, *_a, **_k):
+        raise NotInFragment("an enclosed profile quantity is only compared on the rays (no arithmetic, no value)")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __neg__ = _refuse
+    __float__ = __int__ = __bool__ = __abs__ = __round__ = _refuse
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse
+
+    def __eq__(self, other):
+        self._refuse()
+
+    def __array__(self, *args, **kwargs):
+        self._refuse()
+
+    def ray_bounds(self, k: int) -> tuple[float, float]:
+        return float(self.lo[k]), float(self.hi[k])
+
+    def __repr__(self):
+        return f"ConeEnclosure(L={self.L})"
+
+
+def _ray_bounds(side, L: int) -> tuple[np.ndarray, np.ndarray]:
+    """Float enclosures of a homogeneous side on every ray (a :class:`ConeForm`'s rationals are
+    correctly rounded by Python's integer division, then widened by one ulp)."""
+    if isinstance(side, ConeEnclosure):
+        return side.lo, side.hi
+    if isinstance(side, ConeForm) and side.homogeneous:
+        f = np.array([int(v) / side.den for v in side.num], dtype=np.float64)
+        zero = np.array([int(v) == 0 for v in side.num])  # exact zeros stay exact
+        return np.where(zero, 0.0, np.nextafter(f, -np.inf)), np.where(zero, 0.0, np.nextafter(f, np.inf))
+    raise NotInFragment("an enclosed quantity compared with a side that is not a homogeneous linear form")
+
+
+def _decide_enclosed(lhs, rhs, kind: str, L: int, ratio: bool) -> "RayDecision":
+    base = {"lt": "le", "gt": "ge"}.get(kind, kind)
+    if base not in ("le", "ge"):
+        raise NotInFragment("an equality with an enclosed quantity cannot be decided")
+    llo, lhi = _ray_bounds(lhs, L)
+    rlo, rhi = _ray_bounds(rhs, L)
+    (slo, shi), (blo, bhi) = ((llo, lhi), (rlo, rhi)) if base == "le" else ((rlo, rhi), (llo, lhi))
+    strict = kind in ("lt", "gt")
+    ok = shi < blo if strict else shi <= blo
+    if strict:  # the point mass (profile 0) ties: lhs = rhs = 0 violates a strict claim
+        out = RayDecision(False, L)
+        return out
+    out = RayDecision(True, L)
+    if not ok.all():
+        bad = slo > bhi  # certainly on the wrong side
+        first = int(np.flatnonzero(~ok)[0])
+        if not bad[first]:
+            raise NotInFragment(f"the enclosures at L={L} are too wide to decide ray r_{first}")
+        import mpmath
+
+        out.holds, out.ray = False, first
+        out.lhs_ray = mpmath.iv.mpf([float(llo[first]), float(lhi[first])])
+        out.rhs_ray = mpmath.iv.mpf([float(rlo[first]), float(rhi[first])])
+    if ratio:
+        out.ratio, out.ratio_ray = _enclosed_ratio(lhs, rhs, base, L)
+    return out
+
+
+def _enclosed_ratio(lhs, rhs, base: str, L: int):
+    """A certified upper bound of the sup (``le``; lower bound of the inf for ``ge``) of ``lhs/rhs``
+    over the rays with ``rhs > 0`` (a float), and its ray."""
+    llo, lhi = _ray_bounds(lhs, L)
+    rlo, rhi = _ray_bounds(rhs, L)
+    pos = rlo > 0
+    if not pos.any():
+        return None, None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if base == "le":
+            r = np.where(pos, np.nextafter(lhi / np.where(pos, rlo, 1.0), np.inf), -np.inf)
+            k = int(np.argmax(r))
+        else:
+            r = np.where(pos, np.nextafter(llo / np.where(pos, rhi, 1.0), -np.inf), np.inf)
+            k = int(np.argmin(r))
+    return float(r[k]), k
+
+
 def is_symbolic(x) -> bool:
-    return isinstance(x, (ConeForm, ConcaveForm))
+    return isinstance(x, (ConeForm, ConcaveForm, ConeEnclosure))
 
 
 # ----------------------------------------------------------------------------------------
@@ -493,6 +592,14 @@ class ProfileCone:
         _RANDOM_EKL[key] = form
         return form
 
+    def expected_kl_enclosure(self, lo, hi) -> "ConeEnclosure":
+        """EKL of value-independent random sizes whose ``E[N_j]`` (``j = 1..L-1``) are only enclosed,
+        ``lo[j-1] <= E[N_j] <= hi[j-1]`` (E4: on ray ``r_k`` the EKL is ``E[N_k]``; 0 on ``r_0``)."""
+        lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+        if lo.shape != (self.L - 1,) or hi.shape != (self.L - 1,):
+            raise ValueError(f"E[N_j] enclosures need {self.L - 1} entries (j = 1..L-1)")
+        return ConeEnclosure(self.L, np.concatenate([[0.0], lo]), np.concatenate([[0.0], hi]))
+
     def _no(self, what):
         def refuse(*_a, **_k):
             raise NotInFragment(f"{what} needs more than the profile; the claim is checked on laws")
@@ -573,7 +680,7 @@ class RayDecision:
 
 
 def _lift(x, L):
-    if isinstance(x, (ConeForm, ConcaveForm)):
+    if isinstance(x, (ConeForm, ConcaveForm, ConeEnclosure)):
         if x.L != L:
             raise NotInFragment(f"sides of two lengths ({x.L} and {L})")
         return x
@@ -601,8 +708,10 @@ def decide(lhs, rhs, kind: str, L: int | None = None, ratio: bool = True) -> Ray
     """Decide ``lhs <kind> rhs`` (``le``, ``ge``, ``eq``, ``lt``, ``gt``) for every law of length ``L``;
     ``ratio``: also the exact sup (``le``) / inf (``ge``) of ``lhs/rhs`` over all laws (:func:`sup_ratio`)."""
     if L is None:
-        L = next(x.L for x in (lhs, rhs) if isinstance(x, (ConeForm, ConcaveForm)))
+        L = next(x.L for x in (lhs, rhs) if isinstance(x, (ConeForm, ConcaveForm, ConeEnclosure)))
     lhs, rhs = _lift(lhs, L), _lift(rhs, L)
+    if isinstance(lhs, ConeEnclosure) or isinstance(rhs, ConeEnclosure):
+        return _decide_enclosed(lhs, rhs, kind, L, ratio)
     strict = kind in ("lt", "gt")
     base = {"lt": "le", "gt": "ge"}.get(kind, kind)
     small, big = (lhs, rhs) if base == "le" else (rhs, lhs)
@@ -675,10 +784,12 @@ def sup_ratio(lhs, rhs, base: str = "le", beat=None):
     """``(ratio, ray)``: the exact sup (``le``; inf for ``ge``) of ``lhs/rhs`` over the cone where
     ``rhs > 0``, and a ray attaining it; ``(None, None)`` for sides with a constant term or no ray
     with ``rhs > 0``, or when a float bound shows the ratio cannot beat ``beat``."""
-    L = lhs.L if isinstance(lhs, (ConeForm, ConcaveForm)) else rhs.L
+    L = lhs.L if isinstance(lhs, (ConeForm, ConcaveForm, ConeEnclosure)) else rhs.L
     lhs, rhs = _lift(lhs, L), _lift(rhs, L)
     if not (lhs.homogeneous and rhs.homogeneous):
         return None, None
+    if isinstance(lhs, ConeEnclosure) or isinstance(rhs, ConeEnclosure):
+        return _enclosed_ratio(lhs, rhs, base, L)
     best, arg = None, None
     if isinstance(lhs, ConeForm) and isinstance(rhs, ConeForm):
         a, b = lhs.num, rhs.num
@@ -743,7 +854,7 @@ def ray_law_description(L: int, k: int | None, q: int | None = None) -> dict:
     return {"family": "mds_code", "L": L, "k": k, "q": q, "profile": f"log {q} · r_{k}"}
 
 
-__all__ = ["ConcaveForm", "ConeForm", "NotInFragment", "ProfileCone", "RayDecision", "concave_min",
+__all__ = ["ConcaveForm", "ConeEnclosure", "ConeForm", "NotInFragment", "ProfileCone", "RayDecision", "concave_min",
            "concave_sqrt_product", "decide", "fixed_counts", "is_symbolic", "ray_law_description",
            "recording_floats"]
 
