@@ -332,10 +332,22 @@ def test_same_seed_same_verdicts_and_counterexamples_under_a_cpu_hog(tmp_path, c
     assert all(not cut for *_, cut in quiet)
 
 
+CHEAP = '''
+from exactdlm.claims import claim
+
+@claim(id="cheap-true", statement="0 <= 1 on every law (sampled: it reads the outcomes)")
+def cheap(law, sizes):
+    law.float_array()
+    return 0, 1
+'''
+
+
 def test_a_search_cut_short_by_the_cap_is_reported(tmp_path, capsys):
     out = tmp_path / "r.json"
-    main(["verify", "--suite", "quick", "--only", "MIX", "--search-cases", "100000", "--search-seconds", "0.5",
-          "--json", str(out), "--no-figures"])
+    path = tmp_path / "cheap.py"
+    path.write_text(CHEAP)
+    main(["verify", "--suite", "quick", "--claims", str(path), "--only", "cheap-true", "--search-cases", "100000",
+          "--search-seconds", "0.5", "--json", str(out), "--no-figures"])
     c = json.loads(out.read_text())["claims"][0]
     assert c["search"]["cut_short"] and c["search"]["cases"] < 100000
     assert "CUT SHORT" in capsys.readouterr().out
@@ -349,3 +361,67 @@ def test_strict_fails_a_float_only_verdict(capsys):
     assert main(["verify", "--suite", "quick", "--only", "LZ-sqrt", "--no-figures", "--strict"]) == 1
     assert "--strict: not every verdict is certified" in capsys.readouterr().out
     assert main(["verify", "--suite", "quick", "--only", "SH-1", "--no-figures", "--strict"]) == 0
+
+
+# ----------------------------------------------------------------------------------------
+# 9. ZC decided on the cone past the exact sums: certified enclosures of E[N_k] on each ray
+# ----------------------------------------------------------------------------------------
+def _zc_variant(cid, c):
+    """ZC-TC / ZC-DTC with the constant times ``c``: false only past L = 64 for c = 0.485 (TC) and
+    0.85 (DTC), where the exact sums on the cone stopped before."""
+    from exactdlm.claims import Check
+
+    base = get(cid)
+
+    def checks(ctx):
+        for ch in base.case_checks(ctx):
+            yield Check(ch.lhs, ch.rhs * c, ch.kind, ch.sizes, ch.label, note=ch.note)
+
+    return Claim(id=f"{cid}-times-c", statement=f"{cid} with its constant times {c}", kind="le", case_checks=checks,
+                 origin="test", profile_only=True)
+
+
+def test_zc_variants_false_only_past_64_are_refuted_certified_with_a_law_that_rechecks():
+    import dataclasses
+
+    from exactdlm.claims.decided import run_cone
+
+    suite = dataclasses.replace(get_suite("default"), cone_max_L=200)
+    out = run_cone([_zc_variant("ZC-TC", Fraction(97, 200)), _zc_variant("ZC-DTC", Fraction(17, 20)),
+                    get("ZC-DTC")], suite)
+    tc, dtc, true = out["ZC-TC-times-c"], out["ZC-DTC-times-c"], out["ZC-DTC"]
+    assert tc.counterexample["L"] == 182 and tc.counterexample["certified"]
+    assert dtc.counterexample["L"] == 80 and dtc.counterexample["certified"]
+    for cx in (tc.counterexample, dtc.counterexample):
+        assert cx["recheck"]["outcome"] == "violated" and cx["recheck"]["certified"]  # the MDS law, exactly
+    assert true.lengths == (2, 200) and true.counterexample is None and true.error is None
+
+
+def test_zc_scope_is_every_law_to_1024_at_the_default_suite():
+    from exactdlm.claims.decided import run_cone
+
+    out = run_cone([get("ZC-TC"), get("ZC-DTC")], get_suite("default"))
+    for cid in ("ZC-TC", "ZC-DTC"):
+        assert out[cid].lengths == (2, 1024) and out[cid].stopped is None, (cid, out[cid].stopped)
+    r = runner._result(get("ZC-TC"), runner._Acc("le"), get_suite("default"), out["ZC-TC"])
+    assert rpt.scope_text(r) == "all laws L=2..1024"
+
+
+def test_enclosures_of_E_N_contain_the_exact_values():
+    for L, K in ((2, 2), (7, 3), (40, 9), (130, 9), (100, 41), (64, 60)):
+        for kind in ("tc", "dtc", "uniform"):
+            lo, hi = rules.expected_N_cuts_bounds_kind(L, K, kind)
+            exact = rules.expected_N_cuts(L, K, rules.cut_pmf(L, kind))
+            assert all(Fraction(float(a)) <= x <= Fraction(float(b)) for a, b, x in zip(lo, hi, exact)), (L, K, kind)
+            assert all(b - a <= 1e-12 * max(b, 1.0) for a, b in zip(lo, hi)), (L, K, kind)
+
+
+def test_an_enclosure_too_wide_to_decide_leaves_the_fragment():
+    L = 3
+    wide = C.ConeEnclosure(L, [0.0, 0.9, 0.0], [0.0, 1.1, 0.0])
+    tc = C.ProfileCone(L).total_correlation()  # 2 on r_1: holds
+    assert C.decide(wide, tc, "le", L).holds
+    with pytest.raises(C.NotInFragment, match="too wide"):
+        C.decide(wide, tc * Fraction(1, 2), "le", L)  # 1 on r_1, inside [0.9, 1.1]
+    d = C.decide(wide, tc * Fraction(2, 5), "le", L)  # 0.8 < 0.9: certainly violated
+    assert not d.holds and d.ray == 1

@@ -378,7 +378,8 @@ def _side_value(const: Fraction, ray, n: int, q: int):
     if _is_interval(ray):
         import mpmath
 
-        return mpmath.iv.mpf(const) + n * ray * mpmath.iv.log(q)
+        c = mpmath.iv.mpf(Fraction(const).numerator) / Fraction(const).denominator
+        return c + n * ray * mpmath.iv.log(q)
     return LogForm.log(Fraction(q), Fraction(ray) * n) + const
 
 

@@ -39,11 +39,12 @@ def _mode(ctx) -> str:
     return "exact" if ctx.L <= limit else "interval"
 
 
-def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None):
-    """``E EKL = sum_j ΔĪ(j) E[N_j]`` summed as :func:`_mode` says (``mode`` overrides it)."""
+def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None, max_K: int | None = None):
+    """``E EKL = sum_j ΔĪ(j) E[N_j]`` summed as :func:`_mode` says (``mode`` overrides it; ``max_K``:
+    the largest K asked at this L, so the enclosures share one table)."""
     mode = _mode(ctx) if mode is None else mode
     if mode == "interval":
-        EN = rules.expected_N_cuts_bounds_kind(ctx.L, K, kind)
+        EN = rules.expected_N_cuts_bounds_kind(ctx.L, K, kind, max_K)
         if getattr(ctx, "symbolic", False):  # the cone: E[N_k] enclosed on each ray r_k (E4)
             return ctx.law.expected_kl_enclosure(*EN)
         return _expected_ekl_interval(ctx, K, EN)
@@ -99,7 +100,7 @@ def _zc_tc(ctx):
     if ctx.L < 2:
         return
     for K in ctx.suite.ks:
-        yield Check(_expected_ekl(ctx, K, "tc"), _bound(ctx, ctx.tc, zc_tc_factor(ctx.L, K)), "le", None,
+        yield Check(_expected_ekl(ctx, K, "tc", max_K=max(ctx.suite.ks)), _bound(ctx, ctx.tc, zc_tc_factor(ctx.L, K)), "le", None,
                     f"K={K} (K-1 cuts, w ∝ 1/(L-c))", note={"K": K, "w": "1/(L-c)"})
 
 
@@ -112,11 +113,12 @@ def dtc_step_grid(L: int, ks) -> list[int]:
 def _zc_dtc(ctx):
     if ctx.L < 2:
         return
-    for K in dtc_step_grid(ctx.L, ctx.suite.ks):
+    grid = dtc_step_grid(ctx.L, ctx.suite.ks)
+    for K in grid:
         f = zc_dtc_factor(ctx.L, K)
         if f is None:
             continue
-        yield Check(_expected_ekl(ctx, K, "dtc"), _bound(ctx, ctx.dtc, f), "le", None,
+        yield Check(_expected_ekl(ctx, K, "dtc", max_K=max(grid)), _bound(ctx, ctx.dtc, f), "le", None,
                     f"K={K} (K-1 cuts, w ∝ 1/c)", note={"K": K, "w": "1/c"})
 
 

@@ -259,16 +259,17 @@ def _expected_N_cuts_bounds(L: int, K: int, w: tuple):
     return _bounds_from_prefix(L, K, ow.from_rationals(Fraction(n, D) for n in cum))
 
 
-def expected_N_cuts_bounds_kind(L: int, K: int, kind: str) -> tuple[np.ndarray, np.ndarray]:
+def expected_N_cuts_bounds_kind(L: int, K: int, kind: str, max_K: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`expected_N_cuts_bounds` for ``w = cut_pmf(L, kind)``, without building the pmf's
     rationals: ``C_m = W_m / T`` with integer ``W_m`` (``T`` the sum of the integer weights
     ``lcm(1..L-1)/c``), and ``W_m / T`` as a float is correctly rounded (Python's integer true
-    division), so one ulp either way encloses it. For scans over every ``L`` to 1024 and beyond."""
-    return _expected_N_cuts_bounds_kind(int(L), int(K), str(kind))
+    division), so one ulp either way encloses it. For scans over every ``L`` to 1024 and beyond;
+    ``max_K``: the largest ``K`` that will be asked at this ``L`` (the power tables are built once)."""
+    return _expected_N_cuts_bounds_kind(int(L), int(K), str(kind), int(max_K or K))
 
 
 @lru_cache(maxsize=256)
-def _expected_N_cuts_bounds_kind(L: int, K: int, kind: str):
+def _expected_N_cuts_bounds_kind(L: int, K: int, kind: str, max_K: int):
     e = K - 1
     if e > 56:
         from ..arith import outward as ow
@@ -276,7 +277,7 @@ def _expected_N_cuts_bounds_kind(L: int, K: int, kind: str):
         T, cum = _kind_prefix(L, kind)
         f = np.array([n / T for n in cum], dtype=np.float64)
         return _expected_N_cuts_bounds_direct(L, K, (ow.down(f), ow.up(f)))
-    Cp, S = _kind_tables(L, kind, e)
+    Cp, S = _kind_tables(L, kind, max(e, min(max_K - 1, 56)))  # one table for every K up to max_K
     return _combine(L, e, Cp, S)
 
 

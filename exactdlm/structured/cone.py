@@ -153,7 +153,7 @@ class ConeForm:
     :class:`NotInFragment`.
     """
 
-    __slots__ = ("L", "num", "den", "const")
+    __slots__ = ("L", "num", "den", "const", "_bounds")
     __array_ufunc__ = None  # numpy scalars defer to our operators instead of densifying
     __hash__ = None
 
@@ -162,6 +162,7 @@ class ConeForm:
         self.num = num if isinstance(num, np.ndarray) else _as_array(num)
         self.den = den
         self.const = const if type(const) is Fraction else Fraction(const)
+        self._bounds = None  # float enclosures on the rays, once asked (_ray_bounds)
 
     # -- construction ----------------------------------------------------------------
     @classmethod
@@ -216,8 +217,14 @@ class ConeForm:
         q = _scalar(other)
         if q == 0:
             return ConeForm(self.L, np.zeros(self.L, dtype=np.int64), 1, Fraction(0))
-        return ConeForm(self.L, _scaled(self.num, q.numerator), self.den * q.denominator,
-                        self.const * q if self.const else _ZERO)._reduced()
+        # (num p)/(den r) with p/r reduced: cancel gcd(num's gcd, r) and gcd(p, den) on small numbers
+        # instead of the gcd of every (possibly huge) product; the value is the same either way
+        p, r = q.numerator, q.denominator
+        g1 = math.gcd(_gcd_all(self.num), r) if r > 1 else 1
+        g2 = math.gcd(p, self.den) if self.den > 1 else 1
+        num = self.num // g1 if g1 > 1 else self.num
+        return ConeForm(self.L, _scaled(num, p // g2), (self.den // g2) * (r // g1),
+                        self.const * q if self.const else _ZERO)
 
     __rmul__ = __mul__
 
@@ -425,9 +432,13 @@ def _ray_bounds(side, L: int) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(side, ConeEnclosure):
         return side.lo, side.hi
     if isinstance(side, ConeForm) and side.homogeneous:
-        f = np.array([int(v) / side.den for v in side.num], dtype=np.float64)
-        zero = np.array([int(v) == 0 for v in side.num])  # exact zeros stay exact
-        return np.where(zero, 0.0, np.nextafter(f, -np.inf)), np.where(zero, 0.0, np.nextafter(f, np.inf))
+        if side._bounds is not None:
+            return side._bounds
+        den = side.den
+        f = np.array([v / den if v else 0.0 for v in side.num.tolist()], dtype=np.float64)
+        zero = side.num == 0  # exact zeros stay exact
+        side._bounds = np.where(zero, 0.0, np.nextafter(f, -np.inf)), np.where(zero, 0.0, np.nextafter(f, np.inf))
+        return side._bounds
     raise NotInFragment("an enclosed quantity compared with a side that is not a homogeneous linear form")
 
 
@@ -437,6 +448,7 @@ def _decide_enclosed(lhs, rhs, kind: str, L: int, ratio: bool) -> "RayDecision":
         raise NotInFragment("an equality with an enclosed quantity cannot be decided")
     llo, lhi = _ray_bounds(lhs, L)
     rlo, rhi = _ray_bounds(rhs, L)
+    bounds = (llo, lhi, rlo, rhi)
     (slo, shi), (blo, bhi) = ((llo, lhi), (rlo, rhi)) if base == "le" else ((rlo, rhi), (llo, lhi))
     strict = kind in ("lt", "gt")
     ok = shi < blo if strict else shi <= blo
@@ -455,15 +467,14 @@ def _decide_enclosed(lhs, rhs, kind: str, L: int, ratio: bool) -> "RayDecision":
         out.lhs_ray = mpmath.iv.mpf([float(llo[first]), float(lhi[first])])
         out.rhs_ray = mpmath.iv.mpf([float(rlo[first]), float(rhi[first])])
     if ratio:
-        out.ratio, out.ratio_ray = _enclosed_ratio(lhs, rhs, base, L)
+        out.ratio, out.ratio_ray = _enclosed_ratio(lhs, rhs, base, L, bounds)
     return out
 
 
-def _enclosed_ratio(lhs, rhs, base: str, L: int):
+def _enclosed_ratio(lhs, rhs, base: str, L: int, bounds=None):
     """A certified upper bound of the sup (``le``; lower bound of the inf for ``ge``) of ``lhs/rhs``
     over the rays with ``rhs > 0`` (a float), and its ray."""
-    llo, lhi = _ray_bounds(lhs, L)
-    rlo, rhi = _ray_bounds(rhs, L)
+    llo, lhi, rlo, rhi = bounds if bounds is not None else (*_ray_bounds(lhs, L), *_ray_bounds(rhs, L))
     pos = rlo > 0
     if not pos.any():
         return None, None
