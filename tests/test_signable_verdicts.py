@@ -353,6 +353,17 @@ def test_a_search_cut_short_by_the_cap_is_reported(tmp_path, capsys):
     assert "CUT SHORT" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("bad", ["-1", "2.5", "x"])
+def test_bad_search_cases_is_one_line_exit_2(bad, capsys):
+    try:
+        code = main(["verify", "--suite", "quick", "--only", "MIX", "--search-cases", bad])
+    except SystemExit as exc:  # argparse's own type check
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "search-cases" in err[0]
+
+
 # ----------------------------------------------------------------------------------------
 # 10. --strict
 # ----------------------------------------------------------------------------------------

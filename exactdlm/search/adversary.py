@@ -3,8 +3,10 @@
 Claims decided on the profile cone hold for every law of their lengths. The rest (mixture KL,
 value-adaptive rules, learned predictors, identities checked law by law, the learned part of a
 ``mixed`` claim) are checked on the suite's finite list of laws, so a suite ``holds`` is only as
-good as the laws it holds. Before such a verdict stands, :func:`search_sampled` spends a short
-budget per claim on the refute search (:func:`exactdlm.search.refute`): the family grid
+good as the laws it holds. Before such a verdict stands, :func:`search_sampled` runs a fixed
+number of search cases per claim of the refute search (:func:`exactdlm.search.refute`; case ``i``
+is fixed by the seed, the claim and ``i``, so the same laws are tried on every machine, quiet or
+loaded; seconds are only an outer cap, reported when hit): the family grid
 (repeated symbol, parity, MDS codes, noisy repetition over a grid of flip rates, Markov chains,
 mixtures), random rational laws and local search on the simplex, every candidate re-checked
 exactly. A certified violation turns the verdict into ``violated`` with the refute certificate;
