@@ -10,8 +10,12 @@ Before the suite, every per-law claim is tried on the profile cone (``decided.ru
 docs/theory.md §8) at every length of the suite's decided range; a comparison the cone decided
 covers the same comparison (label, sizes) on every suite law of that length.
 
-A claim's verdict: ``violated`` if any comparison is violated (a failing ray first: its MDS
-law is the counterexample; else the first suite violation); else ``error`` if the claim raised
+A claim's verdict: ``error`` if the claim's code raised on the cone (length, schedule and
+exception named), if the re-check of a cone counterexample on its real law disagrees, or if the
+independent check of the cone on sampled laws (``cone_check``) finds a discrepancy; else
+``violated`` if any comparison is violated, with the strongest counterexample of every stage
+(:func:`stronger`: certified first, then the smallest L, then the fewest outcomes) and the
+numbers of certified and uncertified violations; else ``error`` if the claim raised on a law
 (message kept, the run goes on); else ``undecided`` if some comparison stayed undecided at the
 maximum precision; else ``consistent-float`` if some comparison not covered by the cone was a
 float comparison (evidence, not a proof); else ``holds`` (``not-applicable`` when no case met
@@ -19,7 +23,9 @@ its hypotheses). ``certified`` says every comparison behind ``holds`` (or the co
 behind ``violated``) was decided exactly or by certified intervals. ``scope``: ``all laws``
 when the cone decided every per-law comparison (and the claim's global checks, if any, are
 exact witnesses), ``mixed`` when some comparisons stay sampled, ``suite`` when none went
-through the cone, ``witness`` for claims shown only on explicit exact witnesses.
+through the cone, ``witness`` for claims shown only on explicit exact witnesses; its parts
+(:func:`scope_parts`: decided lengths and schedule families, trivial lengths, where the decided
+part stopped and why, rays, cross-checked, sampled, witness) say exactly what was covered.
 """
 
 from __future__ import annotations
