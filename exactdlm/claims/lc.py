@@ -150,3 +150,69 @@ register_catalogue(Claim(
     hypotheses="repeated symbol laws for L = 2..max(8, witness length), V = 2 (and V = 3 up to L = 6), every m with 2^m <= L, first "
                "block 2^m followed by unit steps or by balanced blocks of size <= 2^m",
     quantifier="exists", global_checks=_lc_tight))
+
+
+# ----------------------------------------------------------------------------------------
+# LC-T2 under three readings of W_j (issue 21): each a reading, never the theorem (LC-T2 stays incomplete)
+# ----------------------------------------------------------------------------------------
+def lc_t2_m(L: int, s_max: int, reading: int, j: int) -> int:
+    """``m_j`` of a reading: 1: ``min(L-1, 2^j)``; 2: ``min(L-1, 2^j ceil(L/s_max))``;
+    3: ``ceil((L-1)(1 - 2^{-j-1}))``."""
+    if reading == 1:
+        return min(L - 1, 2**j)
+    if reading == 2:
+        return min(L - 1, 2**j * -(-L // s_max))
+    if reading == 3:
+        return -(-(L - 1) * (2 ** (j + 1) - 1) // 2 ** (j + 1))
+    raise ValueError(f"reading must be 1, 2 or 3, got {reading}")
+
+
+def lc_t2_j_range(L: int) -> range:
+    """``j = 1..ceil(log2 L)`` (the levels of LC's dyadic decomposition, as read)."""
+    return range(1, max(1, (L - 1).bit_length()) + 1)
+
+
+def lc_t2_rhs(Ibar, L: int, s_max: int, reading: int):
+    """``(s_max/16) Σ_j 2^{-j} Ī(m_j)``: with ``W_j`` a uniform ``m_j``-subset of the other positions,
+    ``(1/L) Σ_i E I(X_i; X_{W_j}) = Ī(m_j)``, so this is LC-T2's right side, linear in the profile."""
+    total = 0
+    for j in lc_t2_j_range(L):
+        total = total + Ibar[lc_t2_m(L, s_max, reading, j)] * Fraction(1, 2**j)
+    return total * Fraction(s_max, 16)
+
+
+def lc_t2_schedule(L: int, s: int) -> tuple:
+    """Largest block first with ``s_max = s``: ``(s, ..., s, L mod s)``."""
+    q, r = divmod(L, s)
+    return (s,) * q + ((r,) if r else ())
+
+
+def lc_t2_block_sizes(L: int) -> list[int]:
+    """``s_max = 2..L`` up to ``L = 64``; beyond, the powers of 2 below ``L``, and ``L`` itself."""
+    if L <= 64:
+        return list(range(2, L + 1))
+    return sorted({2**i for i in range(1, L.bit_length()) if 2**i < L} | {L})
+
+
+def _lc_t2_reading(reading):
+    def checks(ctx):
+        for s in lc_t2_block_sizes(ctx.L):
+            sizes = lc_t2_schedule(ctx.L, s)
+            yield Check(ctx.ekl(sizes), lc_t2_rhs(ctx.Ibar, ctx.L, s, reading), "ge", sizes,
+                        f"largest block first, s_max = {s}, reading {reading}", note={"s_max": s})
+    return checks
+
+
+_READINGS = {1: "m_j = min(L-1, 2^j)", 2: "m_j = min(L-1, 2^j ceil(L/s_max))", 3: "m_j = ceil((L-1)(1-2^{-j-1}))"}
+for _r, _m in _READINGS.items():
+    register_catalogue(Claim(
+        id=f"LC-T2-r{_r}", source="LC", provenance=prov(LC_PAPER, f"Thm 2 under the reading {_m} (a reading, not "
+                                                                   "the theorem)", "secondary"), kind="ge",
+        statement=f"LC-T2 read with W_j uniformly random subsets of size {_m}, j = 1..ceil(log2 L): the schedule "
+                  "(s_max, ..., s_max, L mod s_max) has EKL >= (s_max/16) Σ_j 2^-j Ī(m_j) for every s_max >= 2; a "
+                  "verdict on this reading, "
+                  "never on LC-T2 itself (which stays incomplete)",
+        formula=f"EKL >= (s_max/16) · Σ_{{j=1}}^{{ceil(log2 L)}} 2^-j Ī(m_j),  {_m}",
+        hypotheses="every law (profile cone), the largest-block-first schedule (s_max, ..., s_max, L mod s_max) for "
+                   "s_max = 2..L up to L = 64, powers of 2 and L beyond",
+        quantifier="named schedule family", case_checks=_lc_t2_reading(_r), profile_only=True))
