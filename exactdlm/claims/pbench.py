@@ -212,7 +212,7 @@ def _pb_mono(ctx):
 
 
 register_catalogue(Claim(
-    id="PB-1", source="PB", provenance=Provenance(PAPER, "one-step lower bound KL >= C(Y|X)", "secondary"), kind="ge",
+    id="PB-1", source="PB", provenance=Provenance(PAPER, "one-step lower bound KL >= C(Y given X)", "secondary"), kind="ge",
     statement="decoding every position in one step, any model's KL is at least the conditional total correlation "
               "C(Y|X) = Σ_i H(Y_i|X) - H(Y|X) (X the prompt, empty here: C = TC); equality for the exact conditionals",
     formula="KL(p || prod_i q_i) >= C(Y|X) = TC  (= for q_i = p_i)",
