@@ -133,6 +133,8 @@ def test_first_step_clean_by_hand():
     assert feng.first_step_clean(3, 2) == F(25, 27)
     assert feng.first_step_clean(5, 1) == 1
     assert feng.first_step_clean(200, 100, 1 / 3) < feng.first_step_clean(100, 50, 1 / 3)
+    for L, s in ((3, 2), (30, 7), (40, 40)):  # the float DP against its exact twin
+        assert abs(feng.first_step_clean(L, s, 1 / 3) - float(feng.first_step_clean(L, s))) < 1e-12
 
 
 def test_one_step_ser_is_exactly_the_bound():

@@ -79,21 +79,38 @@ register_catalogue(Claim(
 
 def first_step_clean(L: int, s: int, theta=THETA):
     """``Z(L, s)``: a uniform ``s``-subset of ``L`` positions, each revealed token 1 with probability
-    ``θ`` independently; the probability that no two adjacent revealed tokens are both 1 (exact for a
-    rational ``θ``, else float)."""
-    one = Fraction(1) if isinstance(theta, Fraction) else 1.0
-    # w[c][state]: weight of prefixes with c chosen; state 0: last unchosen, 1: last chosen 0, 2: last chosen 1
-    w = {(0, 0): one}
+    ``θ`` independently; the probability that no two adjacent revealed tokens are both 1. A DP over
+    positions with state (tokens chosen so far, last position: unchosen / chosen 0 / chosen 1):
+    exact ``Fraction`` for a rational ``θ``, numpy floats otherwise."""
+    if isinstance(theta, Fraction):
+        w = {(0, 0): Fraction(1)}
+        for _ in range(L):
+            nw: dict = {}
+            for (c, st), x in w.items():
+                nw[(c, 0)] = nw.get((c, 0), 0) + x
+                if c < s:
+                    nw[(c + 1, 1)] = nw.get((c + 1, 1), 0) + x * (1 - theta)
+                    if st != 2:
+                        nw[(c + 1, 2)] = nw.get((c + 1, 2), 0) + x * theta
+            w = nw
+        return sum(x for (c, _), x in w.items() if c == s) / comb(L, s)
+    import numpy as np
+    from scipy.special import gammaln
+
+    u, z, o = np.zeros(s + 1), np.zeros(s + 1), np.zeros(s + 1)
+    u[0] = 1.0
+    log_scale = 0.0
     for _ in range(L):
-        nw: dict = {}
-        for (c, st), x in w.items():
-            nw[(c, 0)] = nw.get((c, 0), 0) + x
-            if c < s:
-                nw[(c + 1, 1)] = nw.get((c + 1, 1), 0) + x * (1 - theta)
-                if st != 2:
-                    nw[(c + 1, 2)] = nw.get((c + 1, 2), 0) + x * theta
-        w = nw
-    return sum(x for (c, _), x in w.items() if c == s) / comb(L, s)
+        nu = u + z + o
+        nz = np.zeros(s + 1)
+        no = np.zeros(s + 1)
+        nz[1:] = (u + z + o)[:-1] * (1 - theta)
+        no[1:] = (u + z)[:-1] * theta
+        m = max(nu.max(), nz.max(), no.max())
+        u, z, o = nu / m, nz / m, no / m
+        log_scale += np.log(m)
+    log_comb = gammaln(L + 1) - gammaln(s + 1) - gammaln(L - s + 1)
+    return float(np.exp(np.log(u[s] + z[s] + o[s]) + log_scale - log_comb)) if u[s] + z[s] + o[s] > 0 else 0.0
 
 
 def ser(p, q) -> Fraction:
