@@ -55,13 +55,13 @@ def test_deff_of_a_law_is_its_profile_against_the_ray_values():
 
 def test_dhw_decided_on_the_cone_and_its_lower_side_refutes_0_99():
     c = get("DHW-Deff")
-    out = run_cone([c], _Suite())
-    assert out["DHW-Deff"].counterexample is None and out["DHW-Deff"].lengths == (2, 40)
-    r = out["DHW-Deff"].worst_ratio  # the upper enclosure of d_1 on the 2^-30 grid at L = 40: 1 - O(c^40)
-    assert 1 - F(1, 10**7) < r < 1
+    out = run_cone([c], _Suite(cone_max_L=20))
+    assert out["DHW-Deff"].counterexample is None and out["DHW-Deff"].lengths == (2, 20)
+    r = out["DHW-Deff"].worst_ratio  # the upper enclosure of d_1 on the 2^-20 grid at L = 20: 1 - 1.1e-4 rounded up
+    assert 1 - F(12, 10**5) < r < 1 - F(10, 10**5)
     false = Claim(id="t-dhw-099", statement="D_eff <= 0.99 min(TC, DTC)", origin="test",
                   sides=lambda p, s: (dhw.deff_of(p, "lower"), F(99, 100) * ed.dual_total_correlation(p)))
-    cx = run_cone([false], _Suite())["t-dhw-099"].counterexample
+    cx = run_cone([false], _Suite(cone_max_L=20))["t-dhw-099"].counterexample
     assert cx["certified"] and cx["ray_law"]["family"] == "repeated_symbol" and cx["ray_law"]["L"] == 11
 
 

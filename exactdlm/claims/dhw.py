@@ -7,7 +7,7 @@ enclosures are in :mod:`exactdlm.engine.deff`.
 
 **Decision on the cone.** ``D_eff = Σ_k ΔĪ(k) d_k`` is linear in the profile, and
 ``D_eff <= min(TC, DTC)`` is ``D_eff <= TC`` and ``D_eff <= DTC``. On the cone the left side is the
-*upper* enclosure of ``d_k`` rounded up to the grid ``2^-30`` (so ``holds`` is proven: the true
+*upper* enclosure of ``d_k`` rounded up to the grid ``2^-20`` (so ``holds`` is proven: the true
 ``D_eff`` is at most it, ray by ray, hence on every law); a false variant uses the *lower*
 enclosure, so its ``violated`` is proven too. The reported worst ratio is that of the upper
 enclosure: ``1`` at ``r_1`` (the exact value ``1 - G_1`` is below 1 by ``~c^L``,
@@ -26,7 +26,7 @@ from ..engine import deff as D
 from . import Check, Claim, Provenance, register_catalogue
 
 PAPER = "Dmitriev, Huang & Wei, arXiv 2602.15008 (COLT 2026)"
-GRID_BITS = 30
+GRID_BITS = 20
 
 
 def deff_of(law, side: str = "upper"):
@@ -74,7 +74,7 @@ register_catalogue(Claim(
               "Δ_s dt (Δ_s = f(s) - f(s+1), f(s) = mean H(X_i | X_S), |S| = s) is at most min(TC, DTC)",
     formula="D_eff = Σ_k ΔĪ(k) d_k <= min(TC, DTC),  d_k = k E[min(1, -ln U)], U ~ Beta(k+1, L-k)",
     hypotheses="every law of the suite with L >= 2; on the cone the upper enclosure of d_k (outward-rounded "
-               "floats, on the grid 2^-30); on laws a certified interval",
+               "floats, on the grid 2^-20); on laws a certified interval",
     quantifier="each law and schedule", case_checks=_dhw, profile_only=True))
 
 
