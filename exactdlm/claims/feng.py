@@ -45,10 +45,11 @@ def _balanced(L: int, K: int) -> tuple:
 
 
 def ter_steps(L: int) -> list[int]:
-    """``K = 1..L`` up to ``L = 16``; beyond, the powers of 2 below ``L`` and ``L``."""
-    if L <= 16:
-        return list(range(1, L + 1))
-    return sorted({2**i for i in range(L.bit_length()) if 2**i < L} | {L})
+    """The suite's step counts (``K = 1..L`` up to ``L = 16``, about 12 per decade beyond): the balanced
+    schedules LC-C1 decides too, so on the cone their EKL forms are shared."""
+    from ..suites import step_counts
+
+    return step_counts(L)
 
 
 def _feng_ter(ctx):
@@ -72,7 +73,7 @@ register_catalogue(Claim(
     statement="with K balanced steps the per-token error EKL/L (and KL(p||q)/L <= EKL/L) is at most Ī(L-1)/K, "
               "independent of L: K = ceil(Ī(L-1)/ε) steps give a token error rate <= ε at every length",
     formula="KL(p||q)/L <= EKL/L <= Ī(L-1)/K  (balanced K steps)",
-    hypotheses="every law (profile cone), K = 1..L up to L = 16 and K = 1, 2, 4, ..., L beyond; the suite's Markov laws also with the "
+    hypotheses="every law (profile cone), K = 1..L up to L = 16 and about 12 values per decade beyond; the suite's Markov laws also with the "
                "mixture KL where output laws are computed",
     quantifier="named schedule family", case_checks=_feng_ter, profile_only=True))
 
