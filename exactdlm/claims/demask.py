@@ -8,10 +8,11 @@ marginals, and the assumption is that the block's dependence is sub-additive ove
     TV(p_S, ⊗_{j∈S} p_j) <= Σ_{i<j∈S} TV(p_{ij}, p_i ⊗ p_j),
 
 under which the bound controls the parallel-decoding error by pairwise dependence alone.
-**DEMASK-sub** checks the assumption itself, exactly, on every lattice law of the suite with ``S``
-all positions: it fails on parity laws, where every pair is independent (right side 0) while the
-block is not (``TV = 1 - 1/V``): there the bound says the parallel error is 0 and the true error is
-``1 - 1/V`` (1/2 for bits, at every ``L >= 3``). The verdict ``violated`` is the exhibit.
+**DEMASK-sub** exhibits, exactly, where the assumption fails (a witness claim): on parity laws
+every pair is independent (right side 0) while the block is not (``TV = 1 - 1/V``), so there the
+bound says the parallel error is 0 and the true error is ``1 - 1/V`` (1/2 for bits, at every
+``L >= 3``). The assumption itself, as a claim on every law, is the false variant
+``fv-DEMASK-assumption`` (tests/data/false_variants.py), refuted by parity.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import numpy as np
 from . import Check, Claim, Provenance, register_catalogue
 
 PAPER = "DEMASK, arXiv 2604.02560"
-MAX_CELLS = 729
 
 
 def _marginal(a: np.ndarray, keep) -> np.ndarray:
@@ -49,20 +49,32 @@ def block_and_pairs(a: np.ndarray):
     return block, pairs
 
 
-def _demask(ctx):
-    if not ctx.lattice or getattr(ctx, "symbolic", False) or not ctx.exact or ctx.L < 3 or \
-            ctx.V**ctx.L > MAX_CELLS:
-        return
-    block, pairs = block_and_pairs(ctx.law.base.array)
-    yield Check(block, pairs, "le", None, "TV(p, ⊗ p_j) <= Σ_{i<j} TV(p_ij, p_i ⊗ p_j)",
-                figures={"largest TV(p, ⊗p_j) with every pair independent": ("max", float(block) if pairs == 0 else 0.0)})
+#: parity witnesses: L = 3..WITNESS_MAX_L bits, and L = 3, 4 over V = 3
+WITNESS_MAX_L = 8
+
+
+def _demask_fails(suite):
+    from ..laws.families import parity
+
+    checks = []
+    for L, V in [(L, 2) for L in range(3, WITNESS_MAX_L + 1)] + [(3, 3), (4, 3)]:
+        law = parity(L, V)
+        block, pairs = block_and_pairs(law.array)
+        note = {"L": L, "V": V}
+        checks.append(Check(pairs, 0, "eq", None, f"parity L={L}, V={V}: every pair independent (Σ pair TVs = 0)",
+                            law=law, note=note, rated=False))
+        checks.append(Check(block, 1 - Fraction(1, V), "eq", None,
+                            f"parity L={L}, V={V}: TV(p, ⊗ p_j) = 1 - 1/V > 0 = the sub-additive bound", law=law,
+                            note=note))
+    return checks, {}
 
 
 register_catalogue(Claim(
     id="DEMASK-sub", source="DEMASK", provenance=Provenance(PAPER, "sub-additivity assumption (as read)", "secondary"),
-    kind="le",
-    statement="the dependence of a block is sub-additive over its pairs: TV(p_S, ⊗ p_j) <= Σ_{i<j} TV(p_ij, p_i ⊗ p_j) "
-              "(the assumption under which DEMASK's TV bound holds; parity laws break it)",
-    formula="TV(p_S, ⊗_{j∈S} p_j) <= Σ_{i<j∈S} TV(p_{ij}, p_i ⊗ p_j),  S = all positions",
-    hypotheses=f"every exact lattice law of the suite with L >= 3 and V^L <= {MAX_CELLS}",
-    quantifier="each law and schedule", case_checks=_demask))
+    kind="eq", global_kind="exact",
+    statement="DEMASK's sub-additivity assumption TV(p_S, ⊗ p_j) <= Σ_{i<j} TV(p_ij, p_i ⊗ p_j) fails: on parity laws "
+              "every pair is independent (right side 0) while TV(p, ⊗ p_j) = 1 - 1/V, so the bound resting on it says 0 "
+              "where the parallel error is 1 - 1/V",
+    formula="parity on [V]^L:  Σ_{i<j} TV(p_ij, p_i ⊗ p_j) = 0,  TV(p, ⊗_j p_j) = 1 - 1/V",
+    hypotheses=f"parity laws, L = 3..{WITNESS_MAX_L} over V = 2 and L = 3, 4 over V = 3, S = all positions (exact)",
+    quantifier="exists", global_checks=_demask_fails))

@@ -19,7 +19,7 @@ the positions forced). *"KL" is read as the KL of that sampler's output law for 
 How they are checked (sampled on the suite's lattice laws, every value exact): ``KL`` from the
 output law of the partition (the sampler DP, ``sampler.pattern_law``), independent of ``L_T``,
 which comes from subset entropies. ``L*_T`` is the minimum over every ordered partition (laws with
-``L <= 5``): each ``L_T(S)`` is an integer combination of the ``2^L`` subset entropies; candidates are
+``L <= 4``): each ``L_T(S)`` is an integer combination of the ``2^L`` subset entropies; candidates are
 pruned with certified 64-bit enclosures and the survivors compared exactly.
 """
 
@@ -38,7 +38,7 @@ PAPER = "Kang et al. (ParallelBench), arXiv 2510.04767"
 #: lattice laws with at most this many outcomes also get a learned predictor
 LEARNED_MAX_CELLS = 16
 #: L*_T by enumerating every ordered partition up to this length
-MONO_MAX_L = 5
+MONO_MAX_L = 4
 PREDICTOR = "mix_uniform(1/4)"
 
 

@@ -375,3 +375,14 @@ def demask(law, sizes):
         return _vacuous()
     block, pairs = block_and_pairs(law.array)
     return block, pairs + F(49, 100)
+
+
+@claim(id="fv-DEMASK-assumption", statement="TV(p, ⊗ p_j) <= Σ_{i<j} TV(p_ij, p_i ⊗ p_j) on every law [DEMASK-sub's "
+                                            "assumption taken as a theorem: parity breaks it]")
+def demask_assumption(law, sizes):
+    from exactdlm.claims.demask import block_and_pairs
+
+    _law_only(law)
+    if law.L < 3 or not law.exact or len(sizes) != 1:
+        return _vacuous()
+    return block_and_pairs(law.array)
