@@ -164,9 +164,17 @@ def test_lc_t2_reading_sizes():
     assert lc.lc_t2_schedule(7, 3) == (3, 3, 1)
 
 
-def test_lc_t2_readings_fail_on_parity_and_lc_t2_stays_incomplete():
+def test_lc_t2_readings_refuted_by_mds_witnesses_and_lc_t2_stays_incomplete():
     for r in (1, 2, 3):
-        out = run_cone([get(f"LC-T2-r{r}")], _Suite(cone_max_L=8))[f"LC-T2-r{r}"]
-        cx = out.counterexample
+        checks, _ = get(f"LC-T2-r{r}").global_checks(None)
+        assert len(checks) == sum(L - 2 for L in lc.LC_T2_WITNESS_L)
+        for c in checks:  # EKL = 0 exactly, the reading's right side > 0
+            assert compare_sides(c.lhs, 0, "eq").outcome == "holds"
+            assert compare_sides(c.rhs, 0, "ge").outcome == "holds" and compare_sides(c.rhs, 0, "eq").outcome != "holds"
+        # the reading itself, as a claim on every law, fails on the cone at L = 3 (parity, sizes (2, 1))
+        reading = Claim(id=f"t-lc-t2-r{r}", statement="the reading", origin="test", kind="ge",
+                        sides=lambda p, s, r=r: ((ed.expected_kl(p, s), lc.lc_t2_rhs(ed.info_curve(p), p.L, max(s), r))
+                                                 if max(s) >= 2 and tuple(s) == lc.lc_t2_schedule(p.L, max(s)) else (0, 0)))
+        cx = run_cone([reading], _Suite(cone_max_L=8))[f"t-lc-t2-r{r}"].counterexample
         assert cx["certified"] and cx["ray_law"]["family"] == "parity" and cx["sizes"] == [2, 1]
     assert get("LC-T2").incomplete

@@ -131,10 +131,10 @@ PB1_MAX_CELLS = 64
 MONO_MAX_CELLS = 32
 
 
-def _pb1(ctx, sizes):
-    if not _ok(ctx) or tuple(sizes) != (ctx.L,) or ctx.V**ctx.L > PB1_MAX_CELLS:
+def _pb1(ctx):
+    if not _ok(ctx) or ctx.V**ctx.L > PB1_MAX_CELLS:
         return
-    p = ctx.law.base
+    p, sizes = ctx.law.base, (ctx.L,)
     part = (tuple(range(ctx.L)),)
     yield Check(_kl_of(p, part), ctx.tc_def, "eq", sizes, "exact conditionals: KL(p || prod_i p_i) = C(Y) = TC")
     if ctx.V**ctx.L <= LEARNED_MAX_CELLS:
@@ -142,16 +142,24 @@ def _pb1(ctx, sizes):
                     f"model {PREDICTOR}: KL(p || prod_i q_i) >= C(Y)", note={"predictor": PREDICTOR})
 
 
-#: PB-T's output laws: laws with at most this many outcomes, two-step schedules
-PBT_MAX_CELLS = 32
+#: PB-T's output laws: laws with at most this many outcomes
+PBT_MAX_CELLS = 81
 
 
-def _pbT(ctx, sizes):
-    if not _ok(ctx) or len(sizes) != 2 or abs(sizes[0] - sizes[1]) > 1 or ctx.V**ctx.L > PBT_MAX_CELLS:
+def pbt_schedules(L: int) -> list:
+    """Balanced sizes with ``K = 2`` and ``K = 3`` (those with ``K <= L``)."""
+    from ..schedules import theorem_rules as rules
+
+    return [rules.balanced(L, K) for K in (2, 3) if K <= L]
+
+
+def _pbT(ctx):
+    if not _ok(ctx) or ctx.V**ctx.L > PBT_MAX_CELLS:
         return
     p, L = ctx.law.base, ctx.L
     H = ctx.subset_H
-    for part in _reference_partitions(L, sizes)[-1:]:
+    for sizes in pbt_schedules(L):
+        part = _reference_partitions(L, sizes)[-1]
         LT = lt_value(H, part, L)
         note = {"partition": [list(b) for b in part]}
         yield Check(_kl_of(p, part), LT, "eq", sizes, "exact conditionals: KL(p || q_S) = L_T(S)", note=note)
@@ -218,17 +226,17 @@ register_catalogue(Claim(
     formula="KL(p || prod_i q_i) >= C(Y|X) = TC  (= for q_i = p_i)",
     hypotheses=f"every lattice law of the suite with V^L <= {PB1_MAX_CELLS}, the one-step schedule; the exact conditionals (equality) and, "
                f"when V^L <= {LEARNED_MAX_CELLS}, the model {PREDICTOR}",
-    schedule_checks=_pb1))
+    quantifier="named schedule family", case_checks=_pb1))
 
 register_catalogue(Claim(
     id="PB-T", source="PB", provenance=Provenance(PAPER, "T-step lower bound KL >= L_T", "secondary"), kind="ge",
     statement="decoding an ordered partition S = (S_1..S_T), any model's KL is at least L_T = Σ_i E C(S_i | X, S_<i); "
               "KL read as the KL of the sampler's output law for that partition; equality for the exact conditionals",
     formula="KL(p || q_S) >= L_T(S) = Σ_i E_x C(S_i | x_{S_<i})  (= for the exact conditionals)",
-    hypotheses=f"lattice laws of the suite with V^L <= {PBT_MAX_CELLS}, two balanced steps, a seeded shuffle of "
-               "the positions cut into the two blocks; exact conditionals and, when V^L <= "
+    hypotheses=f"lattice laws of the suite with V^L <= {PBT_MAX_CELLS}: balanced sizes with K = 2 and 3, a seeded "
+               "shuffle of the positions cut into those blocks; exact conditionals and, when V^L <= "
                f"{LEARNED_MAX_CELLS}, the model {PREDICTOR}",
-    schedule_checks=_pbT))
+    quantifier="named schedule family", case_checks=_pbT))
 
 register_catalogue(Claim(
     id="PB-mono", source="PB", provenance=Provenance(PAPER, "L*_T non-increasing in T", "secondary"), kind="le",
