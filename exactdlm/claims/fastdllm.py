@@ -132,9 +132,12 @@ def pushed_to_boundary(arr: np.ndarray, factor: Fraction = BOUNDARY) -> np.ndarr
 
 
 def _fd_case(ctx):
-    if not ctx.lattice or getattr(ctx, "symbolic", False) or not ctx.exact:
+    from .pbench import dense_law
+
+    p = dense_law(ctx)
+    if p is None:
         return
-    a = ctx.law.base.array
+    a = p.array
     pushed = pushed_to_boundary(a)
     if pushed is not None and ctx.V**ctx.L <= PUSH_MAX_CELLS:  # the law itself, pushed to 999/1000 of the boundary
         yield from greedy_checks(pushed, "the law mixed with the point mass at x* to 999/1000 of the boundary")

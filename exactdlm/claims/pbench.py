@@ -111,8 +111,39 @@ def _reference_partitions(L: int, sizes) -> list:
     return out
 
 
+#: structured laws with at most this many outcomes are written out densely for these checks
+DENSE_MAX_CELLS = 81
+
+
+def dense_law(ctx):
+    """The case's law as an exact :class:`JointLaw` (lattice laws; small exact structured laws written
+    out), or None (the profile cone, float or large laws)."""
+    if getattr(ctx, "symbolic", False):
+        return None
+    if ctx.lattice:
+        return ctx.law.base if ctx.law.base.exact else None
+    if not getattr(ctx.law, "exact", False) or ctx.V**ctx.L > DENSE_MAX_CELLS or not hasattr(ctx.law, "to_joint"):
+        return None
+    cache = ctx.__dict__.setdefault("_dense_law", {})
+    if "law" not in cache:
+        try:
+            law = ctx.law.to_joint()
+        except (ValueError, TypeError):
+            law = None
+        cache["law"] = law if law is not None and law.exact else None
+    return cache["law"]
+
+
+def _subset_H(ctx, p):
+    if ctx.lattice:
+        return ctx.subset_H
+    from ..engine.info import subset_entropies
+
+    return subset_entropies(p)
+
+
 def _ok(ctx) -> bool:
-    return bool(ctx.lattice) and not getattr(ctx, "symbolic", False)
+    return dense_law(ctx) is not None
 
 
 def _kl_of(p, partition, predictor=None):
@@ -128,17 +159,20 @@ def _kl_of(p, partition, predictor=None):
 #: PB-1's output laws: laws with at most this many outcomes
 PB1_MAX_CELLS = 64
 #: PB-mono: laws with at most this many outcomes (and L <= MONO_MAX_L)
-MONO_MAX_CELLS = 32
+MONO_MAX_CELLS = 81
 
 
 def _pb1(ctx):
     if not _ok(ctx) or ctx.V**ctx.L > PB1_MAX_CELLS:
         return
-    p, sizes = ctx.law.base, (ctx.L,)
+    p, sizes = dense_law(ctx), (ctx.L,)
     part = (tuple(range(ctx.L)),)
-    yield Check(_kl_of(p, part), ctx.tc_def, "eq", sizes, "exact conditionals: KL(p || prod_i p_i) = C(Y) = TC")
+    from ..engine.info import total_correlation
+
+    tc = total_correlation(p)  # from the marginals, not from g
+    yield Check(_kl_of(p, part), tc, "eq", sizes, "exact conditionals: KL(p || prod_i p_i) = C(Y) = TC")
     if ctx.V**ctx.L <= LEARNED_MAX_CELLS:
-        yield Check(_kl_of(p, part, _learned()), ctx.tc_def, "ge", sizes,
+        yield Check(_kl_of(p, part, _learned()), tc, "ge", sizes,
                     f"model {PREDICTOR}: KL(p || prod_i q_i) >= C(Y)", note={"predictor": PREDICTOR})
 
 
@@ -156,8 +190,8 @@ def pbt_schedules(L: int) -> list:
 def _pbT(ctx):
     if not _ok(ctx) or ctx.V**ctx.L > PBT_MAX_CELLS:
         return
-    p, L = ctx.law.base, ctx.L
-    H = ctx.subset_H
+    p, L = dense_law(ctx), ctx.L
+    H = _subset_H(ctx, p)
     for sizes in pbt_schedules(L):
         part = _reference_partitions(L, sizes)[-1]
         LT = lt_value(H, part, L)
@@ -208,14 +242,17 @@ def optimal_costs(H, L: int) -> dict:
 
 
 def _pb_mono(ctx):
-    if not _ok(ctx) or not 2 <= ctx.L <= MONO_MAX_L or not ctx.exact or ctx.V**ctx.L > MONO_MAX_CELLS:
+    if not 2 <= ctx.L <= MONO_MAX_L or ctx.V**ctx.L > MONO_MAX_CELLS or not _ok(ctx):
         return
-    opt = optimal_costs(ctx.subset_H, ctx.L)
+    p = dense_law(ctx)
+    opt = optimal_costs(_subset_H(ctx, p), ctx.L)
     for T in range(1, ctx.L):
         (a, Pa), (b, Pb) = opt[T + 1], opt[T]
         yield Check(a, b, "le", None, f"L*_{T + 1} <= L*_{T}",
                     note={"T": T, "argmin_T+1": [list(x) for x in Pa], "argmin_T": [list(x) for x in Pb]})
-    yield Check(opt[1][0], ctx.tc_def, "eq", None, "L*_1 = TC", rated=False)
+    from ..engine.info import total_correlation
+
+    yield Check(opt[1][0], total_correlation(p), "eq", None, "L*_1 = TC", rated=False)
     yield Check(opt[ctx.L][0], 0, "eq", None, "L*_L = 0 (one token per step)", rated=False)
 
 
