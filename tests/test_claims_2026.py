@@ -65,6 +65,15 @@ def test_dhw_decided_on_the_cone_and_its_lower_side_refutes_0_99():
     assert cx["certified"] and cx["ray_law"]["family"] == "repeated_symbol" and cx["ray_law"]["L"] == 11
 
 
+def test_deff_of_an_exact_structured_law_is_certified():
+    from exactdlm import structured as st
+
+    iv = dhw.deff_of(st.repeated_symbol(12, 2))  # through its exact view: an interval, not a float
+    with mpmath.workdps(40):
+        assert iv.a <= D.ray_value_mp(12, 1) * mpmath.log(2) <= iv.b
+    assert isinstance(dhw.deff_of(st.markov_chain(10, [[0.9, 0.1], [0.2, 0.8]])), float)
+
+
 def test_deff_of_refuses_a_bad_side():
     with pytest.raises(ValueError, match="side"):
         dhw.deff_of(fam.parity(3, 2), side="middle")

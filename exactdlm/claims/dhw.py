@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 from ..engine import deff as D
 from . import Check, Claim, Provenance, register_catalogue
 
@@ -40,9 +42,12 @@ def deff_of(law, side: str = "upper"):
         lo, hi, den = D.grid_bounds(law.L, GRID_BITS)
         return ConeForm(law.L, hi if side == "upper" else lo, den)._reduced()
     from ..engine import info
+    from .context import as_case_law
 
-    Ibar = law.info_curve() if hasattr(law, "info_curve") and not getattr(law, "exact", True) else \
-        info.info_curve(law)
+    if hasattr(law, "info_curve") and not getattr(law, "exact", True):  # a float structured law: its own Ī
+        Ibar = law.info_curve()
+    else:  # a lattice law, or an exact structured law through its exact view (LogForms)
+        Ibar = info.info_curve(as_case_law(law) if not isinstance(law, np.ndarray) else law)
     return D.deff_interval(Ibar, exact=_exact_curve(Ibar))
 
 
