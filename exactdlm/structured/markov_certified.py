@@ -1,0 +1,198 @@
+"""Certified sequence-level error of random-order samplers on a stationary Markov chain (issue 22;
+docs/theory.md §3, "Markov ground truths at real sizes").
+
+For a stationary chain ``H(X_d | X_0) = H(pi) - I(d)`` with ``I(d) = I(X_0; X_d)``, and the
+revealed set's entropy is a sum over its gaps. For a block of ``B`` positions whose left
+neighbour is revealed (``anchor = 1``: every semi-AR block after the first) or not
+(``anchor = 0``), the mean entropy of a uniform ``t``-subset of the block is
+``g(t) = t H(pi) - sum_d nu_t(d) I(d)`` with
+
+    nu_t(d) = [anchor C(B-d, t-1) + (B-d) C(B-d-1, t-2)] / C(B, t)
+
+(``anchor`` pair: the subset's first element at ``d``; inner pairs ``(a, a+d)``: ``B-d`` places,
+the other ``t-2`` elements outside ``[a, a+d]``). (E2) then gives, for fixed step sizes
+``s_k`` with ``c_k`` revealed before step ``k`` (``H(pi)`` cancels),
+
+    EKL = sum_k [ s_k (g(c_k+1) - g(c_k)) - (g(c_k+s_k) - g(c_k)) ],
+
+and a semi-AR schedule is the sum of its blocks (a Markov block sees the past only through
+its left neighbour). ``anchor = 0, B = L`` is the plain random order (``(B-d) nu`` is the
+issue-8 ``beta_t(d) J(d)`` form).
+
+**Certification.** ``I(d)`` is enclosed in outward-rounded float intervals (``arith/outward``):
+``P^d`` by interval matrix products, each widened by the dot-product bound
+``gamma_n = n u / (1 - n u)`` (any summation order, FMA or not), the ``log`` widened by 4 ulps
+(libm's ``log`` is within 1 ulp), sums by ``math.fsum`` widened one ulp; cells of ``P^d`` that
+are exactly zero are found by boolean powers of the support and contribute 0. The
+coefficients ``nu_t(d)`` are exact integer ratios, rounded outward. The result is an interval
+``[lo, hi]`` that contains the exact ``E_S KL(p || q_S)``; its midpoint is the float answer.
+Random (Bernoulli) sizes have no certified path here: ``MarkovChain.expected_kl`` gives them in
+floats through ``E[N_j]``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+
+from ..arith import outward as ow
+from ..schedules import SemiAR, validate_sizes
+from .markov import MarkovChain
+
+_U = 2.0**-53
+
+
+def _gamma(n: int) -> float:
+    return (n * _U) / (1 - n * _U)
+
+
+def _exact_chain(chain: MarkovChain):
+    if not isinstance(chain, MarkovChain):
+        raise ValueError(f"certified Markov EKL takes a structured MarkovChain, got {type(chain).__name__}")
+    if not chain.stationary:
+        raise ValueError("certified Markov EKL needs a stationary start (initial=None); "
+                         "use chain.expected_kl(sizes) for a float value")
+    P = [[Fraction(x) for x in row] for row in chain.P.tolist()]
+    mu = [Fraction(x) for x in chain.mu.tolist()]
+    return P, mu
+
+
+def mutual_information_intervals(chain: MarkovChain, dmax: int | None = None):
+    """Enclosures ``(lo, hi)`` of ``I(d) = I(X_0; X_d)``, ``d = 0..dmax`` (``I(0)`` = 0 by convention).
+
+    Cached on the chain. O(dmax V^3) float operations.
+    """
+    dmax = chain.L - 1 if dmax is None else int(dmax)
+    key = ("I_intervals", dmax)
+    if key in chain._cache:
+        return chain._cache[key]
+    P, mu = _exact_chain(chain)
+    V = chain.V
+    Plo, Phi = ow.from_rationals([x for r in P for x in r])
+    Plo, Phi = np.maximum(Plo, 0.0).reshape(V, V), np.minimum(Phi, 1.0).reshape(V, V)
+    pilo, pihi = ow.from_rationals(mu)
+    pilo = np.maximum(pilo, 0.0)
+    support = np.array([[x > 0 for x in r] for r in P])
+    logpi_lo = ow.down(ow.down(ow.down(ow.down(np.log(np.where(pilo > 0, pilo, 1.0))))))
+    logpi_hi = ow.up(ow.up(ow.up(ow.up(np.log(np.where(pihi > 0, pihi, 1.0))))))
+    g = _gamma(2 * V)
+    lo = np.zeros(dmax + 1)
+    hi = np.zeros(dmax + 1)
+    Dlo, Dhi, S = Plo.copy(), Phi.copy(), support.copy()
+    tiny = V * 5e-324  # underflow slack of one product row
+    for d in range(1, dmax + 1):
+        if d > 1:
+            Dlo = np.maximum(ow.down(ow.down(Dlo @ Plo) * (1 - g)) - tiny, 0.0)
+            Dhi = np.minimum(ow.up(ow.up(Dhi @ Phi) * (1 + g)) + tiny, 1.0)
+            S = (S.astype(np.int64) @ support.astype(np.int64)) > 0
+        if np.any(S & (Dlo <= 0)):
+            raise ValueError(f"cannot certify I(X_0; X_{d}): a positive entry of P^{d} is below float range")
+        mlo = ow.down(pilo[:, None] * Dlo)
+        mhi = ow.up(pihi[:, None] * Dhi)
+        Dl = np.where(S, Dlo, 1.0)
+        Dh = np.where(S, Dhi, 1.0)
+        llo = ow.down(ow.down(ow.down(ow.down(np.log(Dl))))) - logpi_hi[None, :]
+        lhi = ow.up(ow.up(ow.up(ow.up(np.log(Dh))))) + (-logpi_lo[None, :])
+        llo, lhi = ow.down(llo), ow.up(lhi)
+        tlo, thi = ow.mul((mlo, mhi), (llo, lhi))
+        tlo, thi = np.where(S, tlo, 0.0), np.where(S, thi, 0.0)
+        a, b = ow.total((tlo, thi))
+        lo[d], hi[d] = max(a, 0.0), b
+    chain._cache[key] = (lo, hi)
+    return lo, hi
+
+
+def _nu_row(B: int, t: int, anchor: int, dmax: int) -> tuple[np.ndarray, np.ndarray]:
+    """Enclosures of ``nu_t(d)``, ``d = 0..dmax`` (zero outside ``1..B``)."""
+    lo = np.zeros(dmax + 1)
+    hi = np.zeros(dmax + 1)
+    if t == 0:
+        return lo, hi
+    den = comb(B, t)
+    for d in range(1, min(B, dmax) + 1):
+        num = (anchor * comb(B - d, t - 1) if anchor else 0) + ((B - d) * comb(B - d - 1, t - 2) if t >= 2 and d < B else 0)
+        if num:
+            f = num / den  # correctly rounded (Python's int true division)
+            lo[d], hi[d] = ow.down(f), ow.up(f)
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class CertifiedValue:
+    """An enclosure ``lo <= x <= hi`` of an exact real ``x``; ``value`` is the midpoint."""
+
+    lo: float
+    hi: float
+
+    @property
+    def value(self) -> float:
+        return 0.5 * (self.lo + self.hi)
+
+    @property
+    def error(self) -> float:
+        """A certified bound on ``|value - x|``."""
+        return 0.5 * (self.hi - self.lo)
+
+    def __contains__(self, x) -> bool:
+        return self.lo <= x <= self.hi
+
+    def __str__(self):
+        return f"{self.value:.12g} ± {self.error:.2g}"
+
+
+def block_ekl(I, B: int, sizes, anchor: int) -> tuple[float, float]:
+    """Enclosure of one block's EKL (sizes sum to ``B``), from the ``I(d)`` enclosure ``I``."""
+    sizes = validate_sizes(sizes, B)
+    dmax = len(I[0]) - 1
+    cache = {}
+
+    def gbar(t):  # -sum_d nu_t(d) I(d): H(pi) cancels in (E2)
+        if t not in cache:
+            nu = _nu_row(B, t, anchor, dmax)
+            a, b = ow.total(ow.mul(nu, I))
+            cache[t] = (-b, -a)
+        return cache[t]
+
+    terms_lo, terms_hi = [], []
+    c = 0
+    for s in sizes:
+        if s > 1:
+            d1 = ow.sub(gbar(c + 1), gbar(c))
+            ds = ow.sub(gbar(c + s), gbar(c))
+            x = ow.sub(ow.mul((np.float64(s), np.float64(s)), d1), ds)
+            terms_lo.append(float(x[0]))
+            terms_hi.append(float(x[1]))
+        c += s
+    if not terms_lo:
+        return 0.0, 0.0
+    return float(ow.down(math.fsum(terms_lo))), float(ow.up(math.fsum(terms_hi)))
+
+
+def certified_ekl(chain: MarkovChain, schedule) -> CertifiedValue:
+    """Enclosure of ``E_S KL(p || q_S)`` for fixed sizes (a tuple) or a :class:`SemiAR` with
+    fixed sizes in each block, on a stationary :class:`MarkovChain`."""
+    L = chain.L
+    I = mutual_information_intervals(chain)
+    if isinstance(schedule, SemiAR):
+        lo_parts, hi_parts = [], []
+        for b, (B, sub) in enumerate(zip(schedule.lengths, schedule.subs)):
+            sizes = getattr(sub, "sizes", None)
+            if sizes is None:
+                raise ValueError(f"semi-AR block {b} has random sizes ({sub!r}); the certified path takes "
+                                 "fixed sizes per block")
+            a, h = block_ekl(I, B, sizes, 1 if b > 0 else 0)
+            lo_parts.append(a)
+            hi_parts.append(h)
+        if schedule.L != L:
+            raise ValueError(f"schedule is for L={schedule.L}, the chain has L={L}")
+        return CertifiedValue(max(0.0, float(ow.down(math.fsum(lo_parts)))), float(ow.up(math.fsum(hi_parts))))
+    if hasattr(schedule, "sizes") and not hasattr(schedule, "__iter__"):
+        schedule = schedule.sizes
+    if hasattr(schedule, "rates") or hasattr(schedule, "w"):
+        raise ValueError("random-size schedules have no certified Markov path; use chain.expected_kl(schedule) (float)")
+    a, h = block_ekl(I, L, schedule, 0)
+    return CertifiedValue(max(0.0, a), h)
