@@ -106,19 +106,51 @@ def mutual_information_intervals(chain: MarkovChain, dmax: int | None = None):
     return lo, hi
 
 
-def _nu_row(B: int, t: int, anchor: int, dmax: int) -> tuple[np.ndarray, np.ndarray]:
-    """Enclosures of ``nu_t(d)``, ``d = 0..dmax`` (zero outside ``1..B``)."""
-    lo = np.zeros(dmax + 1)
-    hi = np.zeros(dmax + 1)
-    if t == 0:
+def _nu_rows(B: int, ts, anchor: int, dmax: int) -> tuple[np.ndarray, np.ndarray]:
+    """Enclosures of ``nu_t(d)`` for every ``t`` in ``ts`` (rows), ``d = 0..dmax`` (columns).
+
+    By products along ``d`` (all factors ``>= 0``): the inner share ``r_t(d) = C(B-d-1, t-2) / C(B, t)``
+    has ``r_t(1) = t (t-1) / (B (B-1))`` and ``r_t(d+1) = r_t(d) (B-d-t+1) / (B-d-1)``; the anchor
+    share ``a_t(d) = C(B-d, t-1) / C(B, t)`` has ``a_t(1) = t / B`` and ``a_t(d+1) = a_t(d) (B-d-t+1) / (B-d)``.
+    Each factor is rounded outward and a running product of ``n`` positive floats is within
+    ``gamma_n`` of the product of its factors.
+    """
+    ts = np.asarray(ts, dtype=np.float64)[:, None]
+    n = min(B, dmax)
+    lo = np.zeros((ts.shape[0], dmax + 1))
+    hi = np.zeros((ts.shape[0], dmax + 1))
+    if n < 1:
         return lo, hi
-    den = comb(B, t)
-    for d in range(1, min(B, dmax) + 1):
-        num = (anchor * comb(B - d, t - 1) if anchor else 0) + ((B - d) * comb(B - d - 1, t - 2) if t >= 2 and d < B else 0)
-        if num:
-            f = num / den  # correctly rounded (Python's int true division)
-            lo[d], hi[d] = ow.down(f), ow.up(f)
-    return lo, hi
+    d = np.arange(1, n, dtype=np.float64)[None, :]  # factor from d to d+1
+    g = np.array([_gamma(2 * k + 4) for k in range(1, n + 1)])[None, :]
+    num = np.maximum(B - d - ts + 1, 0.0)
+
+    def run(first, den):
+        ok = den > 0  # den = 0 only past the last pair (d + 1 = B), where the share is 0
+        f = np.where(ok, num / np.where(ok, den, 1.0), 0.0)
+        flo, fhi = np.concatenate([ow.down(first), ow.down(f)], axis=1), np.concatenate([ow.up(first), ow.up(f)], axis=1)
+        plo = ow.down(np.cumprod(flo, axis=1) * (1 - g))
+        phi = ow.up(np.cumprod(fhi, axis=1) * (1 + g)) + 1e-300
+        zero = np.cumsum(fhi == 0, axis=1) > 0  # an exact zero factor: zero from there on
+        return np.where(zero, 0.0, plo), np.where(zero, 0.0, phi)
+
+    if B >= 2:
+        # integers below 2^53 are exact floats, so each quotient is one correctly rounded division
+        ilo, ihi = run(ts * (ts - 1) / (B * (B - 1.0)), B - d - 1)
+        scale_d = np.arange(1, n + 1, dtype=np.float64)[None, :]
+        w = B - scale_d  # the (B - d) places
+        rl, rh = ow.down(ilo * w), ow.up(ihi * w)
+        if n == B:  # d = B has no inner pair
+            rl[:, -1] = rh[:, -1] = 0.0
+        lo[:, 1:n + 1] += rl
+        hi[:, 1:n + 1] += rh
+    if anchor:
+        alo, ahi = run(ts / B, B - d)
+        lo[:, 1:n + 1] = ow.down(lo[:, 1:n + 1] + alo)
+        hi[:, 1:n + 1] = ow.up(hi[:, 1:n + 1] + ahi)
+    lo[(ts[:, 0] == 0)] = 0.0
+    hi[(ts[:, 0] == 0)] = 0.0
+    return np.maximum(lo, 0.0), hi
 
 
 @dataclass(frozen=True)
@@ -148,27 +180,29 @@ def block_ekl(I, B: int, sizes, anchor: int) -> tuple[float, float]:
     """Enclosure of one block's EKL (sizes sum to ``B``), from the ``I(d)`` enclosure ``I``."""
     sizes = validate_sizes(sizes, B)
     dmax = len(I[0]) - 1
-    cache = {}
-
-    def gbar(t):  # -sum_d nu_t(d) I(d): H(pi) cancels in (E2)
-        if t not in cache:
-            nu = _nu_row(B, t, anchor, dmax)
-            a, b = ow.total(ow.mul(nu, I))
-            cache[t] = (-b, -a)
-        return cache[t]
-
-    terms_lo, terms_hi = [], []
+    steps = []
     c = 0
     for s in sizes:
         if s > 1:
-            d1 = ow.sub(gbar(c + 1), gbar(c))
-            ds = ow.sub(gbar(c + s), gbar(c))
-            x = ow.sub(ow.mul((np.float64(s), np.float64(s)), d1), ds)
-            terms_lo.append(float(x[0]))
-            terms_hi.append(float(x[1]))
+            steps.append((c, s))
         c += s
-    if not terms_lo:
+    if not steps:
         return 0.0, 0.0
+    ts = sorted({t for c, s in steps for t in (c, c + 1, c + s)})
+    nlo, nhi = _nu_rows(B, ts, anchor, dmax)
+    gam = _gamma(dmax + 2)
+    # gbar(t) = -sum_d nu_t(d) I(d); nu, I >= 0, so the products' ends are the ends' products
+    slo = ow.down((nlo @ I[0]) * (1 - gam))
+    shi = ow.up((nhi @ I[1]) * (1 + gam))
+    pos = {t: k for k, t in enumerate(ts)}
+    terms_lo, terms_hi = [], []
+    for c, s in steps:
+        g0 = (-shi[pos[c]], -slo[pos[c]])
+        d1 = ow.sub((-shi[pos[c + 1]], -slo[pos[c + 1]]), g0)
+        ds = ow.sub((-shi[pos[c + s]], -slo[pos[c + s]]), g0)
+        x = ow.sub(ow.mul((np.float64(s), np.float64(s)), d1), ds)
+        terms_lo.append(float(x[0]))
+        terms_hi.append(float(x[1]))
     return float(ow.down(math.fsum(terms_lo))), float(ow.up(math.fsum(terms_hi)))
 
 
