@@ -127,9 +127,11 @@ def mixture_metrics(chain: MarkovChain, schedule, n_partitions: int = 16, seed: 
         if not np.all(np.isfinite(jk)) or not math.isfinite(full[k]):
             values[k], ci[k] = full[k], (full[k], full[k])
             continue
-        values[k] = float(n * full[k] - (n - 1) * jk.mean())  # jackknife: removes the O(1/n) bias
+        v = float(n * full[k] - (n - 1) * jk.mean())  # jackknife: removes the O(1/n) bias
         se = math.sqrt((n - 1) / n * float(((jk - jk.mean()) ** 2).sum()))
-        ci[k] = (values[k] - 1.96 * se, values[k] + 1.96 * se)
+        floor = 0.0 if k != "nll_per_token" else -math.inf  # KL, TV and L1 are >= 0
+        values[k] = max(v, floor)
+        ci[k] = (max(v - 1.96 * se, floor), max(v + 1.96 * se, floor))
     label = (f"estimated over {n} sampled partitions (each exact, no token noise): jackknife "
              f"bias-corrected, 95% normal interval from the jackknife standard error")
     return MixtureEstimate(values, ci, n_partitions, label)
@@ -187,3 +189,21 @@ def finite_sample_floor(chain: MarkovChain, N: int, reps: int = 64, seed: int = 
     out["asymptotic_kl"] = float((support - 1).sum() / (2 * N * (L - 1)))
     out["seconds"] = time.perf_counter() - t0
     return out
+
+
+def pairs_from_joint(q) -> tuple[np.ndarray, np.ndarray]:
+    """Adjacent-pair and single-site marginals (float64) of a ``(V,)*L`` array (exact or float)."""
+    a = np.asarray(q)
+    L = a.ndim
+    if L < 2:
+        raise ValueError("transition metrics need L >= 2")
+    V = a.shape[0]
+    pairs = np.empty((L - 1, V, V))
+    marg = np.empty((L, V))
+    for i in range(L - 1):
+        m = a.sum(axis=tuple(k for k in range(L) if k not in (i, i + 1)))
+        pairs[i] = np.array(m, dtype=float) if m.dtype != object else np.vectorize(float)(m)
+    for i in range(L):
+        m = a.sum(axis=tuple(k for k in range(L) if k != i))
+        marg[i] = np.array([float(x) for x in m])
+    return pairs, marg
