@@ -36,6 +36,7 @@ FIGURES = {
     "sqrt_rule": ["lz_sqrt_rule"],
     "adaptive_samplers": ["adaptive_samplers"],
     "production_samplers": ["production_samplers"],
+    "sampler_correctness": ["sampler_correctness"],
 }
 
 
@@ -118,7 +119,8 @@ def test_figures_written(figdir, name):
 
 
 PAPER = {"li_cai_rate": "LC", "adaptive_tc_dtc": "ZC", "exact_characterization": "CCL", "mixture_vs_expected": "MIX",
-         "sqrt_rule": "LZ", "adaptive_samplers": "WLL", "production_samplers": "LC"}
+         "sqrt_rule": "LZ", "adaptive_samplers": "WLL", "production_samplers": "LC",
+         "sampler_correctness": "TYZV"}
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
@@ -393,3 +395,31 @@ def test_production_samplers_numbers(figdir):
         q = ed.output_law(p, "fastdllm:threshold=0.9,T=0")
         assert close(rows["presets"]["Fast-dLLM τ=0.9 T=0"][0]["gen_ppl"], gen_ppl(p, q))
         assert all(m["kl_pq"] == math.inf for key, ms in rows["presets"].items() if key.endswith("T=0") for m in ms)
+
+
+@pytest.mark.slow
+def test_sampler_correctness_numbers(figdir):
+    """The step sweep's certified sequence KL against the exact LogForm EKL; the small-chain
+    table's KL(p||q) against the exact output laws recomputed here."""
+    from exactdlm.adaptive.llada import transfer_counts
+    from exactdlm.structured.markov_io import english_bigram
+
+    d = load(figdir, "sampler_correctness")
+    for L, sweep in d["sweep"].items():
+        L = int(L)
+        chain = english_bigram(L)
+        for row in sweep["rows"]:
+            exact = float(chain.expected_kl(transfer_counts(L, row["T"]), exact=True)) if L <= 32 else None
+            if exact is not None:
+                assert abs(row["seq_kl"] - exact) <= max(row["seq_kl_bound"], 1e-12)
+            lo, hi = row["kl_rate_ci"]
+            assert lo <= row["kl_rate"] <= hi
+        assert sweep["rows"][-1]["seq_kl"] == 0.0
+    for name, spec in d["small"].items():
+        L = spec["L"]
+        P = [[F(x) for x in r] for r in spec["P"]]
+        p = families.markov_chain(L, P)
+        for S, row in zip(spec["steps"], spec["table"]["LLaDA low-conf T=1"]):
+            q = ed.output_law(p, f"llada:steps={S},T=1")
+            assert row["S"] == S and close(row["kl"], ed.kl(p, q)) and close(row["tv"], ed.tv(p, q))
+        assert spec["table"]["random T=1"][-1]["kl"] <= 1e-12  # one token per step: exact
