@@ -297,9 +297,20 @@ def test_cli_markov_small(capsys):
     (["markov", "--L", "40000", "--steps", "8"], "L=40000"),
     (["markov", "--L", "64", "--steps", "0"], "--steps"),
     (["markov", "--L", "64", "--steps", "8", "--block", "5"], "divide"),
+    (["markov", "--L", "1"], "--L"),
+    (["markov", "--L", "16", "--steps", "x"], "--steps"),
+    (["markov", "--L", "16", "--smoothing", "-1"], "smoothing"),
+    (["markov", "--L", "16", "--smoothing", "x"], "smoothing"),
+    (["markov", "--L", "16", "--partitions", "1"], "partitions"),
+    (["markov", "--L", "16", "--floor-reps", "1"], "floor-reps"),
+    (["markov", "--L", "16", "--rule", "nosuch"], "rule"),
 ])
 def test_cli_markov_errors(argv, msg, capsys):
-    assert main(argv) == 2
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code
+    assert code == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and msg in err
 

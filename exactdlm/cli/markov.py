@@ -69,6 +69,8 @@ def _steps(text, L):
 
 def run(args) -> int:
     L = args.L
+    if L < 2:
+        raise ValueError(f"--L must be >= 2 (transition metrics need a bigram), got {L}")
     if args.transition:
         chain = chain_from_file(args.transition, L)
         name = args.transition
