@@ -90,3 +90,57 @@ def sample_schedule(chain: MarkovChain, schedule, N: int, rng: np.random.Generat
         out.append(run_partition(chain, sample_partition(schedule, chain.L, rng), n, rng))
         done += n
     return np.concatenate(out)
+
+
+def log_q_partition(chain: MarkovChain, partition, x: np.ndarray, powers=None) -> np.ndarray:
+    """``log q_S(x)`` for each row of ``x`` (``(N, L)`` ints) under one fixed ordered partition:
+    ``sum_t sum_{i in S_t} log p(x_i | x_a, x_b)`` with ``a, b`` the nearest revealed neighbours."""
+    import bisect
+
+    from .markov_pairs import _Powers
+
+    pw = powers or _Powers(chain)
+    Pd, mus = pw.pw, pw.mus
+    N = x.shape[0]
+    out = np.zeros(N)
+    revealed: list[int] = []
+    with np.errstate(divide="ignore"):
+        for step in partition:
+            for i in step:
+                k = bisect.bisect_left(revealed, i)
+                a = revealed[k - 1] if k > 0 else None
+                b = revealed[k] if k < len(revealed) else None
+                xi = x[:, i]
+                if a is not None and b is not None:
+                    num = Pd[i - a][x[:, a], xi] * Pd[b - i][xi, x[:, b]]
+                    den = Pd[b - a][x[:, a], x[:, b]]
+                elif b is not None:
+                    num = mus[i][xi] * Pd[b - i][xi, x[:, b]]
+                    den = mus[b][x[:, b]]
+                elif a is not None:
+                    num, den = Pd[i - a][x[:, a], xi], 1.0
+                else:
+                    num, den = mus[i][xi], 1.0
+                out += np.log(num) - np.log(den)
+            for i in step:
+                bisect.insort(revealed, i)
+    return out
+
+
+def sequence_kl_mc(chain: MarkovChain, schedule, n_partitions: int, per_partition: int, rng) -> tuple[float, float]:
+    """Monte-Carlo ``E_S KL(p || q_S) = E_S E_{x~p} [log p(x) - log q_S(x)]``: ``(mean, standard error)``
+    over ``n_partitions`` partitions drawn by the schedule and ``per_partition`` exact samples of ``p`` each."""
+    from .markov_pairs import _Powers
+    from .transition_metrics import sample_chain
+
+    P = np.array(chain.P, dtype=float)
+    mu = np.array(chain.mu, dtype=float)
+    pw = _Powers(chain)
+    vals = []
+    for _ in range(n_partitions):
+        part = sample_partition(schedule, chain.L, rng)
+        x = sample_chain(P, mu, per_partition, chain.L, rng)
+        logp = np.log(mu[x[:, 0]]) + np.log(P[x[:, :-1], x[:, 1:]]).sum(axis=1)
+        vals.append(float(np.mean(logp - log_q_partition(chain, part, x, pw))))
+    vals = np.array(vals)
+    return float(vals.mean()), float(vals.std(ddof=1) / np.sqrt(len(vals)))
