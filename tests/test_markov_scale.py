@@ -21,7 +21,7 @@ from exactdlm.engine.sampler import expected_kl, sampler_law
 from exactdlm.laws import families
 from exactdlm.schedules import BernoulliReveal, Partition, SemiAR
 from exactdlm.structured import markov_chain
-from exactdlm.structured.markov_certified import certified_ekl, mutual_information_intervals
+from exactdlm.structured.markov_certified import certified_ekl, certified_ekl_bernoulli, mutual_information_intervals
 from exactdlm.structured.markov_io import (check_transition, english_bigram, english_counts, load_transition,
                                            transition_from_counts)
 from exactdlm.structured.markov_mc import chain_posteriors, hmm_posteriors, run_partition, sequence_kl_mc
@@ -90,6 +90,23 @@ def test_certified_ekl_contains_exact(sizes):
     assert exact * 1.01 not in c and exact * 0.99 not in c
 
 
+@pytest.mark.parametrize("L,rates", [(6, [F(1, 3), F(1, 2)]), (5, [F(1, 4), F(0), F(2, 3)]), (5, [F(1)])])
+def test_certified_bernoulli_matches_lattice(L, rates):
+    exact = float(expected_kl(families.markov_chain(L, P4).to_float(), BernoulliReveal(L, rates)))
+    c = certified_ekl_bernoulli(markov_chain(L, P4), rates)
+    assert c.lo <= exact <= c.hi and c.error <= 1e-12
+
+
+@pytest.mark.parametrize("rule,T", [("mdlm", 5), ("dream_origin", 4)])
+def test_certified_bernoulli_contains_exact(rule, T):
+    chain = markov_chain(48, P3)
+    sched = random_order_schedule(rule, 48, T)
+    exact = float(chain.expected_kl(sched, exact=True))
+    c = sequence_ekl(chain, sched)
+    assert c.lo <= exact <= c.hi and c.error <= 1e-9
+    assert exact * 1.01 not in c
+
+
 @pytest.mark.parametrize("blocks,subs", [([2, 2, 3], [2, 1, 2]), ([3, 4], [(2, 1), (1, 2, 1)]), ([7], [3])])
 def test_certified_semiar_matches_lattice(blocks, subs):
     L = sum(blocks)
@@ -118,7 +135,7 @@ def test_certified_mutual_information_contains_mpmath():
 def test_certified_refuses_non_stationary_and_random_sizes():
     with pytest.raises(ValueError, match="stationary"):
         certified_ekl(markov_chain(10, P3, [1, 0, 0]), (5, 5))
-    with pytest.raises(ValueError, match="random-size"):
+    with pytest.raises(ValueError, match="Bernoulli"):
         certified_ekl(markov_chain(10, P3), BernoulliReveal.mdlm(10, 3))
 
 
@@ -129,7 +146,7 @@ def test_rules_llada_dream_mdlm():
     semi = random_order_schedule("llada", 48, 8, block=12)
     assert isinstance(semi, SemiAR) and semi.lengths == [12] * 4
     v = sequence_ekl(chain, random_order_schedule("mdlm", 48, 6))
-    assert isinstance(v, float) and v > 0
+    assert v.lo > 0 and abs(v.value - chain.expected_kl(random_order_schedule("mdlm", 48, 6))) <= 1e-9
     assert sequence_ekl(chain, random_order_schedule("llada", 48, 48)).hi == 0.0
     with pytest.raises(ValueError, match="multiple"):
         random_order_schedule("llada", 48, 8, block=16)  # 3 blocks do not divide 8 steps
@@ -232,11 +249,10 @@ def test_pair_marginals_match_monte_carlo_at_128():
 @pytest.mark.parametrize("rule,T,block", [("llada", 16, None), ("llada", 32, 32), ("dream", 12, None), ("mdlm", 16, None)])
 def test_sequence_kl_matches_monte_carlo_at_128(rule, T, block):
     """E_S KL(p || q_S) = E_S E_{x~p} log p(x)/q_S(x), sampled (200 partitions x 20 sequences of p):
-    the certified (or, for MDLM, float) value within 4 standard errors; 1.2x the value is refuted."""
+    the certified value within 4 standard errors; 1.2x the value is refuted."""
     chain = markov_chain(128, P4)
     sched = random_order_schedule(rule, 128, T, block)
-    val = sequence_ekl(chain, sched)
-    val = val if isinstance(val, float) else val.value
+    val = sequence_ekl(chain, sched).value
     mean, se = sequence_kl_mc(chain, sched, 200, 20, np.random.default_rng(11 + T))
     assert abs(mean - val) < 4 * se
     assert abs(mean - 1.2 * val) > 4 * se

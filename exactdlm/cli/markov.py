@@ -5,8 +5,8 @@ For the shipped English character chain (27 symbols, KJV bigram counts; ``--tran
 for your own ``.npy``/``.json`` matrix) and a random-remasking rule with the step counts of
 LLaDA, Dream or MDLM, prints per step count ``T``:
 
-* the sequence-level error ``E_S KL(p || q_S)`` (certified enclosure for fixed sizes and semi-AR
-  blocks, float for Bernoulli schedules);
+* the sequence-level error ``E_S KL(p || q_S)`` (a certified enclosure; a float only for
+  Bernoulli schedules beyond L = 1024);
 * the population transition-KL and TV rates, unigram L1 and NLL per token of the sampler's
   output (the peer study's metrics at ``N -> infinity``), estimated over sampled partitions (each
   exact, no token noise) with a 95% interval;

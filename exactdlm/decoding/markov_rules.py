@@ -13,8 +13,8 @@ sampler is a random-order schedule that the structured Markov engines run at L =
 * ``mdlm``: MDLM's per-position reveal times, log-linear noise (``adaptive.mdlm.reveal_probabilities``),
   a Bernoulli schedule with a last step revealing what is left.
 
-:func:`sequence_ekl` gives ``E_S KL(p || q_S)``: a certified enclosure for fixed sizes and
-semi-AR blocks (``structured.markov_certified``), a float for Bernoulli schedules (``E[N_j]``).
+:func:`sequence_ekl` gives ``E_S KL(p || q_S)``: a certified enclosure (``structured.markov_certified``)
+for fixed sizes, semi-AR blocks and Bernoulli schedules to L = 1024; a float beyond.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ..adaptive import dream as _dream
 from ..adaptive import llada as _llada
 from ..adaptive import mdlm as _mdlm
 from ..schedules import BernoulliReveal, SemiAR
-from ..structured.markov_certified import CertifiedValue, certified_ekl
+from ..structured.markov_certified import CertifiedValue, certified_ekl, certified_ekl_bernoulli
 
 RULES = ("llada", "dream", "dream_origin", "mdlm")
 
@@ -61,9 +61,12 @@ def random_order_schedule(rule: str, L: int, steps: int, block: int | None = Non
 
 
 def sequence_ekl(chain, schedule):
-    """``E_S KL(p || q_S)``: a :class:`CertifiedValue` (fixed sizes, semi-AR) or a float (Bernoulli)."""
+    """``E_S KL(p || q_S)`` as a :class:`CertifiedValue` (fixed sizes, semi-AR, Bernoulli at L <= 1024);
+    a float for Bernoulli schedules beyond L = 1024 (``E[N_j]``, uncertified)."""
     if hasattr(schedule, "rates"):
-        return float(chain.expected_kl(schedule))
+        if chain.L > 1024:
+            return float(chain.expected_kl(schedule))
+        return certified_ekl_bernoulli(chain, schedule.rates)
     return certified_ekl(chain, schedule)
 
 

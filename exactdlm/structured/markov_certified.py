@@ -26,8 +26,9 @@ issue-8 ``beta_t(d) J(d)`` form).
 are exactly zero are found by boolean powers of the support and contribute 0. The
 coefficients ``nu_t(d)`` are exact integer ratios, rounded outward. The result is an interval
 ``[lo, hi]`` that contains the exact ``E_S KL(p || q_S)``; its midpoint is the float answer.
-Random (Bernoulli) sizes have no certified path here: ``MarkovChain.expected_kl`` gives them in
-floats through ``E[N_j]``.
+Random (Bernoulli) sizes — MDLM's per-position reveal times, Dream's ``origin`` — by
+:func:`certified_ekl_bernoulli`: the same (E2) brackets weighted by enclosed binomial laws of the
+revealed count and of each step's size (L <= 1024).
 """
 
 from __future__ import annotations
@@ -227,6 +228,128 @@ def certified_ekl(chain: MarkovChain, schedule) -> CertifiedValue:
     if hasattr(schedule, "sizes") and not hasattr(schedule, "__iter__"):
         schedule = schedule.sizes
     if hasattr(schedule, "rates") or hasattr(schedule, "w"):
-        raise ValueError("random-size schedules have no certified Markov path; use chain.expected_kl(schedule) (float)")
+        raise ValueError("random-size schedules: use certified_ekl_bernoulli(chain, rates) (Bernoulli) or "
+                         "chain.expected_kl(schedule) (float)")
     a, h = block_ekl(I, L, schedule, 0)
     return CertifiedValue(max(0.0, a), h)
+
+
+# ----------------------------------------------------------------------------------------
+# random (Bernoulli) sizes: MDLM's per-position reveal times, Dream's ``origin``
+# ----------------------------------------------------------------------------------------
+_EPS = 2.0**-52
+
+
+def _log_interval(x: Fraction):
+    """Enclosure of ``log x`` for a rational ``0 < x`` (libm log within 1 ulp; widened 4)."""
+    lo, hi = ow.from_rationals([x])
+    a, b = np.log(lo[0]), np.log(hi[0])
+    for _ in range(4):
+        a, b = ow.down(a), ow.up(b)
+    return float(a), float(b)
+
+
+def _binomial_rows(ns: np.ndarray, r: Fraction, lf: np.ndarray, width: int):
+    """Enclosures of ``Bin(n, r)(s)`` for each ``n`` in ``ns`` (rows) and ``s = 0..width-1`` (zero past ``n``).
+
+    In log space: ``log C(n, s) + s log r + (n-s) log(1-r)`` from correctly rounded log-factorials,
+    the rounding of the sum bounded by ``8 eps`` times the sum of the terms' sizes, ``exp`` widened
+    4 ulps; an ``exp`` that underflows to 0 has the smallest subnormal as its upper end.
+    """
+    n = ns[:, None].astype(np.float64)
+    s = np.arange(width, dtype=np.float64)[None, :]
+    valid = s <= n
+    lo = np.zeros((len(ns), width))
+    hi = np.zeros((len(ns), width))
+    if r == 0 or r == 1:
+        hit = np.broadcast_to((s == 0) if r == 0 else (s == n), lo.shape)
+        lo[hit], hi[hit] = 1.0, 1.0
+        return lo, hi
+    lr = _log_interval(r)
+    l1r = _log_interval(1 - r)
+    ni = ns[:, None]
+    si = np.arange(width)[None, :]
+    m = np.where(valid, ni - si, 0)
+    sc = np.where(valid, si, 0)
+    lc = lf[ni] - lf[sc] - lf[m]
+    mag = lf[ni] + lf[sc] + lf[m] + sc * abs(lr[0]) + m * abs(l1r[0])
+    x_lo = lc + sc * lr[0] + m * l1r[0]
+    x_hi = lc + sc * lr[1] + m * l1r[1]
+    delta = 8 * _EPS * mag + 1e-300
+    with np.errstate(over="ignore"):  # entries past n are discarded below
+        e_lo = np.exp(np.where(valid, x_lo - delta, -np.inf))
+        e_hi = np.exp(np.where(valid, x_hi + delta, -np.inf))
+    for _ in range(4):
+        e_lo, e_hi = ow.down(e_lo), ow.up(e_hi)
+    lo = np.where(valid, np.maximum(e_lo, 0.0), 0.0)
+    hi = np.where(valid, np.minimum(np.maximum(e_hi, 5e-324), 1.0), 0.0)
+    return lo, hi
+
+
+def _rowsum(lo, hi):
+    """Enclosures of the row sums of interval matrices (any signs): ``gamma_n`` times the sum of sizes."""
+    g = _gamma(lo.shape[1] + 1)
+    a = lo.sum(axis=1)
+    b = hi.sum(axis=1)
+    return ow.down(a - g * np.abs(lo).sum(axis=1)), ow.up(b + g * np.abs(hi).sum(axis=1))
+
+
+def certified_ekl_bernoulli(chain: MarkovChain, rates) -> CertifiedValue:
+    """Enclosure of ``E_S KL(p || q_S)`` when at step ``k`` every masked position is revealed with
+    probability ``rates[k]`` (independently), then one step reveals the rest (MDLM's reveal times).
+
+    Before step ``k`` the revealed count is ``Bin(L, 1 - s_k)``, ``s_k = prod_{i<k} (1 - r_i)`` (exact),
+    and the step reveals ``Bin(L - c, r_k)`` more, so by (E2)
+    ``EKL = sum_k sum_c P(c) sum_s Bin(L-c, r_k)(s) [s (g(c+1) - g(c)) - (g(c+s) - g(c))]``, every
+    factor enclosed. O(K L^2) float operations.
+    """
+    L = chain.L
+    if L > 1024:
+        raise ValueError(f"the certified Bernoulli path takes L <= 1024 (got L={L}); use chain.expected_kl for floats")
+    rates = [Fraction(r) for r in rates]
+    if any(not 0 <= r <= 1 for r in rates):
+        raise ValueError("Bernoulli rates must lie in [0, 1]")
+    from ._numerics import log_factorials
+
+    I = mutual_information_intervals(chain)
+    dmax = len(I[0]) - 1
+    nlo, nhi = _nu_rows(L, list(range(L + 1)), 0, dmax)
+    gam = _gamma(dmax + 2)
+    glo = -ow.up((nhi @ I[1]) * (1 + gam))
+    ghi = -ow.down((nlo @ I[0]) * (1 - gam))
+    # bracket(c, s) = s (g(c+1) - g(c)) - (g(c+s) - g(c)) for s = 0..L-c, zero elsewhere
+    c = np.arange(L + 1)[:, None]
+    s = np.arange(L + 1)[None, :]
+    ok = (c + s <= L) & (s >= 2)
+    c1 = np.minimum(c + 1, L)
+    cs = np.minimum(c + s, L)
+    d1 = (ow.down(glo[c1] - ghi[c]), ow.up(ghi[c1] - glo[c]))
+    ds = (ow.down(glo[cs] - ghi[c]), ow.up(ghi[cs] - glo[c]))
+    sd = s.astype(np.float64)
+    t1 = (ow.down(sd * d1[0]), ow.up(sd * d1[1]))
+    br = (np.where(ok, ow.down(t1[0] - ds[1]), 0.0), np.where(ok, ow.up(t1[1] - ds[0]), 0.0))
+    lf = log_factorials(L)
+    ns = L - np.arange(L + 1)
+    total_lo, total_hi = [], []
+    surv = Fraction(1)
+    big = float(ow.up(np.abs(br[0]).max() + np.abs(br[1]).max())) * (1 + 1e-9)  # |sum_s b(s) bracket| bound
+    for r in rates + [Fraction(1)]:  # the last step reveals what is left
+        pc_lo, pc_hi = _binomial_rows(np.array([L]), 1 - surv, lf, L + 1)
+        pc_lo, pc_hi = pc_lo[0], pc_hi[0]
+        # counts c of negligible probability: their whole contribution lies in +-P(c) * big
+        rows = np.nonzero(pc_hi >= 1e-30)[0]
+        rest = float(ow.up(math.fsum(pc_hi[pc_hi < 1e-30].tolist()) * (1 + 1e-9))) * big
+        b_lo, b_hi = _binomial_rows(ns[rows], r, lf, L + 1)
+        blo, bhi = br[0][rows], br[1][rows]
+        # products of b >= 0 with the bracket (any sign)
+        p_lo = ow.down(np.where(blo >= 0, b_lo * blo, b_hi * blo))
+        p_hi = ow.up(np.where(bhi >= 0, b_hi * bhi, b_lo * bhi))
+        in_lo, in_hi = _rowsum(p_lo, p_hi)
+        plo, phi = pc_lo[rows], pc_hi[rows]
+        q_lo = np.where(in_lo >= 0, plo * in_lo, phi * in_lo)
+        q_hi = np.where(in_hi >= 0, phi * in_hi, plo * in_hi)
+        a, b = _rowsum(ow.down(q_lo)[None, :], ow.up(q_hi)[None, :])
+        total_lo.append(float(ow.down(a[0] - rest)))
+        total_hi.append(float(ow.up(b[0] + rest)))
+        surv *= 1 - r
+    return CertifiedValue(max(0.0, float(ow.down(math.fsum(total_lo)))), float(ow.up(math.fsum(total_hi))))
