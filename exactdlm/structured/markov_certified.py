@@ -190,11 +190,14 @@ def block_ekl(I, B: int, sizes, anchor: int) -> tuple[float, float]:
     if not steps:
         return 0.0, 0.0
     ts = sorted({t for c, s in steps for t in (c, c + 1, c + s)})
-    nlo, nhi = _nu_rows(B, ts, anchor, dmax)
     gam = _gamma(dmax + 2)
     # gbar(t) = -sum_d nu_t(d) I(d); nu, I >= 0, so the products' ends are the ends' products
-    slo = ow.down((nlo @ I[0]) * (1 - gam))
-    shi = ow.up((nhi @ I[1]) * (1 + gam))
+    chunk = max(1, (1 << 22) // (dmax + 1))  # rows of nu per pass: at most ~32 MB per array
+    slo, shi = np.empty(len(ts)), np.empty(len(ts))
+    for k in range(0, len(ts), chunk):
+        nlo, nhi = _nu_rows(B, ts[k:k + chunk], anchor, dmax)
+        slo[k:k + chunk] = ow.down((nlo @ I[0]) * (1 - gam))
+        shi[k:k + chunk] = ow.up((nhi @ I[1]) * (1 + gam))
     pos = {t: k for k, t in enumerate(ts)}
     terms_lo, terms_hi = [], []
     for c, s in steps:

@@ -28,6 +28,7 @@ import bisect
 
 import numpy as np
 
+from ..laws import budget
 from ..schedules import SemiAR, validate_sizes
 from .markov import MarkovChain
 
@@ -75,6 +76,9 @@ def pair_marginals(chain: MarkovChain, partition, powers: _Powers | None = None)
         raise ValueError(f"pair_marginals takes a structured MarkovChain, got {type(chain).__name__}")
     L, V = chain.L, chain.V
     blocks = _check_partition(partition, L)
+    if powers is None:
+        budget.check_time(2.5e-10 * L * V**4 + 1e-4 * L, f"the pair marginals of one partition at L={L}, V={V}",
+                          "use a smaller L or V")
     pw = powers or _Powers(chain)
     Pd, mus = pw.pw, pw.mus
     revealed: list[int] = []
