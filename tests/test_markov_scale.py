@@ -356,3 +356,43 @@ def test_cli_markov_time_cap(capsys):
                  "--samples", "0"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "partitions" in err
+
+
+# ----------------------------------------------------------------------------------------
+# hidden-Markov ground truths (Monte Carlo at real sizes, exact on the lattice)
+# ----------------------------------------------------------------------------------------
+HT = [[F(5, 6), F(1, 6)], [F(1, 4), F(3, 4)]]
+HE = [[F(2, 3), F(1, 6), F(1, 6)], [F(1, 9), F(2, 9), F(2, 3)]]
+
+
+@pytest.mark.parametrize("sizes", [(2, 3), (1, 2, 2), (5,)])
+def test_hmm_sequence_kl_mc_matches_lattice(sizes):
+    from exactdlm.structured.hmm_truth import HiddenMarkov
+
+    h = HiddenMarkov(5, HT, HE)
+    exact = float(expected_kl(h.to_joint(), sizes))
+    mean, se = h.sequence_kl_mc(sizes, 300, 50, seed=sum(sizes) + len(sizes))
+    assert abs(mean - exact) < 4 * se
+    assert abs(mean - 1.5 * exact) > 4 * se  # a false variant: 50% off is refuted
+
+
+def test_hmm_log_p_matches_lattice():
+    from exactdlm.structured.hmm_truth import HiddenMarkov
+
+    h = HiddenMarkov(5, HT, HE)
+    arr = np.array(h.to_joint(), dtype=float)
+    x = h.sample(50, np.random.default_rng(9))
+    assert np.max(np.abs(np.exp(h.log_p(x)) - arr[tuple(x.T)])) <= 1e-15
+
+
+def test_hmm_bad_inputs():
+    from exactdlm.structured.hmm_truth import HiddenMarkov
+
+    with pytest.raises(ValueError, match="H=2 states"):
+        HiddenMarkov(8, HT, HE[:1])
+    with pytest.raises(ValueError, match="all zeros"):
+        HiddenMarkov(8, HT, [[1, 0, 0], [0, 0, 0]])
+    with pytest.raises(ValueError, match="same length"):
+        HiddenMarkov(8, HT, [[1, 0, 0], [0, 1]])
+    with pytest.raises(ValueError, match="sums to"):
+        HiddenMarkov(8, [[F(1, 2), F(1, 3)], [0, 1]], HE)
