@@ -139,7 +139,7 @@ for name, (L, P) in SMALL_CHAINS.items():
 # %%
 record("sampler_correctness", {
     "lengths": LENGTHS, "partitions": PARTITIONS, "N_peer": N_PEER,
-    "sweep": {str(L): v for L, v in sweep.items()}, "small": small,
+    "sweep": {str(L): v for L, v in sweep.items()}, "small_chains": small,
 })
 
 # %% [markdown]

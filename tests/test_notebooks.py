@@ -415,7 +415,7 @@ def test_sampler_correctness_numbers(figdir):
             lo, hi = row["kl_rate_ci"]
             assert lo <= row["kl_rate"] <= hi
         assert sweep["rows"][-1]["seq_kl"] == 0.0
-    for name, spec in d["small"].items():
+    for name, spec in d["small_chains"].items():
         L = spec["L"]
         P = [[F(x) for x in r] for r in spec["P"]]
         p = families.markov_chain(L, P)
