@@ -396,3 +396,20 @@ def test_hmm_bad_inputs():
         HiddenMarkov(8, HT, [[1, 0, 0], [0, 1]])
     with pytest.raises(ValueError, match="sums to"):
         HiddenMarkov(8, [[F(1, 2), F(1, 3)], [0, 1]], HE)
+
+
+@pytest.mark.parametrize("schedule", [(5, 5), (2, 3, 5), "mdlm"])
+def test_mixture_estimate_covers_the_exact_mixture(schedule):
+    """The sampled-partition estimate's 95% interval holds the mixture metrics summed over every
+    pattern on the lattice (L = 10; MDLM's reveal times at L = 8)."""
+    from exactdlm.structured.transition_metrics import mixture_metrics_exact
+
+    L = 8 if schedule == "mdlm" else 10
+    chain = markov_chain(L, P3)
+    sched = random_order_schedule("mdlm", L, 4) if schedule == "mdlm" else schedule
+    exact = mixture_metrics_exact(chain, sched)
+    est = mixture_metrics(chain, sched, n_partitions=60, seed=len(str(schedule)))
+    for k in ("transition_kl_rate", "transition_tv_rate", "unigram_l1"):
+        lo, hi = est.ci[k]
+        assert lo <= exact[k] <= hi, (k, exact[k], est.ci[k])
+    assert exact["transition_kl_rate"] > 0

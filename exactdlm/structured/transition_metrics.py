@@ -207,3 +207,13 @@ def pairs_from_joint(q) -> tuple[np.ndarray, np.ndarray]:
         m = a.sum(axis=tuple(k for k in range(L) if k != i))
         marg[i] = np.array([float(x) for x in m])
     return pairs, marg
+
+
+def mixture_metrics_exact(chain: MarkovChain, schedule) -> dict:
+    """The population metrics of the mixture ``q = E_S q_S`` with no sampled partitions, for
+    lengths the lattice holds: the sampler's output law by the engine's float DP (every pattern
+    of the schedule summed), then its pair marginals."""
+    from ..engine.sampler import sampler_law
+
+    q = sampler_law(chain.to_joint().to_float(), schedule)
+    return metrics_from_pairs(chain, *pairs_from_joint(q))
