@@ -105,8 +105,9 @@ save(fig, "sampler_correctness")
 # ## Value-dependent samplers, exactly, on small chains
 #
 # LLaDA's low-confidence remasking (temperature 0, ½, 1) against random remasking at
-# temperature 1 (the random-order sampler: exact at one token per step), and Dream's
-# `maskgit_plus` at temperature 1, with every output law computed exactly on the lattice.
+# temperature 1 (the random-order sampler: exact at one token per step), Dream's
+# `maskgit_plus` at temperature 1 and Fast-dLLM's threshold rule (τ = 9/10, temperature 1),
+# with every output law computed exactly on the lattice.
 # Transition metrics are the population values of the peer's metric.
 
 # %%
@@ -131,10 +132,16 @@ for name, (L, P) in SMALL_CHAINS.items():
             m = metrics_from_pairs(chain, *pairs_from_joint(q))
             table[label].append({"S": S, "kl": float(ed.kl(p, q)), "tv": float(ed.tv(p, q)),
                                  "kl_rate": m["transition_kl_rate"], "tv_rate": m["transition_tv_rate"]})
-    small[name] = {"L": L, "P": [[str(x) for x in r] for r in P], "steps": steps, "table": table}
+    q = ed.output_law(p, "fastdllm:threshold=9/10,T=1")  # no step count: steps follow the confidences
+    m = metrics_from_pairs(chain, *pairs_from_joint(q))
+    fast = {"kl": float(ed.kl(p, q)), "tv": float(ed.tv(p, q)), "kl_rate": m["transition_kl_rate"],
+            "tv_rate": m["transition_tv_rate"]}
+    small[name] = {"L": L, "P": [[str(x) for x in r] for r in P], "steps": steps, "table": table,
+                   "fastdllm_threshold_9_10_T1": fast}
     print(f"\n{name}, L={L}: KL(p||q) / TV(p,q) / transition-KL rate by steps {steps}")
     for label, rows in table.items():
         print(f"  {label:24s} " + "  ".join(f"{r['kl']:.4g}/{r['tv']:.3f}/{r['kl_rate']:.3g}" for r in rows))
+    print(f"  Fast-dLLM threshold 9/10, T=1: {fast['kl']:.4g}/{fast['tv']:.3f}/{fast['kl_rate']:.3g}")
 
 # %%
 record("sampler_correctness", {

@@ -423,3 +423,5 @@ def test_sampler_correctness_numbers(figdir):
             q = ed.output_law(p, f"llada:steps={S},T=1")
             assert row["S"] == S and close(row["kl"], ed.kl(p, q)) and close(row["tv"], ed.tv(p, q))
         assert spec["table"]["random T=1"][-1]["kl"] <= 1e-12  # one token per step: exact
+        q = ed.output_law(p, "fastdllm:threshold=9/10,T=1")
+        assert close(spec["fastdllm_threshold_9_10_T1"]["kl"], ed.kl(p, q))
