@@ -152,8 +152,9 @@ record("sampler_correctness", {
 # %% [markdown]
 # ## What the exact computation shows
 #
-# The peer's conclusion holds at the sequence level: with the exact posterior, random remasking
-# is wrong at every step count below L (certified `E_S KL > 0`) and exact at one token per step.
+# The peer's conclusion holds for random remasking: one run's `E_S KL(p‖q_S)` (an upper bound on
+# the mixture's KL, MIX) is certified positive at every step count below L and exactly 0 at one
+# token per step, and the output's pair law is measurably off p at small T.
 # Their transition metric, though, tends to a population value that falls under the estimator's
 # own floor (N = 512 perfect samples) well before T = L, so past that point their sampled numbers
 # cannot tell a correct sampler from a wrong one; and value-dependent remasking (LLaDA's low
