@@ -415,3 +415,10 @@ def test_mixture_estimate_covers_the_exact_mixture(schedule):
         se = (hi - lo) / (2 * 1.96)  # the jackknife standard error behind the stated 95% interval
         assert abs(est.values[k] - exact[k]) < 4 * se, (k, exact[k], est.ci[k])  # 4 SE: a test, not a 5% coin
     assert exact["transition_kl_rate"] > 0
+
+
+def test_cli_markov_shows_progress(capsys):
+    assert main(["--progress", "markov", "--L", "32", "--steps", "8", "--partitions", "3", "--samples", "8",
+                 "--floor-reps", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "T=8" in err and "floor" in err  # a bar per step count and one for the floor
