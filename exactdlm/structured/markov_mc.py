@@ -43,7 +43,7 @@ def hmm_posteriors(z: np.ndarray, P: np.ndarray, E: np.ndarray, mu: np.ndarray) 
         if t < L - 1:
             b = (phi[:, t + 1] * beta) @ P.T
             beta = b / b.sum(axis=1, keepdims=True)
-        h = alpha[:, t] * beta  # posterior of the hidden state, before this position's own evidence
+        h = alpha[:, t] * beta  # posterior of the hidden state at t (a masked position carries no evidence)
         h = h / h.sum(axis=1, keepdims=True)
         post[:, t] = h @ E
     revealed = z != MASK
