@@ -422,3 +422,19 @@ def test_cli_markov_shows_progress(capsys):
                  "--floor-reps", "2"]) == 0
     err = capsys.readouterr().err
     assert "T=8" in err and "floor" in err  # a bar per step count and one for the floor
+
+
+def test_cli_markov_exact_mixture_at_small_sizes(tmp_path, capsys):
+    """Where the lattice holds the law the command sums over every pattern (no interval)."""
+    from exactdlm.structured.transition_metrics import mixture_metrics_exact
+
+    np.save(tmp_path / "p.npy", np.array(P3, dtype=float))
+    assert main(["markov", "--transition", str(tmp_path / "p.npy"), "--L", "8", "--steps", "2,8", "--samples", "0",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    row = out["rows"][0]
+    chain = markov_chain(8, check_transition(np.array(P3, dtype=float)))
+    exact = mixture_metrics_exact(chain, llada.transfer_counts(8, 2))
+    assert "every reveal pattern" in row["metrics_label"]
+    assert abs(row["transition_kl_rate"] - exact["transition_kl_rate"]) <= 1e-15 and row["transition_kl_rate"] > 0
+    assert out["rows"][1]["transition_kl_rate"] <= 1e-12

@@ -8,8 +8,9 @@ LLaDA, Dream or MDLM, prints per step count ``T``:
 * the sequence-level error ``E_S KL(p || q_S)`` (a certified enclosure; a float only for
   Bernoulli schedules beyond L = 1024);
 * the population transition-KL and TV rates, unigram L1 and NLL per token of the sampler's
-  output (the peer study's metrics at ``N -> infinity``), estimated over sampled partitions (each
-  exact, no token noise) with a 95% interval;
+  output (the peer study's metrics at ``N -> infinity``): over every reveal pattern when the
+  lattice holds the law (``V^L <= 2^14``), else estimated over sampled partitions (each exact, no
+  token noise) with a 95% interval;
 
 and the finite-sample floor of the peer's estimator for a perfect sampler with ``--samples N``
 sequences (Monte Carlo) beside its chi-square asymptote.
@@ -23,9 +24,11 @@ import math
 from ..decoding.markov_rules import RULES, random_order_schedule, sequence_ekl
 from ..structured.markov_certified import CertifiedValue
 from ..structured.markov_io import chain_from_file, english_bigram
-from ..structured.transition_metrics import finite_sample_floor, mixture_metrics
+from ..structured.transition_metrics import finite_sample_floor, mixture_metrics, mixture_metrics_exact
 
 NAME = "markov"
+#: largest V^L for which the transition metrics of the mixture are summed over every pattern
+EXACT_MIXTURE_OUTCOMES = 1 << 14
 HELP = "exact sequence KL and transition metrics of random remasking on a Markov chain (default: English, L=1024)"
 
 
@@ -88,9 +91,14 @@ def run(args) -> int:
             row.update(seq_kl=ekl.value, seq_kl_bound=ekl.error, seq_kl_certified=True)
         else:
             row.update(seq_kl=ekl, seq_kl_bound=None, seq_kl_certified=False)
-        if args.partitions:
-            if args.partitions == 1:
-                raise ValueError("--partitions must be >= 2 (for an interval) or 0")
+        if args.partitions == 1:
+            raise ValueError("--partitions must be >= 2 (for an interval) or 0")
+        if args.partitions and chain.V ** L <= EXACT_MIXTURE_OUTCOMES:  # exact where affordable
+            vals = mixture_metrics_exact(chain, sched)
+            row.update(vals)
+            row.update({k + "_ci": [v, v] for k, v in vals.items()})
+            row["metrics_label"] = "over every reveal pattern (the lattice's output law; no sampling)"
+        elif args.partitions:
             est = mixture_metrics(chain, sched, args.partitions, seed=args.seed + T, desc=f"T={T}")
             row.update({k: v for k, v in est.values.items()})
             row.update({k + "_ci": list(v) for k, v in est.ci.items()})
