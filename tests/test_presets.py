@@ -10,6 +10,8 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
+from exactdlm.laws.budget import ComputationTooLong
+
 import exactdlm as ed
 from exactdlm.adaptive import dream, llada, mdlm
 from exactdlm.cli import main
@@ -193,7 +195,7 @@ def test_learned_predictor_and_temperature_are_separate():
 
 def test_work_cap_refuses_with_estimate():
     p = families.dirichlet(9, 3, 1.0, seed=1)
-    with pytest.raises(ValueError, match="enumerates up to about"):
+    with pytest.raises(ComputationTooLong, match="mdlm with L=9, V=3, 9 steps .* would take about .* over the time cap"):
         ed.output_law(p, "mdlm:steps=8")
 
 

@@ -77,9 +77,10 @@ def _describe_preset(rule) -> str:
     return f"{type(rule).__name__}({args})"
 
 
-def compute(law, schedule, predictor) -> dict:
-    """Every reported quantity (floats; exact texts under ``exact_forms`` when exact)."""
-    q = sampler_law(law, schedule, predictor)
+def compute(law, schedule, predictor, q=None) -> dict:
+    """Every reported quantity (floats; exact texts under ``exact_forms`` when exact); ``q``: the
+    output law when already computed."""
+    q = sampler_law(law, schedule, predictor) if q is None else q
     kl_pq = kl(law, q)
     values = {"mixture_kl": kl_pq, "kl_pq": kl_pq, "kl_qp": kl(q, law), "tv": tv(law, q),
               "entropy_q": entropy(q), "gen_ppl": gen_ppl(law, q)}
@@ -149,7 +150,13 @@ def run(args) -> int:
         secs, detail = cost.exact_kl_text_seconds(law, schedule, predictor)
         check_time(secs, f"the exact KL(p || q) as a canonical form ({detail})",
                    "use a float law (--law FILE saved from a float array) or a smaller L")
-    out = compute(law, schedule, predictor)
+    q = None
+    if isinstance(schedule, (AdaptiveSpec, DecodingRule)):  # the rule guards its own law; then the texts
+        q = sampler_law(law, schedule, predictor)
+        secs, detail = cost.output_text_seconds(q)
+        check_time(secs, f"the exact metrics of this rule's output law as canonical forms ({detail})",
+                   "use a float law (--law FILE saved from a float array) or a smaller L")
+    out = compute(law, schedule, predictor, q)
     if args.json:
         out_json = {"source": source, "schedule_spec": args.schedule, "predictor": args.predictor or "exact", **out}
         print(json.dumps(out_json, indent=1, default=str))
