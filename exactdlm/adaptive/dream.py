@@ -76,8 +76,8 @@ def _check_steps(steps: int, per_step: float, what: str) -> None:
     if not (isinstance(steps, int) and steps >= 1):
         raise ValueError(f"dream: steps must be a positive integer, got {steps!r}")
     what = f"dream: {what} of {steps:,} steps"
-    check_fits(64 * steps, what)
     check_time(per_step * steps, what, "use fewer steps")
+    check_fits(64 * steps, what)
 
 
 def timesteps(steps: int, eps) -> np.ndarray:

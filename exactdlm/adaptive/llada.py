@@ -64,8 +64,8 @@ def transfer_counts(masked: int, steps: int) -> tuple[int, ...]:
     from ..laws.joint import check_fits
 
     what = f"llada: the transfer counts of {steps:,} steps"
-    check_fits(8 * steps, what)
     check_time(COUNT_SECONDS * steps, what, "use fewer steps")
+    check_fits(8 * steps, what)
     base, rem = divmod(masked, steps)
     return tuple(base + 1 if i < rem else base for i in range(steps))
 

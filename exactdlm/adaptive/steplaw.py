@@ -113,13 +113,13 @@ def check_work(name: str, L: int, V: int, rounds: int, factor: float = 1, *, ops
         ops = rounds * bounded_power(2 * V + 1, L) * factor
     if states is None:
         states = bounded_power(V + 1, L)
-    ops += L * bounded_power(V + 1, L)  # the predictor's marginal lattice and the output array
+    ops = float(ops) + L * bounded_power(V + 1, L)  # the predictor's marginal lattice and the output array
     seconds = ops * (EXACT_OP if exact else FLOAT_OP)
     kind = "exact" if exact else "float"
     what = (f"the {kind} law of {name} with L={L}, V={V}, {rounds:,} steps "
             f"({detail + '; ' if detail else ''}about {ops:.3g} operations)")
-    check_fits(states * STATE_BYTES + bounded_power(V, L) * (EXACT_ENTRY_BYTES if exact else 8), what)
     check_time(seconds, what, "use fewer steps or a smaller L or V")
+    check_fits(states * STATE_BYTES + bounded_power(V, L) * (EXACT_ENTRY_BYTES if exact else 8), what)
     return seconds
 
 

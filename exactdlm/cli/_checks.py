@@ -42,6 +42,16 @@ def write_output(path: str, text: str, flag: str = "--json") -> None:
         raise ValueError(f"cannot write {flag} {path}: {exc.strerror}") from None
 
 
+def check_caps() -> None:
+    """Read the time and memory caps once before any work: a bad ``EXACTDLM_TIME_CAP`` or
+    ``EXACTDLM_MEMORY_CAP`` is then one error line even for a command that never reaches a guard."""
+    from ..laws.budget import time_cap
+    from ..laws.joint import memory_cap
+
+    time_cap()
+    memory_cap()
+
+
 def check_output_paths(args) -> None:
     for name in OUTPUT_ARGS:
         value = getattr(args, name, None)

@@ -14,6 +14,7 @@ Allowed long runs show a progress bar (tqdm) on stderr, only when stderr is a te
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -36,6 +37,8 @@ class ComputationTooLong(ValueError):
 
 
 def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "an unbounded time"
     if seconds < 120:
         return f"{seconds:.3g} s"
     if seconds < 7200:
@@ -45,24 +48,37 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86400:.3g} days"
 
 
+def parse_cap(raw, name: str, unit: str = "seconds") -> float:
+    """A cap read from ``name`` (an environment variable or an option): a finite number ``>= 0``.
+
+    The one place caps are validated: ``nan`` (which would compare false with every estimate
+    and switch the guard off), ``inf``, negative and non-numeric values are a ``ValueError``
+    naming ``name`` and the fix (``0`` is the way to disable a cap).
+    """
+    if isinstance(raw, bool):
+        raise ValueError(f"{name} must be a number of {unit}, got {raw!r}")
+    try:
+        cap = float(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number of {unit} (0 = no cap), got {raw!r}") from None
+    if math.isnan(cap) or math.isinf(cap) or cap < 0:
+        raise ValueError(f"{name} must be a finite number of {unit} >= 0 (0 = no cap), got {raw!r}")
+    return cap
+
+
 def time_cap() -> float:
     """The cap in seconds (``EXACTDLM_TIME_CAP`` or :data:`DEFAULT_TIME_CAP`; ``0`` = no cap)."""
     raw = os.environ.get("EXACTDLM_TIME_CAP")
     if raw is None or raw.strip() == "":
         return DEFAULT_TIME_CAP
-    try:
-        cap = float(raw)
-    except ValueError:
-        raise ValueError(f"EXACTDLM_TIME_CAP must be a number of seconds, got {raw!r}") from None
-    if cap < 0:
-        raise ValueError(f"EXACTDLM_TIME_CAP must be >= 0 (0 disables the cap), got {raw!r}")
-    return cap
+    return parse_cap(raw, "EXACTDLM_TIME_CAP")
 
 
 def check_time(seconds: float, what: str, fixes: str = "") -> None:
-    """Refuse a computation estimated to take ``seconds`` when that is over the cap."""
+    """Refuse a computation estimated to take ``seconds`` when that is over the cap (a NaN
+    estimate, from an overflowed count, is refused too)."""
     cap = time_cap()
-    if cap and seconds > cap:
+    if cap and not seconds <= cap:
         raise ComputationTooLong(what, seconds, cap, fixes)
 
 

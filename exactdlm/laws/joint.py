@@ -34,15 +34,16 @@ DEFAULT_MEMORY_CAP = 12 * 2**30
 
 def memory_cap() -> int:
     """The allocation cap in bytes (``EXACTDLM_MEMORY_CAP`` or 12 GiB)."""
+    from .budget import parse_cap
+
     raw = os.environ.get("EXACTDLM_MEMORY_CAP")
-    if raw is None:
+    if raw is None or raw.strip() == "":
         return DEFAULT_MEMORY_CAP
-    try:
-        return int(float(raw))
-    except ValueError:
-        raise ValueError(
-            f"EXACTDLM_MEMORY_CAP={raw!r} is not a number of bytes; set it to an integer like 8e9"
-        ) from None
+    cap = int(parse_cap(raw, "EXACTDLM_MEMORY_CAP", "bytes (like 8e9)"))
+    if cap == 0:
+        raise ValueError("EXACTDLM_MEMORY_CAP must be a positive number of bytes (like 8e9), got 0; "
+                         "unset it for the default of 12 GiB")
+    return cap
 
 
 #: rough bytes of one ``Fraction`` entry of an exact array (object pointer + Fraction + two ints)
@@ -79,7 +80,7 @@ def _fmt_bytes(nbytes) -> str:
 def check_fits(nbytes, what: str) -> None:
     """Refuse an allocation of ``nbytes`` above the memory cap, naming the estimate."""
     cap = memory_cap()
-    if nbytes > cap:
+    if not nbytes <= cap:
         raise ValueError(
             f"{what} needs {_fmt_bytes(nbytes)}, over the memory cap "
             f"of {cap:,} bytes; use a smaller L or V, a structured law (exactdlm.structured), "
