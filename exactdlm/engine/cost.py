@@ -169,3 +169,18 @@ def exact_kl_text_seconds(law, schedule, predictor=None) -> tuple[float, str]:
     n = law.V**law.L
     return canonical_seconds(n, bits), f"{n:,} log terms of ~{bits:,.0f}-bit rationals"
 
+
+
+#: seconds per law entry summed into one marginal, and per entropy term of that marginal, exact
+#: (integer counts, LogForm terms) and float: measured 0.53 ms and 0.83 ms per subset for the
+#: coinformation of L = 10 and 12 single positions (exact), 31 us and 127 us (float)
+MARGINAL_ENTRY = {True: 2e-7, False: 3e-8}
+ENTROPY_TERM = {True: 5e-6, False: 1e-6}
+
+
+def measure_seconds(L: int, V: int, exact: bool, subsets: int, positions: float) -> tuple[float, str]:
+    """``(seconds, detail)`` for ``subsets`` entropies ``H(X_S)``, each a marginal of the law's
+    ``V^L`` entries and ``V^positions`` log terms (``positions``: the typical ``|S|``)."""
+    entries = float(V) ** L
+    secs = subsets * (MARGINAL_ENTRY[exact] * entries + ENTROPY_TERM[exact] * float(V) ** min(positions, L))
+    return secs, f"{subsets:,} subset entropies of a law with {V}^{L} outcomes"
