@@ -89,14 +89,18 @@ class _PoolBase:
 
 
 class LocalExecutor(_PoolBase):
-    """``jobs`` spawned worker processes (``concurrent.futures``)."""
+    """``jobs`` spawned worker processes (``concurrent.futures``), which exit when this process
+    dies (``claims.workers.watch_parent``)."""
 
     def __init__(self, jobs: int):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
+        from ..claims.workers import watch_parent
+
         self.workers = int(jobs)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
+                                         initializer=watch_parent, initargs=(os.getpid(),))
 
     def _submit(self, fn, case):
         return self._pool.submit(fn, case)
