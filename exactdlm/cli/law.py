@@ -16,7 +16,6 @@ break exact ties between positions.
 
 from __future__ import annotations
 
-import json
 import math
 
 from ..engine import cost
@@ -29,6 +28,7 @@ from ..engine.predictors import parse_predictor_spec
 from ..engine.sampler import expected_kl, learning_error, sampler_law, step_breakdown
 from ..decoding import AdaptiveSpec, is_preset, parse_schedule_spec, with_ties
 from ..schedules import DecodingRule, Schedule, expected_N
+from ._checks import json_text
 from .info import add_law_arguments, build_law
 
 NAME = "law"
@@ -159,7 +159,7 @@ def run(args) -> int:
     out = compute(law, schedule, predictor, q)
     if args.json:
         out_json = {"source": source, "schedule_spec": args.schedule, "predictor": args.predictor or "exact", **out}
-        print(json.dumps(out_json, indent=1, default=str))
+        print(json_text(out_json, indent=1))
         return 0
     name = source.get("family") or source.get("law_file")
     kind = "exact" if law.exact else "float"

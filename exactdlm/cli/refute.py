@@ -8,9 +8,8 @@ raising), 2 on bad usage.
 
 from __future__ import annotations
 
-import json
 import sys
-from ._checks import write_output
+from ._checks import json_text, write_output
 
 NAME = "refute"
 HELP = "search for the smallest exact law and schedule that break a claim, with a certificate"
@@ -106,6 +105,6 @@ def run(args) -> int:
             print("  reproduce with:", file=out)
             print("    " + r.counterexample["snippet"].rstrip().replace("\n", "\n    "), file=out)
     if args.json:
-        write_output(args.json, json.dumps(report_json(results), indent=2))
+        write_output(args.json, json_text(report_json(results), indent=2))
     sys.stdout.flush()
     return 1 if any(r.found or r.error for r in results) else 0

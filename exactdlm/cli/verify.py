@@ -13,12 +13,11 @@ no claim is violated or raised (``consistent-float`` included), 1 when one is, 2
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
 
-from ._checks import write_output
+from ._checks import json_text, write_output
 from ..claims import ClaimError, catalogue, catalogue_ids, load_claims_file
 from ..claims import report as rpt
 from ..claims import runner
@@ -128,7 +127,7 @@ def run(args) -> int:
         data = report.to_json()
         if hyp is not None:
             data["hypothesis"] = hyp
-        write_output(args.json, json.dumps(data, indent=1, default=str))
+        write_output(args.json, json_text(data, indent=1))
     hyp_failed = hyp is not None and any(h["verdict"] in ("violated", "error") for h in hyp)
     return 1 if report.failed or hyp_failed else 0
 

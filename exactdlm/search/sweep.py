@@ -275,7 +275,11 @@ class JsonlLog(RunFileLock):
     def write(self, record: dict) -> None:
         self._fh.write(json.dumps(record, sort_keys=True) + "\n")
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        try:
+            os.fsync(self._fh.fileno())
+        except OSError as exc:  # /dev/null, a pipe, a terminal: nothing to sync
+            if exc.errno not in (errno.EINVAL, errno.EROFS, errno.ENOTSUP):
+                raise
 
 
 def read_records(path, required=("type",)) -> list[dict]:
