@@ -38,16 +38,18 @@ import numpy as np
 from ..schedules import DecodingRule
 from .core import neg_entropy
 from .steplaw import (
-    law_for,
+    BITS_SCALE,
     StepEngine,
     bernoulli_choices,
-    check_ties,
-    BITS_SCALE,
     bounded_power,
+    check_count,
+    check_number,
+    check_ties,
     check_work,
     draw_then_pick,
     draw_width,
     exact_guess,
+    law_for,
     layer_states,
     op_growth,
     path_bits,
@@ -132,17 +134,15 @@ class Dream(DecodingRule):
     ties: str = "uniform"
 
     def __post_init__(self):
-        if not (isinstance(self.steps, int) and self.steps >= 1):
-            raise ValueError(f"dream: steps must be a positive integer, got {self.steps!r}")
+        check_count("dream", "L", self.L)
+        check_count("dream", "steps", self.steps)
         if self.alg not in ALGS:
             raise ValueError(f"dream: alg must be one of {', '.join(ALGS)}, got {self.alg!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"dream: T must be >= 0, got {self.T}")
-        if Fraction(self.alg_temp) < 0:
-            raise ValueError(f"dream: alg_temp must be >= 0, got {self.alg_temp}")
+        check_number("dream", "T", self.T)
+        check_number("dream", "alg_temp", self.alg_temp)
         if self.alg == "origin" and self.alg_temp != 0:
             raise ValueError("dream: alg_temp applies to maskgit_plus/topk_margin/entropy; origin ignores it, drop alg_temp")
-        if not 0 < Fraction(self.eps) < 1:
+        if check_number("dream", "eps", self.eps, 0, 1, open_low=True) == 1:
             raise ValueError(f"dream: eps must lie in (0, 1), got {self.eps}")
         check_ties(self.ties)
 

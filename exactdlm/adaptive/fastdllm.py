@@ -32,6 +32,8 @@ from ..schedules import DecodingRule
 from .steplaw import (
     StepEngine,
     check_block,
+    check_count,
+    check_number,
     check_ties,
     bounded_power,
     check_work,
@@ -62,13 +64,12 @@ class FastDLLM(DecodingRule):
     ties: str = "uniform"
 
     def __post_init__(self):
-        if not 0 <= Fraction(self.threshold) <= 1:
-            raise ValueError(f"fastdllm: threshold must lie in [0, 1] (a probability), got {self.threshold}")
+        check_count("fastdllm", "L", self.L)
+        check_number("fastdllm", "threshold", self.threshold, 0, 1)
         check_block("fastdllm", self.L, self.block, "Fast-dLLM asserts it")
         if self.model not in MODELS:
             raise ValueError(f"fastdllm: model must be llada or dream, got {self.model!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"fastdllm: T must be >= 0, got {self.T}")
+        check_number("fastdllm", "T", self.T)
         check_ties(self.ties)
 
     def work(self, law, predictor=None) -> float:

@@ -31,6 +31,8 @@ from fractions import Fraction
 from ..schedules import DecodingRule
 from .steplaw import (
     check_block,
+    check_count,
+    check_number,
     law_for,
     StepEngine,
     check_ties,
@@ -82,9 +84,7 @@ class LLaDA(DecodingRule):
     ties: str = "uniform"
 
     def __post_init__(self):
-        L, S, B = self.L, self.steps, self.block
-        if not (isinstance(S, int) and S >= 1):
-            raise ValueError(f"llada: steps must be a positive integer, got {S!r}")
+        L, S, B = check_count("llada", "L", self.L), check_count("llada", "steps", self.steps), self.block
         check_block("llada", L, B, "LLaDA asserts gen_length % block_length == 0")
         if S % (L // B):
             raise ValueError(
@@ -93,8 +93,7 @@ class LLaDA(DecodingRule):
             )
         if self.remask not in REMASK:
             raise ValueError(f"llada: remask must be low_confidence or random, got {self.remask!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"llada: T must be >= 0, got {self.T}")
+        check_number("llada", "T", self.T)
         check_ties(self.ties)
 
     @property

@@ -31,6 +31,7 @@ from .steplaw import (
     StepEngine,
     bernoulli_choices,
     bounded_power,
+    check_count,
     check_work,
     exact_guess,
     law_bits,
@@ -75,8 +76,8 @@ class MDLM(DecodingRule):
     ties: str = "uniform"  # no position ties arise; kept for a uniform interface
 
     def __post_init__(self):
-        if not (isinstance(self.steps, int) and self.steps >= 1):
-            raise ValueError(f"mdlm: steps must be a positive integer, got {self.steps!r}")
+        check_count("mdlm", "L", self.L)
+        check_count("mdlm", "steps", self.steps)
         if self.noise not in NOISES:
             raise ValueError(f"mdlm: noise must be loglinear or cosine, got {self.noise!r}")
         if self.sampler not in SAMPLERS:

@@ -54,6 +54,30 @@ def check_block(name: str, L: int, block, asserts: str) -> None:
         raise ValueError(f"{name}: L={L} is not a multiple of block={block} ({asserts})")
 
 
+def check_count(name: str, key: str, x, low: int = 1) -> int:
+    """``x`` an integer ``>= low`` (not a bool, not a float), else a ``ValueError`` naming ``key``."""
+    if isinstance(x, bool) or not isinstance(x, int) or x < low:
+        raise ValueError(f"{name}: {key} must be an integer >= {low}, got {x!r}")
+    return x
+
+
+def check_number(name: str, key: str, x, low=0, high=None, open_low: bool = False) -> Fraction:
+    """``x`` a finite number in ``[low, high]`` (``(low, high)`` ends open when asked) as a
+    ``Fraction``; NaN, infinities, bools and non-numbers are a ``ValueError`` naming ``key``."""
+    if isinstance(x, bool) or x is None:
+        raise ValueError(f"{name}: {key} must be a number, got {x!r}")
+    try:
+        value = Fraction(str(x)) if isinstance(x, float) else Fraction(x)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        raise ValueError(f"{name}: {key} must be a finite number like 0.5 or 1/2, got {x!r}") from None
+    below = value <= low if open_low else value < low
+    if below or (high is not None and value > high):
+        if high is None:
+            raise ValueError(f"{name}: {key} must be {'>' if open_low else '>='} {low}, got {x}")
+        raise ValueError(f"{name}: {key} must lie in {'(' if open_low else '['}{low}, {high}], got {x}")
+    return value
+
+
 def check_ties(ties) -> str:
     if ties not in TIES:
         raise ValueError(f"ties must be 'uniform' or 'lowest', got {ties!r}")
