@@ -155,3 +155,42 @@ def test_bad_caps_are_one_line_on_the_command_line(raw, capsys, monkeypatch):
         _one_error(capsys, [var])
         monkeypatch.delenv(var)
     assert main(args) == 0
+
+
+# ----------------------------------------------------------------------------------------
+# measures, law construction, the refute search
+# ----------------------------------------------------------------------------------------
+def test_coinformation_over_many_variables_refused_before_work(monkeypatch):
+    p = families.random_rational(12, 2, seed=0)
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "0.5")
+    with pytest.raises(ComputationTooLong, match="coinformation .* over 12 variables .*4,095 subset entropies"):
+        ed.coinformation(p, [[i] for i in range(12)])
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "300")
+    small = families.random_rational(3, 2, seed=0)
+    assert ed.coinformation(small, [[0], [1], [2]]) == ed.coinformation(small, [0, 1, 2])
+
+
+def test_exact_law_construction_is_timed(monkeypatch):
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "0.01")
+    arr = np.empty(2**14, dtype=object)
+    arr[:] = [F(1, 2**14)] * 2**14
+    with pytest.raises(ComputationTooLong, match="validating an exact law with L=14"):
+        ed.JointLaw(arr.reshape((2,) * 14))
+    with pytest.raises(ComputationTooLong, match="reading a law JSON with L=14"):
+        ed.JointLaw.from_json({"L": 14, "V": 2, "p": ["1/16384"] * 2**14})
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["refute", "--cases", "1000000000"], "--cases 1,000,000,000"),
+    (["refute", "--time", "1000"], "the search with --time 1000 would take about 16.7 min"),
+])
+def test_refute_search_time_checked_before_it_starts(argv, words, capsys):
+    assert main(argv) == 2
+    _one_error(capsys, [words, "over the time cap"])
+
+
+@pytest.mark.parametrize("flag, value", [("--time", "inf"), ("--time", "nan"), ("--dask-timeout", "nan"),
+                                         ("--dask-timeout", "-1")])
+def test_refute_durations_finite(flag, value, capsys):
+    assert main(["refute", "--cases", "1", f"{flag}={value}"]) == 2
+    _one_error(capsys, [flag, "finite"])
