@@ -142,8 +142,7 @@ class Dream(DecodingRule):
         check_number("dream", "alg_temp", self.alg_temp)
         if self.alg == "origin" and self.alg_temp != 0:
             raise ValueError("dream: alg_temp applies to maskgit_plus/topk_margin/entropy; origin ignores it, drop alg_temp")
-        if check_number("dream", "eps", self.eps, 0, 1, open_low=True) == 1:
-            raise ValueError(f"dream: eps must lie in (0, 1), got {self.eps}")
+        check_number("dream", "eps", self.eps, 0, 1, open_low=True, open_high=True)
         check_ties(self.ties)
 
     def work(self, law, predictor=None) -> float:

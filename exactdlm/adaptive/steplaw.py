@@ -57,13 +57,25 @@ def check_block(name: str, L: int, block, asserts: str) -> None:
 def check_count(name: str, key: str, x, low: int = 1) -> int:
     """``x`` an integer ``>= low`` (not a bool, not a float), else a ``ValueError`` naming ``key``."""
     if isinstance(x, bool) or not isinstance(x, int) or x < low:
-        raise ValueError(f"{name}: {key} must be an integer >= {low}, got {x!r}")
+        raise ValueError(f"{name}: {key} must be an integer >= {low}, got {_shown(repr(x))}")
     return x
 
 
-def check_number(name: str, key: str, x, low=0, high=None, open_low: bool = False) -> Fraction:
-    """``x`` a finite number in ``[low, high]`` (``(low, high)`` ends open when asked) as a
-    ``Fraction``; NaN, infinities, bools and non-numbers are a ``ValueError`` naming ``key``."""
+def _shown(x) -> str:
+    """``x`` for a message: short numbers as they are, long ones (``1e400`` as a rational) rounded."""
+    text = str(x)
+    if len(text) <= 40:
+        return text
+    try:
+        return f"about {float(x):.3g}"
+    except (OverflowError, TypeError, ValueError):
+        return text[:37] + "..."
+
+
+def check_number(name: str, key: str, x, low=0, high=None, open_low: bool = False,
+                 open_high: bool = False) -> Fraction:
+    """``x`` a finite number in ``[low, high]`` (either end open when asked) as a ``Fraction``;
+    NaN, infinities, bools and non-numbers are a ``ValueError`` naming ``key``."""
     if isinstance(x, bool) or x is None:
         raise ValueError(f"{name}: {key} must be a number, got {x!r}")
     try:
@@ -71,10 +83,12 @@ def check_number(name: str, key: str, x, low=0, high=None, open_low: bool = Fals
     except (TypeError, ValueError, OverflowError, ZeroDivisionError):
         raise ValueError(f"{name}: {key} must be a finite number like 0.5 or 1/2, got {x!r}") from None
     below = value <= low if open_low else value < low
-    if below or (high is not None and value > high):
+    above = high is not None and (value >= high if open_high else value > high)
+    if below or above:
         if high is None:
-            raise ValueError(f"{name}: {key} must be {'>' if open_low else '>='} {low}, got {x}")
-        raise ValueError(f"{name}: {key} must lie in {'(' if open_low else '['}{low}, {high}], got {x}")
+            raise ValueError(f"{name}: {key} must be {'>' if open_low else '>='} {low}, got {_shown(x)}")
+        ends = f"{'(' if open_low else '['}{low}, {high}{')' if open_high else ']'}"
+        raise ValueError(f"{name}: {key} must lie in {ends}, got {_shown(x)}")
     return value
 
 
