@@ -173,3 +173,15 @@ def test_json_output_never_writes_infinity(capsys, tmp_path):
 
     assert _strict(json_text({"a": [math.inf, -math.inf, math.nan, 1.5], "b": np.float64("inf")})) == {
         "a": ["inf", "-inf", "nan", 1.5], "b": "inf"}
+
+
+def test_violated_claim_scope_names_the_failing_length(tmp_path, capsys):
+    """A violated claim's scope column says where it fails (the cone: at L = 2 with five copies
+    of a repeated symbol, TC = 5 log 2 > 3), not only where it held."""
+    f = tmp_path / "tc3.py"
+    f.write_text("from exactdlm.claims import claim\nimport exactdlm as ed\n\n"
+                 "@claim(id='u-tc3', statement='TC <= 3 nats', source='user')\n"
+                 "def u(law, sizes):\n    return ed.total_correlation(law), 3\n")
+    assert main(["verify", "--claims", str(f), "--only", "u-tc3", "--suite", "quick"]) == 1
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("u-tc3"))
+    assert "violated" in row and "fails at L=2 (held L=1..1)" in row and "all laws" not in row
