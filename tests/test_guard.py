@@ -194,3 +194,13 @@ def test_refute_search_time_checked_before_it_starts(argv, words, capsys):
 def test_refute_durations_finite(flag, value, capsys):
     assert main(["refute", "--cases", "1", f"{flag}={value}"]) == 2
     _one_error(capsys, [flag, "finite"])
+
+
+def test_value_adaptive_rules_are_guarded(monkeypatch):
+    p = families.random_rational(10, 2, seed=1)
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "0.01")
+    for fn in (lambda: ed.adaptive_law(p, "confidence", (1,) * 10), lambda: ed.adaptive_chain_rule(p, "entropy", (2,) * 5)):
+        with pytest.raises(ComputationTooLong, match=r"adaptive_.* with L=10, V=2, 10 steps \(rule .*, a decision tree of up to 2\^10 leaves"):
+            fn()
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "300")
+    assert ed.adaptive_law(families.parity(3), "confidence", (1, 1, 1)).sum() == 1
