@@ -376,3 +376,23 @@ def test_law_json_wrong_types_are_value_errors(data):
     with pytest.raises(ValueError) as info:
         ed.JointLaw.from_json(data)
     assert str(info.value).strip()
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(_preset_spec(), st.sampled_from([2, 3, 4]), st.sampled_from(["uniform", "lowest", "nosuch"]))
+def test_output_law_preset_specs_value_errors_only(spec, L, ties):
+    """The API twin of the command-line draw: a law or a ValueError (time cap 2 s per draw)."""
+    import os
+
+    saved = os.environ.get("EXACTDLM_TIME_CAP")
+    os.environ["EXACTDLM_TIME_CAP"] = "2"
+    try:
+        q = ed.output_law(ed.families.noisy_repetition(L, Fraction(1, 10)), spec, ties=ties)
+        assert q.shape == (2,) * L and abs(float(sum(q.reshape(-1))) - 1) < 1e-9
+    except ValueError as exc:
+        assert str(exc).strip()
+    finally:
+        if saved is None:
+            os.environ.pop("EXACTDLM_TIME_CAP")
+        else:
+            os.environ["EXACTDLM_TIME_CAP"] = saved
