@@ -105,9 +105,11 @@ class LLaDA(DecodingRule):
 
         Counted from the real steps without listing them: per block, the steps that reveal
         (``k >= 1``; at most ``B``) one by one, the idle ones (``k = 0``: the state is carried
-        over) together; the last block's idle steps cost nothing (every state is then revealed). A revealing step costs, per state with ``c`` masked in the block, ``c``
-        rows of ``V`` and ``d^c`` draws scored and ranked (``remask=random``: ``C(c, k) d^k``
-        children), ``d`` the draws per position (1 at ``T = 0``).
+        over) together; the last block's idle steps cost nothing (every state is then
+        revealed, the chain has ended). A revealing step costs, per state with ``c`` masked in
+        the block, ``c`` rows of ``V`` and ``d^c`` draws scored and ranked
+        (``remask=random``: ``C(c, k) d^k`` children), ``d`` the draws per position (1 at
+        ``T = 0``). Returns the estimated seconds.
         """
         L, V, B, spb = law.L, law.V, self.block, self.steps_per_block
         d = draw_width(V, self.T)
