@@ -86,11 +86,14 @@ class FastDLLM(DecodingRule):
         for b in range(L // B):
             before = bounded_power(V, b * B) if d > 1 else 1.0
             for c in range(1, B + 1):
-                states = before * layer_states(B, V, c, d)
+                if self.model == "dream" and c < B:  # the block's first position is already revealed
+                    states = before * layer_states(B - 1, V, c, d) * (V if d > 1 else 1)
+                else:
+                    states = before * layer_states(B, V, c, d)
                 if self.model == "dream" and c == B:  # a fresh block: its first position outright
                     per = 3 * c * V + 3 * d
                 else:
-                    per = 3 * c * V + bounded_power(d, c) * (c + 2)
+                    per = 2 * c * V + bounded_power(d, c) * (c + 1)
                 ops, peak = ops + states * per, max(peak, states)
         growth = op_growth(path_bits(law, self.T) / 2) if exact else 1.0
         return check_work("fastdllm", L, V, L, ops=ops * growth, states=peak, exact=exact,

@@ -95,7 +95,7 @@ class MDLM(DecodingRule):
         """
         L, V, S = law.L, law.V, self.steps
         exact = exact_guess(law, predictor, 1, float_only=self.noise == "cosine")
-        per_round = sum(layer_states(L, V, m, V, "random") * (2 * m * V + bounded_power(V + 1, m) * (3 + m))
+        per_round = sum(layer_states(L, V, m, V, "random") * (2 * m * V + bounded_power(V + 1, m) * (4 + m))
                         for m in range(1, L + 1))
         peak = sum(layer_states(L, V, m, V, "random") for m in range(1, L + 1))
         growth = op_growth(L * (law_bits(law) + math.log2(S * 10**5)) / 2) if exact else 1.0

@@ -109,7 +109,7 @@ def temperature_is_exact(T) -> bool:
 # ----------------------------------------------------------------------------------------
 #: seconds per counted operation of a preset's chain (one ``Fraction`` product, sum or division
 #: with the Python around it; floats) -- calibrated by ``benchmarks/bench_guard.py``
-EXACT_OP, FLOAT_OP = 2.0e-6, 0.3e-6
+EXACT_OP, FLOAT_OP = 2.5e-6, 0.4e-6
 #: an exact operation on rationals of ``b`` bits costs ``1 + (b/BITS_SCALE)^1.5`` small ones
 #: (fitted on Dream's ``origin`` chain, whose dyadic weights grow by ~24 bits a step)
 BITS_SCALE = 1150.0
@@ -138,7 +138,7 @@ def check_work(name: str, L: int, V: int, rounds: int, factor: float = 1, *, ops
     rationals' size in exact mode); default the bound ``rounds · (2V+1)^L · factor``
     (``(2V+1)^L = sum_t C(L,t) V^t (V+1)^{L-t}`` bounds, per step, the states times the draws
     and reveal choices of each; ``factor``: the orders of a softmax pick). ``states``: the most
-    states of one layer (default ``(V+1)^L``). ``L (V+1)^L`` operations are added for the
+    states of one layer (default ``(V+1)^L``). ``L (V+1)^L / 2`` operations are added for the
     marginal lattice the conditionals read. The time is ``ops`` times :data:`EXACT_OP` or
     :data:`FLOAT_OP` (``laws.budget.check_time``: ``ComputationTooLong`` naming the estimate and
     the cap); the memory ``states · STATE_BYTES`` plus the output array (``laws.joint.check_fits``).
@@ -151,7 +151,7 @@ def check_work(name: str, L: int, V: int, rounds: int, factor: float = 1, *, ops
         ops = rounds * bounded_power(2 * V + 1, L) * factor
     if states is None:
         states = bounded_power(V + 1, L)
-    ops = float(ops) + L * bounded_power(V + 1, L)  # the predictor's marginal lattice and the output array
+    ops = float(ops) + L * bounded_power(V + 1, L) / 2  # the predictor's marginal lattice, the output array
     seconds = ops * (EXACT_OP if exact else FLOAT_OP)
     kind = "exact" if exact else "float"
     what = (f"the {kind} law of {name} with L={L}, V={V}, {rounds:,} steps "
