@@ -37,7 +37,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("argv", [
     ["refute", "--jobs", "2", "--time", "120", "--no-shrink"],
-    ["verify", "--jobs", "2"],
+    ["verify", "--suite", "quick", "--jobs", "2"],
 ], ids=["refute", "verify"])
 def test_kill_9_of_the_parent_leaves_no_worker(argv):
     env = dict(os.environ, EXACTDLM_PROGRESS="0")
