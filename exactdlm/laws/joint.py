@@ -429,6 +429,10 @@ class JointLaw:
                 L, V = _json_int({"L": _plain(L)}, "L", 1, where), _json_int({"V": _plain(V)}, "V", 2, where)
                 check_fits(power_bytes(V, L, EXACT_ENTRY_BYTES if exact else 8), f"law file {path!r} with L={L}, V={V}")
                 if bool(exact):
+                    from .budget import check_time
+
+                    check_time(JSON_ENTRY_SECONDS * V**L, f"reading the exact law file {path!r} ({V**L:,} rationals)",
+                               "give a smaller law")
                     num, den = z["num"], z["den"]
                     if num.size != V**L or den.size != V**L:
                         raise ValueError(f"law file {path!r} holds {num.size} entries, expected V**L = {V**L}")
