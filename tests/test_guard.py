@@ -129,8 +129,19 @@ def test_bad_caps_are_value_errors_in_the_library(raw, monkeypatch):
         time_cap()
     monkeypatch.delenv("EXACTDLM_TIME_CAP")
     monkeypatch.setenv("EXACTDLM_MEMORY_CAP", raw)
-    with pytest.raises(ValueError, match="EXACTDLM_MEMORY_CAP must be a"):
+    with pytest.raises(ValueError, match="EXACTDLM_MEMORY_CAP must be a positive finite number of bytes"):
         memory_cap()
+
+
+def test_memory_cap_zero_refused_time_cap_zero_disables(monkeypatch):
+    monkeypatch.setenv("EXACTDLM_MEMORY_CAP", "0")
+    with pytest.raises(ValueError, match="EXACTDLM_MEMORY_CAP must be a positive"):
+        memory_cap()
+    monkeypatch.setenv("EXACTDLM_MEMORY_CAP", "8e9")
+    assert memory_cap() == 8 * 10**9
+    monkeypatch.setenv("EXACTDLM_TIME_CAP", "0")
+    assert time_cap() == 0
+    steplaw.check_work("new", 12, 3, 10**6)  # no time cap: only the memory guard applies
 
 
 def test_nan_cap_no_longer_switches_the_guard_off(monkeypatch):

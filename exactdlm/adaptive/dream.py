@@ -40,12 +40,14 @@ from .core import neg_entropy
 from .steplaw import (
     BITS_SCALE,
     StepEngine,
+    as_float,
     bernoulli_choices,
     bounded_power,
     check_count,
     check_number,
     check_ties,
     check_work,
+    count_text,
     draw_then_pick,
     draw_width,
     exact_guess,
@@ -77,8 +79,8 @@ def _check_steps(steps: int, per_step: float, what: str) -> None:
 
     if not (isinstance(steps, int) and steps >= 1):
         raise ValueError(f"dream: steps must be a positive integer, got {steps!r}")
-    what = f"dream: {what} of {steps:,} steps"
-    check_time(per_step * steps, what, "use fewer steps")
+    what = f"dream: {what} of {count_text(steps)} steps"
+    check_time(per_step * as_float(steps), what, "use fewer steps")
     check_fits(64 * steps, what)
 
 

@@ -36,8 +36,10 @@ from .steplaw import (
     law_for,
     StepEngine,
     check_ties,
+    as_float,
     bounded_power,
     check_work,
+    count_text,
     draw_then_pick,
     draw_width,
     exact_guess,
@@ -65,8 +67,8 @@ def transfer_counts(masked: int, steps: int) -> tuple[int, ...]:
     from ..laws.budget import check_time
     from ..laws.joint import check_fits
 
-    what = f"llada: the transfer counts of {steps:,} steps"
-    check_time(COUNT_SECONDS * steps, what, "use fewer steps")
+    what = f"llada: the transfer counts of {count_text(steps)} steps"
+    check_time(COUNT_SECONDS * as_float(steps), what, "use fewer steps")
     check_fits(8 * steps, what)
     base, rem = divmod(masked, steps)
     return tuple(base + 1 if i < rem else base for i in range(steps))
@@ -131,10 +133,10 @@ class LLaDA(DecodingRule):
                     per = c * V + bounded_power(d, c) * (3 * c + 3 + 1.5 * c * math.log2(c + 1))
                 ops, peak, c = ops + states * per, max(peak, states), c - k
             if b < L // B - 1:  # after the last block fills, the chain has ended
-                ops += (spb - active) * before * layer_states(B, V, 0, d, picks) * 2
+                ops += as_float(spb - active) * before * layer_states(B, V, 0, d, picks) * 2
         growth = op_growth(path_bits(law, self.T) / 2) if exact else 1.0
         return check_work("llada", L, V, self.steps, ops=ops * growth, states=peak, exact=exact,
-                          detail=f"blocks of {B}, {spb:,} steps each")
+                          detail=f"blocks of {B}, {count_text(spb)} steps each")
 
     def law(self, p, predictor=None):
         law = law_for("llada", self.L, p)

@@ -29,6 +29,7 @@ from fractions import Fraction
 from ..schedules import DecodingRule
 from .steplaw import (
     StepEngine,
+    as_float,
     bernoulli_choices,
     bounded_power,
     check_count,
@@ -99,7 +100,7 @@ class MDLM(DecodingRule):
                         for m in range(1, L + 1))
         peak = sum(layer_states(L, V, m, V, "random") for m in range(1, L + 1))
         growth = op_growth(L * (law_bits(law) + math.log2(S * 10**5)) / 2) if exact else 1.0
-        return check_work("mdlm", L, V, S + 1, ops=(S + 1) * per_round * growth, states=peak, exact=exact,
+        return check_work("mdlm", L, V, S + 1, ops=as_float(S + 1) * per_round * growth, states=peak, exact=exact,
                           detail=f"noise={self.noise}")
 
     def law(self, p, predictor=None):

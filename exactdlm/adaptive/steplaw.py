@@ -130,6 +130,19 @@ def bounded_power(base: float, exponent: float) -> float:
         return math.inf
 
 
+def count_text(n: int) -> str:
+    """A count for a message: ``1,000,000`` up to 10^15, ``about 10^400`` beyond."""
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
+
+
+def as_float(x) -> float:
+    """A count as a float, ``inf`` past the float range (``steps=1e400`` is an integer)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf
+
+
 def check_work(name: str, L: int, V: int, rounds: int, factor: float = 1, *, ops: float | None = None,
                states: float | None = None, exact: bool = True, detail: str = "") -> float:
     """Refuse a preset's chain whose estimated time or memory is over the caps; return the seconds.
@@ -148,14 +161,14 @@ def check_work(name: str, L: int, V: int, rounds: int, factor: float = 1, *, ops
     from ..laws.joint import EXACT_ENTRY_BYTES, check_fits
 
     if ops is None:
-        ops = rounds * bounded_power(2 * V + 1, L) * factor
+        ops = as_float(rounds) * bounded_power(2 * V + 1, L) * factor
     if states is None:
         states = bounded_power(V + 1, L)
-    ops = float(ops) + L * bounded_power(V + 1, L) / 2  # the predictor's marginal lattice, the output array
+    ops = as_float(ops) + L * bounded_power(V + 1, L) / 2  # the predictor's marginal lattice, the output array
     seconds = ops * (EXACT_OP if exact else FLOAT_OP)
     kind = "exact" if exact else "float"
-    what = (f"the {kind} law of {name} with L={L}, V={V}, {rounds:,} steps "
-            f"({detail + '; ' if detail else ''}about {ops:.3g} operations)")
+    what = (f"the {kind} law of {name} with L={L}, V={V}, {count_text(rounds)} steps "
+            f"({detail + '; ' if detail else ''}{f'about {ops:.3g}' if math.isfinite(ops) else 'unboundedly many'} operations)")
     check_time(seconds, what, "use fewer steps or a smaller L or V")
     check_fits(states * STATE_BYTES + bounded_power(V, L) * (EXACT_ENTRY_BYTES if exact else 8), what)
     return seconds

@@ -30,8 +30,9 @@ class ComputationTooLong(ValueError):
     def __init__(self, what: str, seconds: float, cap: float, fixes: str = ""):
         self.what, self.seconds, self.cap = what, seconds, cap
         way_out = f"{fixes}; " if fixes else ""
+        took = f"about {_duration(seconds)}" if math.isfinite(seconds) else "an unbounded time"
         super().__init__(
-            f"{what} would take about {_duration(seconds)}, over the time cap of {_duration(cap)}; "
+            f"{what} would take {took}, over the time cap of {_duration(cap)}; "
             f"{way_out}or raise the cap (EXACTDLM_TIME_CAP=SECONDS, --max-seconds N on the command line, 0 = no cap)"
         )
 
@@ -48,21 +49,24 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86400:.3g} days"
 
 
-def parse_cap(raw, name: str, unit: str = "seconds") -> float:
-    """A cap read from ``name`` (an environment variable or an option): a finite number ``>= 0``.
+def parse_cap(raw, name: str, unit: str = "seconds", zero_disables: bool = True) -> float:
+    """A cap read from ``name`` (an environment variable or an option): a finite number ``>= 0``
+    (``> 0`` when ``zero_disables`` is false: a cap of 0 would refuse everything).
 
     The one place caps are validated: ``nan`` (which would compare false with every estimate
     and switch the guard off), ``inf``, negative and non-numeric values are a ``ValueError``
-    naming ``name`` and the fix (``0`` is the way to disable a cap).
+    naming ``name`` and the fix (``0`` is the way to disable the time cap).
     """
+    wanted = (f"a finite number of {unit} >= 0 (0 = no cap)" if zero_disables
+              else f"a positive finite number of {unit}")
     if isinstance(raw, bool):
-        raise ValueError(f"{name} must be a number of {unit}, got {raw!r}")
+        raise ValueError(f"{name} must be {wanted}, got {raw!r}")
     try:
         cap = float(raw.strip() if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number of {unit} (0 = no cap), got {raw!r}") from None
-    if math.isnan(cap) or math.isinf(cap) or cap < 0:
-        raise ValueError(f"{name} must be a finite number of {unit} >= 0 (0 = no cap), got {raw!r}")
+        raise ValueError(f"{name} must be {wanted}, got {raw!r}") from None
+    if math.isnan(cap) or math.isinf(cap) or cap < 0 or (cap == 0 and not zero_disables):
+        raise ValueError(f"{name} must be {wanted}, got {raw!r}")
     return cap
 
 

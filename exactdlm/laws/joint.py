@@ -39,11 +39,7 @@ def memory_cap() -> int:
     raw = os.environ.get("EXACTDLM_MEMORY_CAP")
     if raw is None or raw.strip() == "":
         return DEFAULT_MEMORY_CAP
-    cap = int(parse_cap(raw, "EXACTDLM_MEMORY_CAP", "bytes (like 8e9)"))
-    if cap == 0:
-        raise ValueError("EXACTDLM_MEMORY_CAP must be a positive number of bytes (like 8e9), got 0; "
-                         "unset it for the default of 12 GiB")
-    return cap
+    return int(parse_cap(raw, "EXACTDLM_MEMORY_CAP", "bytes (like 8e9; unset: 12 GiB)", zero_disables=False))
 
 
 #: rough bytes of one ``Fraction`` entry of an exact array (object pointer + Fraction + two ints)
