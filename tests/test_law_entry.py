@@ -118,6 +118,8 @@ def test_to_dit_validates(arr, words):
     (lambda: MDLM(L=4, steps=True), "mdlm: steps must be an integer >= 1"),
     (lambda: LLaDA(L=math.nan, steps=4, block=4), "llada: L must be an integer"),
     (lambda: LLaDA(L=4, steps=4, block=4, T="x"), "llada: T must be a finite number"),
+    (lambda: FastDLLM(L=4, threshold=0.5, block=4, T=10**400), "fastdllm: T must lie in [0, 1000000], got about 10^400"),
+    (lambda: Dream(L=4, steps=4, alg="entropy", alg_temp=10**7), "dream: alg_temp must lie in [0, 1000000]"),
 ])
 def test_preset_constructors_name_the_bad_value(make, words):
     with pytest.raises(ValueError) as info:

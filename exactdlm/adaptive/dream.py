@@ -38,6 +38,7 @@ import numpy as np
 from ..schedules import DecodingRule
 from .core import neg_entropy
 from .steplaw import (
+    MAX_TEMPERATURE,
     BITS_SCALE,
     StepEngine,
     as_float,
@@ -140,8 +141,8 @@ class Dream(DecodingRule):
         check_count("dream", "steps", self.steps)
         if self.alg not in ALGS:
             raise ValueError(f"dream: alg must be one of {', '.join(ALGS)}, got {self.alg!r}")
-        check_number("dream", "T", self.T)
-        check_number("dream", "alg_temp", self.alg_temp)
+        check_number("dream", "T", self.T, 0, MAX_TEMPERATURE)
+        check_number("dream", "alg_temp", self.alg_temp, 0, MAX_TEMPERATURE)
         if self.alg == "origin" and self.alg_temp != 0:
             raise ValueError("dream: alg_temp applies to maskgit_plus/topk_margin/entropy; origin ignores it, drop alg_temp")
         check_number("dream", "eps", self.eps, 0, 1, open_low=True, open_high=True)

@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from ..schedules import DecodingRule
 from .steplaw import (
+    MAX_TEMPERATURE,
     StepEngine,
     check_block,
     check_count,
@@ -69,7 +70,7 @@ class FastDLLM(DecodingRule):
         check_block("fastdllm", self.L, self.block, "Fast-dLLM asserts it")
         if self.model not in MODELS:
             raise ValueError(f"fastdllm: model must be llada or dream, got {self.model!r}")
-        check_number("fastdllm", "T", self.T)
+        check_number("fastdllm", "T", self.T, 0, MAX_TEMPERATURE)
         check_ties(self.ties)
 
     def work(self, law, predictor=None) -> float:

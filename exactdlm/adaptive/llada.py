@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from ..schedules import DecodingRule
 from .steplaw import (
+    MAX_TEMPERATURE,
     check_block,
     check_count,
     check_number,
@@ -95,7 +96,7 @@ class LLaDA(DecodingRule):
             )
         if self.remask not in REMASK:
             raise ValueError(f"llada: remask must be low_confidence or random, got {self.remask!r}")
-        check_number("llada", "T", self.T)
+        check_number("llada", "T", self.T, 0, MAX_TEMPERATURE)
         check_ties(self.ties)
 
     @property

@@ -54,6 +54,11 @@ def check_block(name: str, L: int, block, asserts: str) -> None:
         raise ValueError(f"{name}: L={L} is not a multiple of block={block} ({asserts})")
 
 
+#: the largest temperature a preset takes (``T``, ``alg_temp``): far above it every draw is
+#: uniform to float precision, and a temperature past the float range cannot be computed with
+MAX_TEMPERATURE = 10**6
+
+
 def check_count(name: str, key: str, x, low: int = 1) -> int:
     """``x`` an integer ``>= low`` (not a bool, not a float), else a ``ValueError`` naming ``key``."""
     if isinstance(x, bool) or not isinstance(x, int) or x < low:
@@ -68,7 +73,10 @@ def _shown(x) -> str:
         return text
     try:
         return f"about {float(x):.3g}"
-    except (OverflowError, TypeError, ValueError):
+    except OverflowError:  # past the float range: its power of ten
+        q = Fraction(x)
+        return f"about {'-' if q < 0 else ''}10^{len(str(abs(q.numerator))) - len(str(q.denominator))}"
+    except (TypeError, ValueError):
         return text[:37] + "..."
 
 
@@ -85,7 +93,7 @@ def check_number(name: str, key: str, x, low=0, high=None, open_low: bool = Fals
     below = value <= low if open_low else value < low
     above = high is not None and (value >= high if open_high else value > high)
     if below or above:
-        if high is None:
+        if high is None or (below and high == MAX_TEMPERATURE):  # a temperature: its sign is the news
             raise ValueError(f"{name}: {key} must be {'>' if open_low else '>='} {low}, got {_shown(x)}")
         ends = f"{'(' if open_low else '['}{low}, {high}{')' if open_high else ']'}"
         raise ValueError(f"{name}: {key} must lie in {ends}, got {_shown(x)}")
