@@ -17,7 +17,7 @@ import exactdlm as ed
 from exactdlm.arith import compare_sides
 from exactdlm.claims import load_claims_file
 from exactdlm.claims.decided import ConeContext, per_law_checks
-from exactdlm.claims.shannon_decided import ShannonContext, _difference, decide_form, 
+from exactdlm.claims.shannon_decided import ShannonContext, _difference, decide_form
 from exactdlm.laws import families as fam
 from exactdlm.schedules import CutPoints, Partition, SemiAR
 from exactdlm.structured.cone import NotInFragment, decide
@@ -193,7 +193,12 @@ def test_verify_runs_user_claims_and_catalogue_semi_ar(tmp_path):
     rep = ed.verify("quick", claims=cs + [ed.claims.get("SAR"), ed.claims.get("SAR-TC")])
     by = {r.claim.id: r for r in rep.results}
     assert by["t-cmi"].verdict == "violated" and by["t-cmi"].certified
-    assert by["t-cmi"].counterexample["recheck"]["outcome"] == "violated"
+    # the Shannon scan's own counterexample: the XOR law (a binary code), re-run through the claim
+    from exactdlm.claims.shannon_decided import run_claim
+
+    cx = run_claim(cs[0], get_suite("quick")).counterexample
+    assert cx["certified"] and cx["recheck"]["outcome"] == "violated" and cx["case"] == "Shannon cone L=3"
+    assert sorted(cx["law"]["p"]) == ["0"] * 4 + ["1/4"] * 4
     for cid in ("t-h", "SAR", "SAR-TC"):
         r = by[cid]
         assert (r.verdict, r.scope, r.decided["method"]) == ("holds", "all laws", "Shannon proof"), cid

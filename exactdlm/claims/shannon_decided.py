@@ -409,8 +409,9 @@ def run_shannon(claims, suite, cone: dict, max_prec: int = 4096) -> dict:
         if not (c.per_schedule or c.case_checks is not None):
             continue
         prev = cone.get(c.id)
-        if prev is not None and (prev.counterexample is not None or (prev.lengths is not None and not prev.stopped)):
-            continue
+        if prev is not None and (prev.counterexample is not None or getattr(prev, "error", None) is not None
+                                 or (prev.lengths is not None and not prev.stopped)):
+            continue  # violated, raised (an error verdict), or decided to the end by the cone
         start = prev.lengths[1] + 1 if prev is not None and prev.lengths else 1
         res = run_claim(c, suite, max_prec, start=start)
         if res.lengths is None and res.counterexample is None and res.undecided is None:
