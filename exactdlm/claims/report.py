@@ -122,7 +122,7 @@ def summary(report) -> str:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     parts = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     ranges = decided_ranges(report)
-    cone = (f"; decided for every law ({report.cone_seconds:.1f} s on the profile cone, suite range "
+    cone = (f"; decided for every law ({report.cone_seconds:.1f} s on the profile cone and the Shannon LP, suite range "
             f"L = {report.cone_lengths[0]}..{report.cone_lengths[1]}): {ranges}" if report.cone_lengths and ranges
             else "")
     return (f"suite {report.suite}: {report.n_cases} laws, {len(report.results)} claims ({parts}); "
