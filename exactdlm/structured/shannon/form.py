@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..cone import NotInFragment, _add, _as_array, _gcd_all, _scalar, _scaled
+from ..cone import _SAFE, NotInFragment, _add, _as_array, _gcd_all, _scalar, _scaled
 from .space import Space, meet, refinement
 
 _ZERO = Fraction(0)
@@ -60,10 +60,19 @@ class EntropyForm:
         den = 1
         for _, v in items:
             den = _lcm(den, v.denominator)
-        num = [0] * space.size
+        ints = {}
         for i, v in items:
-            num[i] += v.numerator * (den // v.denominator)
-        return cls(space, _as_array(num), den, Fraction(const))._reduced()
+            ints[i] = ints.get(i, 0) + v.numerator * (den // v.denominator)
+        if all(abs(x) < _SAFE for x in ints.values()):  # sparse fill of an int64 vector (no dense Python list)
+            num = np.zeros(space.size, dtype=np.int64)
+            if ints:
+                num[np.fromiter(ints.keys(), dtype=np.int64)] = np.fromiter(ints.values(), dtype=np.int64)
+        else:
+            num = np.zeros(space.size, dtype=object)
+            num[:] = 0
+            for i, x in ints.items():
+                num[i] = x
+        return cls(space, num, den, Fraction(const))._reduced()
 
     def _reduced(self) -> "EntropyForm":
         if self.den > 1:
