@@ -301,7 +301,7 @@ def test_ccl19_scope_reports_its_trivial_part_and_the_rays(capsys):
     assert rpt.scope_text(ccl).startswith("trivial L=1..12") and "rays L=2..64" in rpt.scope_text(ccl)
     trivial = next(p for p in ccl.parts if p["part"] == "decided")["trivial"]
     assert trivial["lengths"] == [1, 12] and "budget >= L" in trivial["why"]
-    assert rpt.scope_text(sh) == "all laws L=1..64"
+    assert rpt.scope_text(sh) == "all laws (cone) L=1..64"  # the method named (issue 20)
     line = rpt.summary(rep)
     assert "L=1..12 (trivial): CCL-1.9" in line and "L=1..64: SH-1" in line
 
@@ -415,7 +415,7 @@ def test_zc_scope_is_every_law_to_1024_at_the_default_suite():
     for cid in ("ZC-TC", "ZC-DTC"):
         assert out[cid].lengths == (2, 1024) and out[cid].stopped is None, (cid, out[cid].stopped)
     r = runner._result(get("ZC-TC"), runner._Acc("le"), get_suite("default"), out["ZC-TC"])
-    assert rpt.scope_text(r) == "all laws L=2..1024"
+    assert rpt.scope_text(r) == "all laws (cone) L=2..1024"
 
 
 def test_enclosures_of_E_N_contain_the_exact_values():
