@@ -1,0 +1,369 @@
+"""The 2026 presets (issue 21): each exact law against a Monte-Carlo port of the real code, hand-worked
+cases, ties, the grammar and the guards.
+
+Ports (numpy, sharing nothing with ``exactdlm.adaptive`` but the spec string; the network is the
+exact conditionals of the law, ``Oracle`` of ``test_presets_conformance``):
+
+* EB: diffusers ``schedulers/scheduling_entropy_bound.py: EntropyBoundScheduler.step`` — logits
+  divided by the temperature, a token drawn from their softmax, ``Categorical.entropy``, ``torch.sort``
+  ascending, ``cumsum - sorted <= γ`` — restricted to the masked positions of the current block
+  (the masked sampler of the EB paper: other positions get entropy ``+inf``), looped until full;
+* Cai–Li: the rule as read (a uniformly random order per iteration, reveal until the running
+  entropy sum exceeds ``ε``): there is no public code, so the port is the rule's plain simulation;
+* LLaDA ``remasking='random'``: ``test_presets_conformance.llada_generate``;
+* DUS: ``omerlux/DUS generate.py: generate_scheduled`` (``scheduler='dilated'``/``'binary'``,
+  ``remasking='none'``) with its ``dilated_unmask_levels``/``binary_search_levels``/``merge_last_level``
+  written again here;
+* Fast-dLLM factor: ``NVlabs/Fast-dLLM llada/generate.py: generate / get_transfer_index_dynamic``,
+  vectorised over the batch.
+
+The laws below were fixed before any comparison was run and are not the laws of the older
+conformance tests; the threshold is the 99.9% quantile of TV(empirical of N exact draws, exact).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+import exactdlm as ed
+from exactdlm.adaptive import dus, eb, entropy_sum, fastdllm_factor
+from exactdlm.decoding import parse_schedule_spec
+from exactdlm.laws import families
+from test_presets_conformance import N, Oracle, empirical, llada_generate, null_tv_quantile, topk_mask
+
+L = 4
+LAWS = {
+    "dir2": families.dirichlet(L, 2, 0.7, seed=2101),
+    "dir3": families.dirichlet(L, 3, 1.3, seed=2102),
+    "markov2": families.markov_chain(L, [[0.55, 0.45], [0.1, 0.9]], initial=[0.7, 0.3]),
+    "hmm3": families.hmm(L, [[0.7, 0.3], [0.2, 0.8]], [[0.5, 0.4, 0.1], [0.1, 0.3, 0.6]], initial=[0.9, 0.1]),
+}
+# (an Ising chain and this HMM started at its stationary law (0.4, 0.6) were the first choices: both
+# have exactly tied positions — reversal symmetry, equal marginals — where the real code's order is
+# the float rounding of its own conditionals, which no tie policy models; replaced before any tuning)
+
+
+def _softmax(logits):
+    e = np.exp(logits - logits.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def _categorical(probs, rng):
+    u = rng.random(probs.shape[:-1])[..., None]
+    return np.minimum((np.cumsum(probs, -1) < u).sum(-1), probs.shape[-1] - 1)
+
+
+# ----------------------------------------------------------------------------------------
+# ports
+# ----------------------------------------------------------------------------------------
+def eb_sample(oracle, rng, gamma, temperature, block_length, jitter=0.0):
+    x = np.full((N, oracle.L), oracle.mask)
+    for nb in range(oracle.L // block_length):
+        lo, hi = nb * block_length, (nb + 1) * block_length
+        while (x[:, lo:hi] == oracle.mask).any():
+            with np.errstate(divide="ignore"):
+                logits = np.log(oracle.probs(x))
+            if temperature > 0:
+                logits = logits / temperature
+                probs = _softmax(logits)
+                tokens = _categorical(probs, rng)
+            else:
+                probs = _softmax(logits)
+                tokens = probs.argmax(-1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ent = -np.where(probs > 0, probs * np.log(probs), 0.0).sum(-1)
+            cand = x == oracle.mask
+            cand[:, :lo] = False
+            cand[:, hi:] = False
+            ent = np.where(cand, ent + jitter * rng.random(ent.shape), np.inf)
+            order = np.argsort(ent, axis=1, kind="stable")
+            srt = np.take_along_axis(ent, order, 1)
+            with np.errstate(invalid="ignore"):
+                ok = (np.cumsum(srt, 1) - srt) <= gamma
+            accepted = np.zeros_like(ok)
+            np.put_along_axis(accepted, order, ok, 1)
+            accepted &= cand
+            x[accepted] = tokens[accepted]
+    return x
+
+
+def caili_sample(oracle, rng, eps, temperature=1.0):
+    x = np.full((N, oracle.L), oracle.mask)
+    while (x == oracle.mask).any():
+        with np.errstate(divide="ignore"):
+            probs = _softmax(np.log(oracle.probs(x)) / temperature)
+        tokens = _categorical(probs, rng)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ent = -np.where(probs > 0, probs * np.log(probs), 0.0).sum(-1)
+        masked = x == oracle.mask
+        keys = np.where(masked, rng.random(x.shape), np.inf)  # a uniformly random order of the masked
+        order = np.argsort(keys, axis=1)
+        srt = np.take_along_axis(np.where(masked, ent, 0.0), order, 1)
+        before = np.cumsum(srt, 1) - srt  # the running sum before each position is revealed
+        reveal_sorted = before <= eps  # still below the threshold: keep revealing
+        reveal = np.zeros_like(reveal_sorted)
+        np.put_along_axis(reveal, order, reveal_sorted, 1)
+        reveal &= masked
+        x[reveal] = tokens[reveal]
+    return x
+
+
+def _dus_dilated(start, end, base, skip):
+    if base == 1:
+        return [list(range(start, end + 1))]
+    stride, levels, done = (end - start + 1) // (base ** skip), [], set()
+    while stride >= 1:
+        r = [i for i in range(start, end + 1) if (i - start) % stride == 0 and i not in done]
+        if r:
+            levels.append(r)
+            done.update(r)
+        stride //= base
+    rest = [i for i in range(start, end + 1) if i not in done]
+    return levels + ([rest] if rest else [])
+
+
+def _dus_binary(start, end, level=0, out=None):
+    out = [] if out is None else out
+    if start > end:
+        return out
+    if len(out) <= level:
+        out.append([])
+    mid = (start + end) // 2
+    out[level].append(mid)
+    _dus_binary(start, mid - 1, level + 1, out)
+    _dus_binary(mid + 1, end, level + 1, out)
+    return out
+
+
+def dus_generate(oracle, rng, block_length, temperature, scheduler="dilated", base=2, skip=1):
+    x = np.full((N, oracle.L), oracle.mask)
+    for nb in range(oracle.L // block_length):
+        a, b = nb * block_length, nb * block_length + block_length - 1
+        schedule = _dus_dilated(a, b, base, skip) if scheduler == "dilated" else _dus_binary(a, b)
+        if len(schedule) >= 2 and len(schedule[-1]) < len(schedule[-2]):
+            schedule[-2].extend(schedule[-1])
+            schedule.pop()
+        for step in schedule:
+            with np.errstate(divide="ignore"):
+                logits = np.log(oracle.probs(x))
+            if temperature == 0:
+                x0 = logits.argmax(-1)
+            else:
+                x0 = (np.exp(logits) / (-np.log(rng.random(logits.shape))) ** temperature).argmax(-1)
+            for pos in step:
+                still = x[:, pos] == oracle.mask
+                x[still, pos] = x0[still, pos]
+    return x
+
+
+def fastdllm_factor_generate(oracle, rng, factor, block_length, temperature):
+    x = np.full((N, oracle.L), oracle.mask)
+    for nb in range(oracle.L // block_length):
+        hi = (nb + 1) * block_length
+        while (x[:, nb * block_length:hi] == oracle.mask).any():
+            mask_index = x == oracle.mask
+            with np.errstate(divide="ignore"):
+                logits = np.log(oracle.probs(x))
+            mask_index[:, hi:] = False
+            if temperature == 0:
+                x0 = logits.argmax(-1)
+            else:
+                x0 = (np.exp(logits) / (-np.log(rng.random(logits.shape))) ** temperature).argmax(-1)
+            x0_p = np.take_along_axis(np.exp(logits), x0[..., None], -1)[..., 0]
+            confidence = np.where(mask_index, x0_p, -np.inf)
+            m = mask_index.sum(1)
+            # get_transfer_index_dynamic, row by row but vectorised: threshs[n-1] = 1 - f/(n+1), threshs[0] = -1
+            srt = -np.sort(-confidence, axis=1)
+            ranks = np.arange(oracle.L)
+            thresh = np.where(ranks == 0, -1.0, 1 - factor / (ranks + 2))
+            fail = (srt < thresh[None, :]) & (ranks[None, :] < m[:, None])
+            top_i = np.where(fail.any(1), fail.argmax(1), m - 1)
+            top_i = np.where((top_i == 0) | (top_i == m - 1), top_i + 1, top_i)
+            active = m > 0
+            transfer, _ = topk_mask(confidence, top_i)
+            transfer &= active[:, None]
+            x[transfer] = x0[transfer]
+    return x
+
+
+# (spec, port, kwargs, laws): every new preset on all four laws
+CASES = [
+    ("eb:gamma=1.5", eb_sample, dict(gamma=1.5, temperature=1, block_length=4)),
+    ("eb:gamma=1.1,T=0.7,block=2", eb_sample, dict(gamma=1.1, temperature=0.7, block_length=2)),
+    ("eb:gamma=0.3,T=0", eb_sample, dict(gamma=0.3, temperature=0, block_length=4)),
+    ("caili:eps=1.5", caili_sample, dict(eps=1.5)),
+    ("caili:eps=1.2,T=1/2", caili_sample, dict(eps=1.2, temperature=0.5)),
+    ("llada:steps=2,T=1,remasking=random", llada_generate,
+     dict(steps=2, block_length=4, temperature=1, remasking="random")),
+    ("dus:block=4,T=1", dus_generate, dict(block_length=4, temperature=1)),
+    ("dus:block=4,scheduler=binary,T=1/2", dus_generate, dict(block_length=4, temperature=0.5, scheduler="binary")),
+    ("fastdllm:factor=1,T=1", fastdllm_factor_generate, dict(factor=1.0, block_length=4, temperature=1)),
+    ("fastdllm:factor=0.6,block=2,T=0.8", fastdllm_factor_generate, dict(factor=0.6, block_length=2, temperature=0.8)),
+]
+FAST = {("eb:gamma=1.5", "dir3"), ("caili:eps=1.2,T=1/2", "hmm3"), ("dus:block=4,T=1", "markov2"),
+        ("fastdllm:factor=1,T=1", "dir2"), ("llada:steps=2,T=1,remasking=random", "dir3")}
+
+
+def measure(spec, port, kwargs, law, seed):
+    q = np.asarray(ed.output_law(law, spec), dtype=float)
+    rng = np.random.default_rng(seed)
+    x = port(Oracle(law.float_array()), rng, **kwargs)
+    tv = 0.5 * float(np.abs(empirical(x, law.V) - q.reshape(-1)).sum())
+    return tv, null_tv_quantile(q, N, rng)
+
+
+def _params():
+    out = []
+    for i, (spec, port, kwargs) in enumerate(CASES):
+        for name in LAWS:
+            marks = () if (spec, name) in FAST else (pytest.mark.slow,)
+            out.append(pytest.param(spec, port, kwargs, name, 2100 + i, id=f"{spec}-{name}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("spec, port, kwargs, name, seed", _params())
+def test_new_preset_matches_its_real_code(spec, port, kwargs, name, seed):
+    tv, limit = measure(spec, port, kwargs, LAWS[name], seed)
+    assert tv <= limit, f"{spec} on {name}: TV(exact, MC) = {tv:.4f} > null 99.9% quantile {limit:.4f}"
+
+
+def test_the_new_comparisons_have_power():
+    """A neighbouring rule is caught: EB at γ = 1.5 is not EB at γ = 0.4 (which is q = p here), Cai–Li's
+    random order is not the entropy order, the factor rule is not the threshold rule with τ = 1 - f/2."""
+    law = LAWS["dir3"]
+    for spec, port, kwargs, wrong in [
+        ("eb:gamma=1.5", eb_sample, dict(gamma=1.5, temperature=1, block_length=4), "eb:gamma=0.4"),
+        ("caili:eps=1.5", caili_sample, dict(eps=1.5), "caili:eps=1.5,order=entropy"),
+        ("fastdllm:factor=1,T=1", fastdllm_factor_generate, dict(factor=1.0, block_length=4, temperature=1),
+         "fastdllm:threshold=1/2,T=1"),
+    ]:
+        rng = np.random.default_rng(5)
+        x = port(Oracle(law.float_array()), rng, **kwargs)
+        q = np.asarray(ed.output_law(law, wrong), dtype=float)
+        tv = 0.5 * float(np.abs(empirical(x, law.V) - q.reshape(-1)).sum())
+        assert tv > 3 * null_tv_quantile(q, N, rng), (spec, wrong, tv)
+
+
+# ----------------------------------------------------------------------------------------
+# ties: the EB and factor ports with scores perturbed by 1e-9 noise are the ties="uniform" law
+# ----------------------------------------------------------------------------------------
+TIE_LAW = families.noisy_repetition(L, F(1, 5))
+
+
+def test_eb_ties_uniform_is_the_limit_of_perturbed_entropies():
+    """noisy_repetition: the first step's four entropies are equal and γ = 0.6 accepts two of them;
+    the port with entropies perturbed by 1e-9 noise before the sort is the ties="uniform" law."""
+    rng = np.random.default_rng(17)
+    x = eb_sample(Oracle(TIE_LAW.float_array()), rng, gamma=0.6, temperature=1, block_length=4, jitter=1e-9)
+    emp = empirical(x, 2)
+    for ties, should in (("uniform", True), ("lowest", False)):
+        q = np.asarray(ed.output_law(TIE_LAW, "eb:gamma=0.6", ties=ties), dtype=float)
+        tv = 0.5 * float(np.abs(emp - q.reshape(-1)).sum())
+        assert (tv <= null_tv_quantile(q, N, rng)) == should, (ties, tv)
+
+
+# ----------------------------------------------------------------------------------------
+# hand-worked cases
+# ----------------------------------------------------------------------------------------
+def test_dus_levels_hand_worked():
+    """Base 2: B = 8 -> strides 4, 2, 1; B = 5 -> {0,2,4}, {1,3} merged (the last is smaller)."""
+    assert dus.merge_last(dus.dilated_levels(0, 7)) == [[0, 4], [2, 6], [1, 3, 5, 7]]
+    assert dus.merge_last(dus.dilated_levels(0, 4)) == [[0, 2, 4, 1, 3]]
+    assert dus.merge_last(dus.dilated_levels(0, 3)) == [[0, 2], [1, 3]]
+    assert dus.merge_last(dus.dilated_levels(0, 1)) == [[0, 1]]
+    assert dus.dilated_levels(0, 8, base=3) == [[0, 3, 6], [1, 2, 4, 5, 7, 8]]
+    assert dus.binary_levels(0, 6) == [[3], [1, 5], [0, 2, 4, 6]]
+    assert parse_schedule_spec("dus:block=4", 8).levels() == [[0, 2], [1, 3], [4, 6], [5, 7]]
+
+
+def test_dus_is_a_fixed_ordered_partition():
+    """Hand-worked on a Markov chain, T = 1, B = 4: the level {0, 2} draws x0 and x2 from their
+    marginals (so q(x0, x2) = p(x0) p(x2)), the level {1, 3} draws x1, x3 from p's conditionals given
+    (x0, x2), which are independent for a chain (so q(x | x0, x2) = p(x | x0, x2))."""
+    law = families.markov_chain(4, [[F(3, 4), F(1, 4)], [F(1, 3), F(2, 3)]], initial=[F(1, 2), F(1, 2)])
+    q = ed.output_law(law, "dus:block=4,T=1")
+    p = law.array
+    # q(x0, x2) = p(x0) p(x2): the first level draws both from their marginals
+    q02 = q.sum(axis=(1, 3))
+    p0, p2 = p.sum(axis=(1, 2, 3)), p.sum(axis=(0, 1, 3))
+    assert all(q02[a, b] == p0[a] * p2[b] for a in range(2) for b in range(2))
+    # given (x0, x2), the second level draws x1, x3 from p's conditionals: q(x | x0, x2) = p(x | x0, x2)
+    p02 = p.sum(axis=(1, 3))
+    for idx in np.ndindex(2, 2, 2, 2):
+        assert q[idx] * p02[idx[0], idx[2]] == p[idx] * q02[idx[0], idx[2]]
+
+
+def test_factor_count_hand_worked():
+    """f = 1: thresholds -1, 2/3, 3/4, 4/5. (0.9, 0.7, 0.5, 0.1): rank 3 fails first -> keep 2;
+    (0.9, 0.5, ...): rank 2 fails -> keep 1; (0.9, 0.8, 0.8, 0.1): the last fails -> the code keeps all 4."""
+    c = fastdllm_factor.factor_count
+    assert c([F(9, 10), F(7, 10), F(1, 2), F(1, 10)], 1, True) == 2
+    assert c([F(9, 10), F(1, 2), F(1, 2), F(1, 2)], 1, True) == 1
+    assert c([F(9, 10), F(8, 10), F(8, 10), F(1, 10)], 1, True) == 4
+    assert c([F(9, 10), F(8, 10), F(8, 10), F(8, 10)], 1, True) == 4
+    assert c([F(1, 10)], 1, True) == 1
+    assert c([F(1, 10), F(1, 10)], 1, True) == 2  # m = 2: rank 2 fails, but it is the last
+    assert c([F(2, 3), F(2, 3), F(2, 3)], 1, True) == 3  # (n+1)(1-c) = 1 = f at n = 2: passes (c >= thresh)
+    assert c([F(2, 3), F(2, 3) - F(1, 10**9), F(0)], 1, True) == 1
+
+
+def test_eb_prefix_count_hand_worked():
+    """Entropies (log 2, 0, log 2/2...) : EB accepts rank k while the sum before it is <= γ."""
+    import math
+
+    from exactdlm.arith import LogForm
+
+    ents = {0: LogForm.log(2), 1: LogForm(), 2: LogForm.log(3)}  # ascending: 0, log 2, log 3
+    assert entropy_sum.prefix_count(ents, F(0), True) == 2  # 0 <= 0 admits rank 2; log 2 > 0 stops
+    assert entropy_sum.prefix_count(ents, F(69, 100), True) == 2  # log 2 = 0.6931 > 0.69
+    assert entropy_sum.prefix_count(ents, F(7, 10), True) == 3
+    floats = {j: float(h) for j, h in ents.items()}
+    assert entropy_sum.prefix_count(floats, 0.7, False) == 3 and math.isclose(floats[0], math.log(2))
+    sets = entropy_sum.accepted_sets(ents, F(0), "random", "uniform", True, F(1))
+    # random order, ε = 0: stop after the first position whose running sum is > 0
+    probs = dict(sets)
+    assert probs[frozenset({0})] == F(1, 3) and probs[frozenset({2})] == F(1, 3)
+    assert probs[frozenset({1, 0})] == F(1, 6) and probs[frozenset({1, 2})] == F(1, 6)
+
+
+def test_eb_gamma_zero_on_a_deterministic_chain_is_one_step_per_free_token():
+    """A point mass: every entropy is 0, so every masked position is accepted in one step and q = p."""
+    law = families.markov_chain(3, [[1, 0], [0, 1]], initial=[1, 0])
+    assert (ed.output_law(law, "eb:gamma=0") == law.array).all()
+
+
+def test_eb_equals_caili_in_entropy_order():
+    for name in ("dir2", "hmm3"):
+        a = ed.output_law(LAWS[name], "eb:gamma=0.7")
+        b = ed.output_law(LAWS[name], "caili:eps=0.7,order=entropy")
+        assert np.allclose(np.asarray(a, float), np.asarray(b, float), atol=1e-14)
+
+
+def test_llada_remasking_is_remask():
+    assert parse_schedule_spec("llada:steps=4,remasking=random", 4) == parse_schedule_spec("llada:steps=4,remask=random", 4)
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("eb:T=1", "missing required key 'gamma'"),
+    ("eb:gamma=-1", "gamma must be >= 0"),
+    ("eb:gamma=1,block=3", "not a multiple of block=3"),
+    ("caili:eps=1,order=left", "order must be one of"),
+    ("dus:block=3", "not a multiple of block=3"),
+    ("dus:block=2,base=0", "must be integers >= 1"),
+    ("fastdllm:factor=1,threshold=0.9", "not both"),
+    ("fastdllm:factor=-1", "factor must be >= 0"),
+])
+def test_bad_new_specs_are_one_line_errors(spec, words):
+    with pytest.raises(ValueError) as info:
+        parse_schedule_spec(spec, 4)
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_new_presets_refuse_work_over_the_cap():
+    big = families.iid(12, [F(1, 3)] * 3)
+    for spec in ("eb:gamma=1", "caili:eps=1", "dus:block=4", "fastdllm:factor=1"):
+        with pytest.raises(ValueError, match="state-steps|time cap"):
+            ed.output_law(big, spec)
