@@ -32,6 +32,7 @@ from exactdlm.suites import Suite, SuiteCase, all_compositions, get_suite
 
 THEORY_IDS = ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "LC-T1", "LC-C1", "LC-T2", "LC-tight", "SH-1", "CCL-1.9",
               "G-DTC", "G-TC", "G-MIN", "WC", "IMP", "ZC-TC", "ZC-DTC", "LZ-sqrt", "MIX"]
+THEORY_IDS += ["EB-step", "EB-KL", "CL-step", "CL-KL", "CL-iter"]  # issue 21: the 2026 samplers
 
 
 # ----------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ VERDICTS = ("holds", "violated", "undecided", "not-applicable", "incomplete", "e
 SCOPES = ("all laws", "suite", "mixed", "witness")
 GLOBAL_KINDS = ("sampled", "exact")
 CATALOGUE_MODULES = ("ccl", "derived", "lc", "lz", "zc")
+CATALOGUE_MODULES += ("eb", "caili")  # the 2026 samplers' guarantees (issue 21)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 
 
