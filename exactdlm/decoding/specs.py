@@ -21,6 +21,7 @@ from ..adaptive.dus import SCHEDULERS as DUS_SCHEDULERS, DUS
 from ..adaptive.eb import EB, CaiLi
 from ..adaptive.entropy_sum import ORDERS as CAILI_ORDERS
 from ..adaptive.fastdllm_factor import FastDLLMFactor
+from ..adaptive.remdm import DEFAULTS as REMDM_DEFAULTS, SAMPLERS as REMDM_SAMPLERS, ReMDM
 from ..engine.sampler import sampler_law
 from ..laws import as_law
 from ..schedules import (
@@ -67,7 +68,8 @@ _SPEC_HELP = (
     "fastdllm:threshold=TAU[,block=B,T=t,model=llada|dream] | "
     "mdlm:steps=S[,noise=loglinear|cosine,sampler=ddpm|ddpm_cache]"
     " | fastdllm:factor=F[,block=B,T=t] | eb:gamma=G[,T=t,block=B] | caili:eps=E[,order=random|entropy,T=t] | "
-    "dus:block=B[,base=b,skip=s,scheduler=dilated|binary,T=t]"
+    "dus:block=B[,base=b,skip=s,scheduler=dilated|binary,T=t] | "
+    "remdm:steps=S[,sampler=loop|cap|rescale|conf|mdlm,eta=e,t_on=a,t_off=b,alpha_on=c]"
 )
 
 
@@ -151,7 +153,9 @@ PRESETS["eb"] = {"gamma": (_NUM, None), "T": (_NUM, Fraction(1)), "block": (_INT
 PRESETS["caili"] = {"eps": (_NUM, None), "order": (CAILI_ORDERS, "random"), "T": (_NUM, Fraction(1))}
 PRESETS["dus"] = {"block": (_INT, None), "base": (_INT, 2), "skip": (_INT, 1), "scheduler": (DUS_SCHEDULERS, "dilated"),
                   "T": (_NUM, Fraction(0))}
-_PRESET_CLASSES.update({"fastdllm_factor": FastDLLMFactor, "eb": EB, "caili": CaiLi, "dus": DUS})
+PRESETS["remdm"] = {"steps": (_INT, None), "sampler": (REMDM_SAMPLERS, "loop"),
+                    **{k: (_NUM, v) for k, v in REMDM_DEFAULTS.items()}}
+_PRESET_CLASSES.update({"fastdllm_factor": FastDLLMFactor, "eb": EB, "caili": CaiLi, "dus": DUS, "remdm": ReMDM})
 #: other spellings of a key, as the real code names the argument (LLaDA's ``remasking=``)
 _KEY_ALIASES = {"llada": {"remasking": "remask"}}
 
@@ -213,7 +217,7 @@ def _example(name: str) -> str:
     return {"llada": "llada:steps=4,block=2,T=0", "dream": "dream:steps=4,alg=entropy",
             "fastdllm": "fastdllm:threshold=0.9,block=2", "mdlm": "mdlm:steps=4,noise=cosine",
             "fastdllm_factor": "fastdllm:factor=1,block=2", "eb": "eb:gamma=0.5", "caili": "caili:eps=0.5",
-            "dus": "dus:block=4"}[name]
+            "dus": "dus:block=4", "remdm": "remdm:steps=8,sampler=cap,eta=0.1"}[name]
 
 
 def output_law(p, spec, predictor=None, ties: str = "uniform"):
