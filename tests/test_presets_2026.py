@@ -367,3 +367,37 @@ def test_new_presets_refuse_work_over_the_cap():
     for spec in ("eb:gamma=1", "caili:eps=1", "dus:block=4", "fastdllm:factor=1"):
         with pytest.raises(ValueError, match="state-steps|time cap"):
             ed.output_law(big, spec)
+
+
+# ----------------------------------------------------------------------------------------
+# Dream's timesteps: torch.linspace's FMA kernel by default, the scalar one as an option
+# ----------------------------------------------------------------------------------------
+def test_dream_linspace_fma_hand_worked():
+    """linspace(1, 2/5, 7): step = f32(-0.6)/6 = -0.1 (f32); t_3 = 1 + 3·step is 0.7 rounded once
+    (0.69999999) with FMA, 0.70000005 with two roundings, and Dream's counts at L = 7 differ:
+    (0, 0, 0, 0, 1, 6) against (0, 0, 0, 1, 1, 5) (TV between the two laws is not small)."""
+    from exactdlm.adaptive import dream
+
+    fma, scalar = dream.timesteps(6, F(2, 5)), dream.timesteps(6, F(2, 5), "scalar")
+    assert fma[3] == np.float32(0.7) and scalar[3] == np.nextafter(np.float32(0.7), np.float32(1))
+    assert dream.transfer_counts(7, 6, F(2, 5)) == (0, 0, 0, 0, 1, 6)
+    assert dream.transfer_counts(7, 6, F(2, 5), "scalar") == (0, 0, 0, 1, 1, 5)
+    assert all(dream.transfer_counts(L, S) == dream.transfer_counts(L, S, kernel="scalar")
+               for L in range(1, 33) for S in range(1, 33))  # eps = 1e-3: the kernels agree
+    a = parse_schedule_spec("dream:steps=6,alg=entropy,eps=2/5", 7)
+    b = parse_schedule_spec("dream:steps=6,alg=entropy,eps=2/5,linspace=scalar", 7)
+    assert a.linspace == "fma" and b.linspace == "scalar"
+    p = families.dirichlet(7, 2, 1.0, seed=2301)
+    tv = 0.5 * np.abs(np.asarray(ed.output_law(p, a), float) - np.asarray(ed.output_law(p, b), float)).sum()
+    assert tv > 0.01
+
+
+def test_dream_linspace_against_torch_when_installed():
+    """Only where torch is installed (CI has no torch): torch.linspace itself, on this machine's kernel."""
+    torch = pytest.importorskip("torch")
+    from exactdlm.adaptive import dream
+
+    for steps, eps in [(6, 0.4), (33, 0.37), (64, 1e-3), (17, 0.05)]:
+        got = torch.linspace(1, eps, steps + 1, dtype=torch.float32).numpy()
+        assert np.array_equal(got, dream.timesteps(steps, F(eps).limit_denominator(10**6))) or \
+            np.array_equal(got, dream.timesteps(steps, F(eps).limit_denominator(10**6), "scalar"))

@@ -4,9 +4,15 @@ Modelled on Dream's ``generation_utils.py`` as vendored in ``NVlabs/Fast-dLLM``
 (``dream/model/generation_utils.py``: ``DreamGenerationMixin._sample`` and ``sample_tokens``;
 the network replaced by the predictor's conditionals, no prompt, ``top_p = top_k = None``).
 
-* :func:`timesteps`: ``torch.linspace(1, eps, steps + 1)`` in float32, as torch computes it:
-  ``step = (end - start) / (n - 1)``; index ``i < n // 2`` is ``start + i·step``, the others
-  ``end - (n - 1 - i)·step`` (every operation rounded to float32).
+* :func:`timesteps`: ``torch.linspace(1, eps, steps + 1)`` in float32, as torch's CPU kernel
+  computes it (``aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp: linspace_kernel``):
+  ``step = (end - start) / (n - 1)`` (two float32 roundings); index ``i < n // 2`` is
+  ``start + step·i``, the others ``end - step·(n - 1 - i)``. The kernel file is compiled once per
+  CPU capability: the AVX2/AVX512 builds (what current CPUs dispatch to) contract ``a + b·c`` into a
+  fused multiply-add, one rounding per element (``linspace="fma"``, the default); the
+  ``ATEN_CPU_CAPABILITY=default`` build rounds the product and the sum (``linspace="scalar"``).
+  At ``eps = 1e-3`` the two give the same step counts for every ``L`` and ``S <= 64``; elsewhere
+  they can differ (``L = 7``, ``S = 6``, ``eps = 2/5``: ``(1, 6)`` with FMA, ``(1, 1, 5)`` without).
 * ``alg='origin'``: on step ``i`` (``t = ts[i]``, ``s = ts[i+1]``) every masked token is
   revealed independently with probability ``1 - s/t`` (float32; ``1`` on the last step) and
   its token drawn by ``sample_tokens``. The probability is the float32 number itself, an
@@ -54,8 +60,24 @@ ALGS = ("origin", "maskgit_plus", "topk_margin", "entropy")
 DEFAULT_EPS = Fraction(1, 1000)
 
 
-def timesteps(steps: int, eps) -> np.ndarray:
-    """``torch.linspace(1, eps, steps + 1)`` in float32 (CPU kernel order of operations)."""
+LINSPACE_KERNELS = ("fma", "scalar")
+
+
+def _round_f32(x: Fraction) -> np.float32:
+    """The float32 nearest to the rational ``x`` (ties to even): one rounding, as an FMA does."""
+    c = np.float32(float(x))  # float64 then float32 can round twice: check the neighbours
+    best = c
+    for cand in (np.nextafter(c, np.float32(-np.inf)), np.nextafter(c, np.float32(np.inf))):
+        d_best, d_cand = abs(Fraction(float(best)) - x), abs(Fraction(float(cand)) - x)
+        if d_cand < d_best or (d_cand == d_best and int(cand.view(np.uint32)) % 2 == 0):
+            best = cand
+    return np.float32(best)
+
+
+def timesteps(steps: int, eps, kernel: str = "fma") -> np.ndarray:
+    """``torch.linspace(1, eps, steps + 1)`` in float32 (CPU kernel; ``kernel``: "fma" or "scalar")."""
+    if kernel not in LINSPACE_KERNELS:
+        raise ValueError(f"dream: linspace must be fma or scalar, got {kernel!r}")
     n = steps + 1
     f = np.float32
     start, end = f(1.0), f(float(eps))
@@ -63,7 +85,11 @@ def timesteps(steps: int, eps) -> np.ndarray:
         return np.array([start], dtype=f)
     step = f(f(end - start) / f(n - 1))
     half = n // 2
-    out = [f(start + f(f(i) * step)) if i < half else f(end - f(f(n - 1 - i) * step)) for i in range(n)]
+    if kernel == "scalar":
+        out = [f(start + f(step * f(i))) if i < half else f(end - f(step * f(n - 1 - i))) for i in range(n)]
+    else:
+        S, E, D = Fraction(float(start)), Fraction(float(end)), Fraction(float(step))
+        out = [_round_f32(S + D * i) if i < half else _round_f32(E - D * (n - 1 - i)) for i in range(n)]
     return np.array(out, dtype=f)
 
 
@@ -73,9 +99,9 @@ def _one_minus_ratio(ts: np.ndarray, i: int) -> np.float32:
     return f(f(1.0) - f(ts[i + 1] / ts[i]))
 
 
-def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS) -> tuple[int, ...]:
+def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS, kernel: str = "fma") -> tuple[int, ...]:
     """Dream's tokens per step from ``L`` masked: ``int(m·(1 - s/t))`` in float32, the rest last."""
-    ts = timesteps(steps, eps)
+    ts = timesteps(steps, eps, kernel)
     m, out = L, []
     for i in range(steps):
         k = int(np.float32(m) * _one_minus_ratio(ts, i)) if i < steps - 1 else m
@@ -84,9 +110,9 @@ def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS) -> tuple[int, ...]:
     return tuple(out)
 
 
-def origin_probabilities(steps: int, eps=DEFAULT_EPS) -> tuple[Fraction, ...]:
+def origin_probabilities(steps: int, eps=DEFAULT_EPS, kernel: str = "fma") -> tuple[Fraction, ...]:
     """``origin``'s per-token reveal probability on each step: the float32 ``1 - s/t`` exactly, ``1`` last."""
-    ts = timesteps(steps, eps)
+    ts = timesteps(steps, eps, kernel)
     return tuple(Fraction(float(_one_minus_ratio(ts, i))) if i < steps - 1 else Fraction(1) for i in range(steps))
 
 
@@ -101,6 +127,7 @@ class Dream(DecodingRule):
     alg_temp: Fraction = Fraction(0)
     eps: Fraction = DEFAULT_EPS
     ties: str = "uniform"
+    linspace: str = "fma"
 
     def __post_init__(self):
         if not (isinstance(self.steps, int) and self.steps >= 1):
@@ -116,6 +143,8 @@ class Dream(DecodingRule):
         if not 0 < Fraction(self.eps) < 1:
             raise ValueError(f"dream: eps must lie in (0, 1), got {self.eps}")
         check_ties(self.ties)
+        if self.linspace not in LINSPACE_KERNELS:
+            raise ValueError(f"dream: linspace must be fma or scalar, got {self.linspace!r}")
 
     def law(self, p, predictor=None):
         law = law_for("dream", self.L, p)
@@ -125,10 +154,10 @@ class Dream(DecodingRule):
         check_work("dream", L, V, rounds, factorial(L) if soft else 1)
         eng = StepEngine(law, predictor, self.T, self.ties, float_only=soft)
         if self.alg == "origin":
-            probs = origin_probabilities(self.steps, self.eps)
+            probs = origin_probabilities(self.steps, self.eps, self.linspace)
             probs = probs if eng.exact else tuple(float(x) for x in probs)
         else:
-            counts = transfer_counts(L, self.steps, self.eps)
+            counts = transfer_counts(L, self.steps, self.eps, self.linspace)
 
         def pick(k):
             if soft:

@@ -153,6 +153,7 @@ PRESETS["eb"] = {"gamma": (_NUM, None), "T": (_NUM, Fraction(1)), "block": (_INT
 PRESETS["caili"] = {"eps": (_NUM, None), "order": (CAILI_ORDERS, "random"), "T": (_NUM, Fraction(1))}
 PRESETS["dus"] = {"block": (_INT, None), "base": (_INT, 2), "skip": (_INT, 1), "scheduler": (DUS_SCHEDULERS, "dilated"),
                   "T": (_NUM, Fraction(0))}
+PRESETS["dream"]["linspace"] = (("fma", "scalar"), "fma")  # torch.linspace's CPU kernel: FMA builds or the scalar one
 PRESETS["remdm"] = {"steps": (_INT, None), "sampler": (REMDM_SAMPLERS, "loop"),
                     **{k: (_NUM, v) for k, v in REMDM_DEFAULTS.items()}}
 _PRESET_CLASSES.update({"fastdllm_factor": FastDLLMFactor, "eb": EB, "caili": CaiLi, "dus": DUS, "remdm": ReMDM})
