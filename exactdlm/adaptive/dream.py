@@ -128,6 +128,8 @@ class Dream(DecodingRule):
     eps: Fraction = DEFAULT_EPS
     ties: str = "uniform"
     linspace: str = "fma"
+    top_p: Fraction = Fraction(1)  # 1: off (the code applies it when top_p < 1)
+    top_k: int = 0  # 0: off (the code's None)
 
     def __post_init__(self):
         if not (isinstance(self.steps, int) and self.steps >= 1):
@@ -145,6 +147,10 @@ class Dream(DecodingRule):
         check_ties(self.ties)
         if self.linspace not in LINSPACE_KERNELS:
             raise ValueError(f"dream: linspace must be fma or scalar, got {self.linspace!r}")
+        if not 0 < Fraction(self.top_p) <= 1:
+            raise ValueError(f"dream: top_p must lie in (0, 1] (1 = off), got {self.top_p}")
+        if not (isinstance(self.top_k, int) and self.top_k >= 0):
+            raise ValueError(f"dream: top_k must be an integer >= 0 (0 = off), got {self.top_k!r}")
 
     def law(self, p, predictor=None):
         law = law_for("dream", self.L, p)
@@ -168,9 +174,13 @@ class Dream(DecodingRule):
             masked = [j for j in range(L) if state[j] == V]
             rows = {j: eng.row(state, j) for j in masked}
             temp = {j: eng.tempered(rows[j]) for j in masked}
-            draws = {j: eng.draws(temp[j]) for j in masked}
-            # the law the scores read: tempered at T > 0, the model's own at T = 0 (probs.max)
+            # the law the scores read: tempered at T > 0, the model's own at T = 0 (probs.max);
+            # top_p / top_k truncate it (the draws at T > 0 come from it; the argmax is always kept)
             seen = temp if eng.T > 0 else rows
+            if self.top_p < 1 or self.top_k:
+                seen = {j: truncate(seen[j], self.top_p, self.top_k, eng.exact) for j in masked}
+                temp = seen if eng.T > 0 else temp
+            draws = {j: eng.draws(temp[j]) for j in masked}
             if self.alg == "origin":
                 children = pick_then_draw(state, bernoulli_choices(masked, probs[i], eng.one), draws)
             elif counts[i] == 0:
@@ -184,6 +194,32 @@ class Dream(DecodingRule):
                 yield child, i + 1, pr
 
         return run_chain(L, V, eng.exact, step)
+
+
+def truncate(row: list, top_p, top_k: int, exact: bool) -> list:
+    """``sample_tokens``' ``top_p_logits`` then ``top_k_logits`` on a row, renormalised (``softmax``).
+
+    top-p: sorted decreasingly (exact ties: lower value first), a value is removed when the
+    cumulative probability *before* it already exceeds ``top_p`` (the first always stays); top-k:
+    removed when below the ``k``-th largest remaining value (ties at the ``k``-th all stay; removed
+    values count as ``-inf``).
+    """
+    V = len(row)
+    keep = [True] * V
+    if top_p < 1:
+        tp = Fraction(top_p) if exact else float(top_p)
+        cum = 0
+        for r, v in enumerate(sorted(range(V), key=lambda u: (-row[u], u))):
+            if r > 0 and cum > tp:
+                keep[v] = False
+            cum = cum + row[v]
+    if top_k:
+        vals = sorted((row[v] for v in range(V) if keep[v]), reverse=True)
+        if len(vals) >= top_k:
+            kth = vals[min(top_k, V) - 1]
+            keep = [keep[v] and row[v] >= kth for v in range(V)]
+    z = sum(row[v] for v in range(V) if keep[v])
+    return [row[v] / z if keep[v] else 0 * row[v] for v in range(V)]
 
 
 def _row_score(alg: str, row: list, exact: bool):

@@ -154,6 +154,8 @@ PRESETS["caili"] = {"eps": (_NUM, None), "order": (CAILI_ORDERS, "random"), "T":
 PRESETS["dus"] = {"block": (_INT, None), "base": (_INT, 2), "skip": (_INT, 1), "scheduler": (DUS_SCHEDULERS, "dilated"),
                   "T": (_NUM, Fraction(0))}
 PRESETS["dream"]["linspace"] = (("fma", "scalar"), "fma")  # torch.linspace's CPU kernel: FMA builds or the scalar one
+PRESETS["dream"]["top_p"] = (_NUM, Fraction(1))  # sample_tokens' nucleus truncation (1 = off)
+PRESETS["dream"]["top_k"] = (_INT, 0)  # sample_tokens' top-k truncation (0 = off)
 PRESETS["remdm"] = {"steps": (_INT, None), "sampler": (REMDM_SAMPLERS, "loop"),
                     **{k: (_NUM, v) for k, v in REMDM_DEFAULTS.items()}}
 _PRESET_CLASSES.update({"fastdllm_factor": FastDLLMFactor, "eb": EB, "caili": CaiLi, "dus": DUS, "remdm": ReMDM})
