@@ -447,7 +447,7 @@ TRUNC_CASES = [
     # (top_p = 0.7 was the first choice: markov2's first marginal is exactly (0.7, 0.3), a threshold tie
     # that float rounding decides in the real code and no exact law models; moved off the tie)
     ("dream:steps=4,alg=entropy,T=1,top_p=0.75,top_k=2", dict(steps=4, alg="entropy", temperature=1), 0.75, 2),
-    ("dream:steps=4,alg=topk_margin,top_p=0.6", dict(steps=4, alg="topk_margin", temperature=0), 0.6, 0),
+    ("dream:steps=4,alg=topk_margin,T=1/2,top_p=0.9", dict(steps=4, alg="topk_margin", temperature=0.5), 0.9, 0),
 ]
 
 
