@@ -480,3 +480,108 @@ def test_dream_truncation_hand_worked():
     assert truncate(row, F(1), 2, True) == [F(5, 8), F(3, 8), 0]
     assert truncate([F(2, 5), F(1, 5), F(2, 5)], F(1), 1, True) == [F(1, 2), 0, F(1, 2)]  # ties at the k-th stay
     assert parse_schedule_spec("dream:steps=4,top_p=0.9,top_k=3", 4).top_k == 3
+
+
+# ----------------------------------------------------------------------------------------
+# Fast-dLLM's Dream decoders: generation_utils.py (no cache, confidence_threshold) and
+# generation_utils_block.py without a threshold (first position outright, then neg-entropy steps)
+# ----------------------------------------------------------------------------------------
+def fastdream_nocache(oracle, rng, steps, threshold, temperature):
+    x = np.full((N, oracle.L), oracle.mask)
+    n = np.full(N, oracle.L // steps)
+    left = np.zeros(N, dtype=int)
+    i = np.zeros(N, dtype=int)
+    total = np.full(N, steps)
+    while (i < total).any():
+        active = i < total
+        mask_index = x == oracle.mask
+        confidence, x0 = dream_sample_tokens_truncated(oracle.probs(x), temperature, rng)
+        full = np.where(mask_index, confidence, -np.inf)
+        current = n + left
+        _, rank = topk_mask(full, current)
+        keep = (rank < current[:, None]) & ((rank == 0) | (full >= threshold)) & active[:, None]
+        dropped = current - keep.sum(1)
+        last = (i == total - 1) & (dropped > 0) & active
+        n = np.where(last, 0, n)
+        total = np.where(last, total + 1, total)
+        left = np.where(active, dropped, left)
+        i = np.where(active, i + 1, i)
+        x[keep] = x0[keep]
+    return x
+
+
+def fastdream_block_entropy(oracle, rng, steps, block_length, temperature, alg_temp):
+    from test_presets_conformance import multinomial_without_replacement, torch_linspace_f32
+
+    x = np.full((N, oracle.L), oracle.mask)
+    num_blocks = oracle.L // block_length
+    spb = steps // num_blocks
+    ts = torch_linspace_f32(1, 1e-3, spb + 1)
+    for nb in range(num_blocks):
+        a, b = nb * block_length, (nb + 1) * block_length
+        _, x0 = dream_sample_tokens_truncated(oracle.probs(x), temperature, rng)
+        x[:, a] = x0[:, a]
+        i = 1
+        while True:
+            if i == spb:
+                break
+            t, s = ts[i], ts[i + 1]
+            mask_index = x == oracle.mask
+            mask_index[:, :a] = False
+            mask_index[:, b:] = False
+            conf, x0 = dream_sample_tokens_truncated(oracle.probs(x), temperature, rng, neg_entropy=True)
+            m = np.float32(mask_index.sum(1)[0])
+            k = int(m * (np.float32(1) - s / t)) if i < spb - 1 else int(m)
+            full = np.where(mask_index, conf, -np.inf)
+            if k > 0:
+                if alg_temp == 0:
+                    transfer, _ = topk_mask(full, np.full(N, k))
+                else:
+                    z = full / alg_temp
+                    w = np.exp(z - z.max(1, keepdims=True))
+                    transfer = multinomial_without_replacement(w / w.sum(1, keepdims=True), k, rng)
+                x[transfer] = x0[transfer]
+            i += 1
+            if not (x[:, a:b] == oracle.mask).any():
+                break
+    return x
+
+
+FD_CASES = [
+    ("fastdllm_dream:steps=2,threshold=0.5,T=1", fastdream_nocache, dict(steps=2, threshold=0.5, temperature=1)),
+    ("fastdllm_dream:steps=4,threshold=0.7", fastdream_nocache, dict(steps=4, threshold=0.7, temperature=0)),
+    ("fastdllm_dream:rule=entropy,steps=4,block=2,T=1", fastdream_block_entropy,
+     dict(steps=4, block_length=2, temperature=1, alg_temp=0)),
+    ("fastdllm_dream:rule=entropy,steps=3,T=0.8,alg_temp=1/2", fastdream_block_entropy,
+     dict(steps=3, block_length=4, temperature=0.8, alg_temp=0.5)),
+]
+
+
+@pytest.mark.parametrize("name", sorted(LAWS))
+@pytest.mark.parametrize("spec, port, kwargs", [
+    pytest.param(*c, id=c[0], marks=() if c[0] in ("fastdllm_dream:steps=2,threshold=0.5,T=1",
+                                                      "fastdllm_dream:rule=entropy,steps=4,block=2,T=1") else (pytest.mark.slow,))
+    for c in FD_CASES])
+def test_fastdllm_dream_decoders_match_the_real_code(spec, port, kwargs, name):
+    law = LAWS[name]
+    q = np.asarray(ed.output_law(law, spec), dtype=float)
+    rng = np.random.default_rng(2500)
+    x = port(Oracle(law.float_array()), rng, **kwargs)
+    tv = 0.5 * float(np.abs(empirical(x, law.V) - q.reshape(-1)).sum())
+    assert tv <= null_tv_quantile(q, N, rng), f"{spec} on {name}: TV = {tv:.4f}"
+
+
+def test_fastdllm_dream_hand_worked():
+    """Block counts: B = 8, 4 steps per block: linspace(1, 1e-3, 5) -> after the first position,
+    int(7·(1 − 0.5005/0.75025)) = 2, int(5·(1 − 0.25075/0.5005)) = 2, then the last 3.
+    No-cache, L = 4, 2 steps, τ = 1 on a point mass... every confidence is 1 >= τ: 2 + 2 reveals."""
+    from exactdlm.adaptive.fastdllm_dream import block_counts
+
+    assert block_counts(8, 4) == (2, 2, 3)
+    assert block_counts(4, 2) == (3,)
+    law = families.markov_chain(4, [[F(1), F(0)], [F(0), F(1)]], initial=[F(0), F(1)])
+    assert (ed.output_law(law, "fastdllm_dream:steps=2,threshold=1") == law.array).all()
+    with pytest.raises(ValueError, match="leaves the block's masks"):
+        parse_schedule_spec("fastdllm_dream:rule=entropy,steps=2,block=2", 4)
+    with pytest.raises(ValueError, match="not a multiple of steps=3"):
+        parse_schedule_spec("fastdllm_dream:steps=3", 4)
