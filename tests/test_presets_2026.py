@@ -681,3 +681,13 @@ def test_mdlm_analytic_differs_from_ddpm_only_in_noise_removal():
     a, d = ed.output_law(p, "mdlm:steps=1,sampler=analytic"), ed.output_law(p, "mdlm:steps=1,sampler=ddpm")
     assert a.dtype == object and not (a == d).all()
     assert parse_schedule_spec("mdlm:steps=2,noise=geometric", 3).sampler == "ddpm"
+
+
+def test_llada_random_remasking_hand_worked():
+    """T = 1, one block: with a step per token the positions come in a uniformly random order and each
+    is drawn from p's conditional, so q = p; with one step both are drawn from their marginals."""
+    p = families.noisy_repetition(2, F(1, 5))
+    assert (ed.output_law(p, "llada:steps=2,T=1,remasking=random") == p.array).all()
+    q = ed.output_law(p, "llada:steps=1,T=1,remasking=random")
+    m0, m1 = p.array.sum(axis=1), p.array.sum(axis=0)
+    assert all(q[a, b] == m0[a] * m1[b] for a in range(2) for b in range(2))
