@@ -215,12 +215,26 @@ def measure(spec, port, kwargs, law, seed):
     return tv, null_tv_quantile(q, N, rng)
 
 
+def law_plan(specs, fast=(), heads=None):
+    """``(index, law name, marks)``: the first case of each preset (``heads``: of each rule or option)
+    on all four laws, the others on one law each, in turn (the test budget); the first law of a case in
+    ``fast`` unmarked, the rest slow."""
+    names, seen, out = sorted(LAWS), set(), []
+    for i, spec in enumerate(specs):
+        head = heads[i] if heads else spec.split(":")[0] + ("/factor" if "factor=" in spec else "")
+        chosen = names if head not in seen else [names[i % len(names)]]
+        seen.add(head)
+        for name in chosen:
+            marks = () if (spec, name) in fast or (spec in fast and name == chosen[0]) else (pytest.mark.slow,)
+            out.append((i, name, marks))
+    return out
+
+
 def _params():
     out = []
-    for i, (spec, port, kwargs) in enumerate(CASES):
-        for name in LAWS:
-            marks = () if (spec, name) in FAST else (pytest.mark.slow,)
-            out.append(pytest.param(spec, port, kwargs, name, 2100 + i, id=f"{spec}-{name}", marks=marks))
+    for i, name, marks in law_plan([c[0] for c in CASES], FAST):
+        spec, port, kwargs = CASES[i]
+        out.append(pytest.param(spec, port, kwargs, name, 2100 + i, id=f"{spec}-{name}", marks=marks))
     return out
 
 
@@ -363,8 +377,8 @@ def test_bad_new_specs_are_one_line_errors(spec, words):
 
 
 def test_new_presets_refuse_work_over_the_cap():
-    big = families.iid(12, [F(1, 3)] * 3)
-    for spec in ("eb:gamma=1", "caili:eps=1", "dus:block=4", "fastdllm:factor=1"):
+    big = families.iid(9, [F(1, 3)] * 3)
+    for spec in ("eb:gamma=1", "caili:eps=1", "dus:block=3", "fastdllm:factor=1", "fastdllm_dream:steps=3"):
         with pytest.raises(ValueError, match="state-steps|time cap"):
             ed.output_law(big, spec)
 
@@ -451,10 +465,9 @@ TRUNC_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name", sorted(LAWS))
-@pytest.mark.parametrize("spec, kwargs, top_p, top_k", [
-    pytest.param(*c, id=c[0], marks=() if c[0].startswith("dream:steps=4,alg=maskgit") else (pytest.mark.slow,))
-    for c in TRUNC_CASES])
+@pytest.mark.parametrize("spec, kwargs, top_p, top_k, name", [
+    pytest.param(*TRUNC_CASES[i], name, id=f"{TRUNC_CASES[i][0]}-{name}", marks=marks)
+    for i, name, marks in law_plan([c[0] for c in TRUNC_CASES], {TRUNC_CASES[0][0]})])
 def test_dream_top_p_top_k_match_the_real_code(spec, kwargs, top_p, top_k, name, monkeypatch):
     import functools
 
@@ -557,11 +570,10 @@ FD_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name", sorted(LAWS))
-@pytest.mark.parametrize("spec, port, kwargs", [
-    pytest.param(*c, id=c[0], marks=() if c[0] in ("fastdllm_dream:steps=2,threshold=0.5,T=1",
-                                                      "fastdllm_dream:rule=entropy,steps=4,block=2,T=1") else (pytest.mark.slow,))
-    for c in FD_CASES])
+@pytest.mark.parametrize("spec, port, kwargs, name", [
+    pytest.param(*FD_CASES[i], name, id=f"{FD_CASES[i][0]}-{name}", marks=marks)
+    for i, name, marks in law_plan([c[0] for c in FD_CASES], {FD_CASES[0][0], FD_CASES[2][0]},
+                                   heads=["threshold", "threshold", "entropy", "entropy"])])
 def test_fastdllm_dream_decoders_match_the_real_code(spec, port, kwargs, name):
     law = LAWS[name]
     q = np.asarray(ed.output_law(law, spec), dtype=float)
@@ -661,10 +673,10 @@ MDLM_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name", sorted(LAWS))
-@pytest.mark.parametrize("spec, kwargs", [
-    pytest.param(*c, id=c[0], marks=() if c[0] == "mdlm:steps=3,sampler=analytic" else (pytest.mark.slow,))
-    for c in MDLM_CASES])
+@pytest.mark.parametrize("spec, kwargs, name", [
+    pytest.param(*MDLM_CASES[i], name, id=f"{MDLM_CASES[i][0]}-{name}", marks=marks)
+    for i, name, marks in law_plan([c[0] for c in MDLM_CASES], {MDLM_CASES[0][0]},
+                                   heads=["analytic", "noise", "noise", "noise"])])
 def test_mdlm_analytic_and_noises_match_the_real_code(spec, kwargs, name):
     law = LAWS[name]
     q = np.asarray(ed.output_law(law, spec), dtype=float)
