@@ -563,8 +563,9 @@ def fastdream_block_entropy(oracle, rng, steps, block_length, temperature, alg_t
 FD_CASES = [
     ("fastdllm_dream:steps=2,threshold=0.5,T=1", fastdream_nocache, dict(steps=2, threshold=0.5, temperature=1)),
     ("fastdllm_dream:steps=4,threshold=0.7", fastdream_nocache, dict(steps=4, threshold=0.7, temperature=0)),
-    ("fastdllm_dream:rule=entropy,steps=4,block=2,T=1", fastdream_block_entropy,
-     dict(steps=4, block_length=2, temperature=1, alg_temp=0)),
+    # (blocks of 2 with 2 steps each are sequential, q = p at T = 1: one block of 4 in 3 steps instead)
+    ("fastdllm_dream:rule=entropy,steps=3,T=1", fastdream_block_entropy,
+     dict(steps=3, block_length=4, temperature=1, alg_temp=0)),
     ("fastdllm_dream:rule=entropy,steps=3,T=0.8,alg_temp=1/2", fastdream_block_entropy,
      dict(steps=3, block_length=4, temperature=0.8, alg_temp=0.5)),
 ]
