@@ -704,3 +704,18 @@ def test_llada_random_remasking_hand_worked():
     q = ed.output_law(p, "llada:steps=1,T=1,remasking=random")
     m0, m1 = p.array.sum(axis=1), p.array.sum(axis=0)
     assert all(q[a, b] == m0[a] * m1[b] for a in range(2) for b in range(2))
+
+
+def test_factor_rule_ties_uniform_is_the_limit_of_perturbed_scores(monkeypatch):
+    """noisy_repetition at T = 1: drawn tokens of equal probability tie; the port's torch.topk with
+    scores perturbed by 1e-9 noise is the ties="uniform" law, not the lowest-index one."""
+    import test_presets_conformance as conf
+
+    monkeypatch.setitem(conf.JITTER, "size", 1e-9)
+    rng = np.random.default_rng(19)
+    x = fastdllm_factor_generate(Oracle(TIE_LAW.float_array()), rng, factor=1.0, block_length=4, temperature=1)
+    emp = empirical(x, 2)
+    for ties, should in (("uniform", True), ("lowest", False)):
+        q = np.asarray(ed.output_law(TIE_LAW, "fastdllm:factor=1,T=1", ties=ties), dtype=float)
+        tv = 0.5 * float(np.abs(emp - q.reshape(-1)).sum())
+        assert (tv <= null_tv_quantile(q, N, rng)) == should, (ties, tv)
