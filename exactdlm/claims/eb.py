@@ -85,11 +85,45 @@ def _kl_checks(ctx):
                         figures={"largest KL / (gamma E[#steps])": ("max", r)} if r is not None else None)
 
 
+def tight_witness(V: int = 6):
+    """``L = 2``: ``X_2`` uniform on ``[V]``, ``X_1 = [X_2 = 0]``. At ``γ = 1/2`` EB reveals both at
+    once (``H(X_1) = h(1/V) <= γ``) and ``condTC = KL = h(1/V)``: ratio ``h(1/6)/γ = 0.901`` at
+    ``V = 6``, tending to 1 as ``h(1/V)`` approaches ``γ`` — the constant 1 of EB-step and EB-KL
+    cannot be lowered."""
+    import numpy as np
+
+    from ..laws import JointLaw
+
+    a = np.empty((V, V), dtype=object)
+    a[...] = Fraction(0)
+    for x2 in range(V):
+        a[1 if x2 == 0 else 0, x2] = Fraction(1, V)
+    return JointLaw(a)
+
+
+def _witness(kind: str):
+    def global_checks(suite):
+        from ..adaptive.core import kl
+        from ..adaptive.eb import EB
+        from ..adaptive.entropy_sum import entropy_sum_chain
+
+        law, gamma = tight_witness(), EB_GAMMAS[0]
+        chain = entropy_sum_chain(law, gamma, "entropy", "lowest")
+        label = "witness: X_1 = [X_2 = 0], X_2 uniform on 6 values (tightness)"
+        if kind == "step":
+            lhs, rhs = chain["max_tc"], gamma
+        else:
+            lhs, rhs = kl(law.array, EB(2, gamma, Fraction(1), 2, "lowest").law(law), True), chain["steps"] * gamma
+        return [Check(lhs, rhs, "le", None, label, law=law)], {"witness ratio (tightness)": float(lhs) / float(rhs)}
+    return global_checks
+
+
 register_catalogue(Claim(
     id="EB-step", source="derived", provenance=PROV_STEP, kind="le",
     statement="every step of the EB-sampler reveals a block whose conditional total correlation is at most gamma",
     formula="condTC(X_S | x_R) <= sum_{j in S} H_j - max_{j in S} H_j <= gamma",
-    hypotheses=HYP, quantifier="each law and schedule", case_checks=_step_checks,
+    hypotheses=HYP + "; plus a witness of tightness", quantifier="each law and schedule", case_checks=_step_checks,
+    global_checks=_witness("step"),
     requires=("exactdlm.adaptive.entropy_sum:entropy_sum_chain",)))
 
 register_catalogue(Claim(
@@ -97,5 +131,6 @@ register_catalogue(Claim(
     statement="with exact conditionals the EB-sampler's output law is within gamma times the expected number of steps "
               "of p in KL (and equals the expected sum of the steps' conditional TC for a deterministic tie rule)",
     formula="KL(p || q_EB) = E_p sum_t condTC_t <= gamma · E_p[#steps]",
-    hypotheses=HYP, quantifier="each law and schedule", case_checks=_kl_checks,
+    hypotheses=HYP + "; plus a witness of tightness", quantifier="each law and schedule", case_checks=_kl_checks,
+    global_checks=_witness("kl"),
     requires=("exactdlm.adaptive.eb:EB",)))
