@@ -65,3 +65,19 @@ def test_catalogue_claims_hold_on_the_quick_suite_with_figures():
         assert r.claim.provenance.kind == "derived" and "arXiv" in r.claim.provenance.paper
     assert "largest KL / (gamma E[#steps])" in by["EB-KL"].figures
     assert "largest E[#iterations] eps / H(X)" in by["CL-iter"].figures
+
+
+def test_eb_tightness_witness_hand_worked():
+    """X_1 = [X_2 = 0], X_2 uniform on 6: H(X_1) = h(1/6) = 0.4506 <= 1/2, so EB reveals both at once;
+    condTC = I(X_1; X_2) = h(1/6) and KL(p||q) = h(1/6) with one step."""
+    import math
+
+    from exactdlm.adaptive.eb import EB
+    from exactdlm.claims.eb import tight_witness
+
+    law = tight_witness()
+    h = -(1 / 6) * math.log(1 / 6) - (5 / 6) * math.log(5 / 6)
+    c = entropy_sum_chain(law, F(1, 2), "entropy", "lowest")
+    assert c["steps"] == 1 and math.isclose(float(c["max_tc"]), h, rel_tol=1e-12)
+    div = kl(law.array, EB(2, F(1, 2), F(1), 2, "lowest").law(law), True)
+    assert div == c["tc_sum"] and math.isclose(float(div) / 0.5, 0.9011, abs_tol=1e-4)
