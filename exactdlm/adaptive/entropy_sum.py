@@ -11,8 +11,8 @@ step and reveal a set ``S`` of them in parallel, the tokens drawn independently 
 * **Cai–Li** (arXiv 2603.22248, abstract): "continue unmasking tokens within each iteration until
   the cumulative entropy exceeds a threshold" — in a given order, reveal tokens one after
   another and stop after the first one that makes the running sum exceed ``ε``. In entropy
-  order this is the EB set with ``γ = ε`` (the crossing token is the first rejected rank of EB
-  minus one... i.e. EB accepts exactly the prefix up to and including the first crossing).
+  order this is the EB set with ``γ = ε``: EB too accepts exactly the prefix up to and including
+  the first position at which the running sum exceeds ``γ``.
 
 :func:`accepted_sets` returns the sets with their probabilities: one prefix (its tied
 positions straddling the cut broken uniformly or to the lowest index, as in
