@@ -46,6 +46,8 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..laws.joint import input_file_problem
+
 KINDS = ("le", "ge", "eq")
 QUANTIFIERS = ("each law and schedule", "named schedule family", "exists", "limit")
 PROVENANCE_KINDS = ("first-hand", "secondary", "derived", "user")
@@ -55,6 +57,8 @@ VERDICTS = ("holds", "violated", "undecided", "not-applicable", "incomplete", "e
 SCOPES = ("all laws", "suite", "mixed", "witness")
 GLOBAL_KINDS = ("sampled", "exact")
 CATALOGUE_MODULES = ("ccl", "derived", "lc", "lz", "zc")
+#: the 2026 statements of issue 21 (one module per source)
+CATALOGUE_MODULES += ("dhw", "pbench", "fastdllm", "feng", "demask")
 CATALOGUE_MODULES += ("eb", "caili")  # the 2026 samplers' guarantees (issue 21)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 
@@ -281,6 +285,12 @@ def get(claim_id: str) -> Claim:
 _ORDER = {cid: i for i, cid in enumerate(
     ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "LC-T1", "LC-C1", "LC-T2", "LC-tight", "SH-1", "CCL-1.9",
      "G-DTC", "G-TC", "G-MIN", "WC", "IMP", "ZC-TC", "ZC-DTC", "LZ-sqrt", "MIX"])}
+#: the 2026 statements (issue 21), after the others
+_ORDER.update({cid: len(_ORDER) + i for i, cid in enumerate(
+    ["DHW-Deff", "DHW-sup", "PB-1", "PB-T", "PB-mono", "FD-T1", "FD-T1-tight", "FENG-TER", "FENG-SER",
+     "DEMASK-sub", "LC-T2-r1", "LC-T2-r2", "LC-T2-r3"])})
+#: the 2026 samplers' guarantees (issue 21: EB-sampler, Cai–Li), after those
+_ORDER.update({cid: len(_ORDER) + i for i, cid in enumerate(["EB-step", "EB-KL", "CL-step", "CL-KL", "CL-iter"])})
 
 
 # ----------------------------------------------------------------------------------------
@@ -298,8 +308,9 @@ def load_claims_file(path) -> list[Claim]:
     path = os.path.abspath(os.fspath(path))
     if path in _FILE_MODULES:
         return list(_FILE_MODULES[path])
-    if not os.path.isfile(path):
-        raise ClaimError(f"claims file {path}: not found; pass the path of a .py file defining @claim functions")
+    problem = input_file_problem(path, missing="not found")
+    if problem:
+        raise ClaimError(f"claims file {path}: {problem}; pass the path of a .py file defining @claim functions")
     if not path.endswith(".py"):
         raise ClaimError(f"claims file {path}: not a .py file; claims are Python functions decorated with @claim")
     load_catalogue()
