@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..schedules import DecodingRule
-from .steplaw import StepEngine, check_block, check_ties, check_work, law_for, pick_then_draw, run_chain
+from .steplaw import (
+    MAX_TEMPERATURE, StepEngine, check_block, check_number, check_ties, check_work, law_for, pick_then_draw, run_chain,
+)
 
 SCHEDULERS = ("dilated", "binary")
 
@@ -98,8 +100,10 @@ class DUS(DecodingRule):
             raise ValueError(f"dus: scheduler must be dilated or binary, got {self.scheduler!r}")
         if not (isinstance(self.base, int) and self.base >= 1 and isinstance(self.skip, int) and self.skip >= 1):
             raise ValueError(f"dus: base and skip must be integers >= 1, got base={self.base!r}, skip={self.skip!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"dus: T must be >= 0, got {self.T}")
+        if self.base > self.L or self.skip > 64:  # the stride B // base^skip is 0 beyond: one level of leftovers
+            raise ValueError(f"dus: base must be at most L={self.L} and skip at most 64 (past them every stride is 0), "
+                             f"got base={self.base}, skip={self.skip}")
+        check_number("dus", "T", self.T, 0, MAX_TEMPERATURE)
         check_ties(self.ties)
 
     def levels(self) -> list[list[int]]:

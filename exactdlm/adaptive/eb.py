@@ -41,12 +41,17 @@ from fractions import Fraction
 
 from ..schedules import DecodingRule
 from .entropy_sum import ORDERS, accepted_sets, check_entropy_sum_work, entropy
-from .steplaw import StepEngine, check_block, check_ties, law_for, pick_then_draw, run_chain
+from .steplaw import (
+    MAX_TEMPERATURE, StepEngine, check_block, check_number, check_ties, law_for, pick_then_draw, run_chain,
+)
 
 
 def _check_threshold(name: str, key: str, value) -> None:
+    """An entropy budget in nats: ``>= 0`` and at most ``MAX_TEMPERATURE`` (beyond ``L log V`` every
+    budget accepts everything; the bound keeps its float finite)."""
     if Fraction(value) < 0:
         raise ValueError(f"{name}: {key} must be >= 0 (an entropy budget in nats), got {value}")
+    check_number(name, key, value, 0, MAX_TEMPERATURE)
 
 
 def _entropy_sum_law(rule, name: str, p, predictor, thr, order: str, block: int):
@@ -83,8 +88,7 @@ class EB(DecodingRule):
 
     def __post_init__(self):
         _check_threshold("eb", "gamma", self.gamma)
-        if Fraction(self.T) < 0:
-            raise ValueError(f"eb: T must be >= 0, got {self.T}")
+        check_number("eb", "T", self.T, 0, MAX_TEMPERATURE)
         check_block("eb", self.L, self.block or self.L, "blocks must tile the sequence")
         check_ties(self.ties)
 
@@ -106,8 +110,7 @@ class CaiLi(DecodingRule):
         _check_threshold("caili", "eps", self.eps)
         if self.order not in ORDERS:
             raise ValueError(f"caili: order must be random or entropy, got {self.order!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"caili: T must be >= 0, got {self.T}")
+        check_number("caili", "T", self.T, 0, MAX_TEMPERATURE)
         check_ties(self.ties)
 
     def law(self, p, predictor=None):

@@ -36,7 +36,9 @@ from ..schedules import DecodingRule
 from .core import neg_entropy
 from .dream import DEFAULT_EPS, timesteps, truncate
 from .steplaw import (
+    MAX_TEMPERATURE,
     StepEngine,
+    check_number,
     check_block,
     check_ties,
     check_work,
@@ -102,8 +104,7 @@ class FastDLLMDream(DecodingRule):
         if not 0 <= Fraction(self.threshold) <= 1:
             raise ValueError(f"fastdllm_dream: threshold must lie in [0, 1], got {self.threshold}")
         for key in ("T", "alg_temp"):
-            if Fraction(getattr(self, key)) < 0:
-                raise ValueError(f"fastdllm_dream: {key} must be >= 0, got {getattr(self, key)}")
+            check_number("fastdllm_dream", key, getattr(self, key), 0, MAX_TEMPERATURE)
         if not 0 < Fraction(self.top_p) <= 1 or not (isinstance(self.top_k, int) and self.top_k >= 0):
             raise ValueError(f"fastdllm_dream: top_p must lie in (0, 1] and top_k be an integer >= 0, got "
                              f"{self.top_p}, {self.top_k!r}")

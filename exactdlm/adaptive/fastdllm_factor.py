@@ -26,7 +26,18 @@ from fractions import Fraction
 
 from ..schedules import DecodingRule
 from .core import compare_scores
-from .steplaw import StepEngine, check_block, check_ties, check_work, draw_then_pick, law_for, run_chain, top_k_choices
+from .steplaw import (
+    MAX_TEMPERATURE,
+    StepEngine,
+    check_block,
+    check_number,
+    check_ties,
+    check_work,
+    draw_then_pick,
+    law_for,
+    run_chain,
+    top_k_choices,
+)
 
 
 def factor_count(sorted_conf: list, factor, exact: bool) -> int:
@@ -58,9 +69,9 @@ class FastDLLMFactor(DecodingRule):
     def __post_init__(self):
         if Fraction(self.factor) < 0:
             raise ValueError(f"fastdllm: factor must be >= 0, got {self.factor}")
+        check_number("fastdllm", "factor", self.factor, 0, MAX_TEMPERATURE)
         check_block("fastdllm", self.L, self.block, "Fast-dLLM asserts it")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"fastdllm: T must be >= 0, got {self.T}")
+        check_number("fastdllm", "T", self.T, 0, MAX_TEMPERATURE)
         check_ties(self.ties)
 
     def law(self, p, predictor=None):
