@@ -44,7 +44,7 @@ import numpy as np
 
 from ..schedules import DecodingRule
 from .core import new_output
-from .steplaw import PRESET_WORK_CAP, StepEngine, check_ties, law_for
+from .steplaw import PRESET_WORK_CAP, StepEngine, check_ties, check_work, law_for
 
 SAMPLERS = ("loop", "cap", "rescale", "conf", "mdlm")
 SAMPLING_EPS = Fraction(1, 10**5)
@@ -142,6 +142,7 @@ class ReMDM(DecodingRule):
             raise ValueError(f"remdm with L={L}, V={V}, steps={S} enumerates up to about {estimate:,} state-steps, "
                              f"over the cap {PRESET_WORK_CAP:,}; use a smaller L or V, or fewer steps")
         check_time(estimate * SECONDS_PER_EXPANSION, f"remdm on L={L}, V={V}, steps={S}", "use a smaller L, V or steps")
+        check_work("remdm", L, V, S, ops=estimate, exact=not conf, detail=f"sampler={self.sampler}")  # time and memory
         eng = StepEngine(law, predictor, 1, "lowest", float_only=conf)
         greedy = StepEngine(law, predictor, 0, "lowest", float_only=not eng.exact)
         num = (lambda x: Fraction(x)) if eng.exact else float
