@@ -31,6 +31,7 @@ from .engine.info import (
 )
 from .decoding import optimal_schedule, output_law
 from .laws import JointLaw, as_law
+from .laws.dit_export import to_dit
 from .engine.lattice import Lattice
 from .engine.predictors import as_predictor, mix_uniform, noisy, temperature
 from .engine.sampler import (
@@ -96,6 +97,7 @@ __all__ = [
     "subset_entropies",
     "suites",
     "temperature",
+    "to_dit",
     "total_correlation",
     "tv",
     "verify",

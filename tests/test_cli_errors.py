@@ -84,10 +84,17 @@ def test_unwritable_output_refused_before_any_work(tmp_path, capsys, command, fl
 def test_read_only_output_file(tmp_path, capsys, monkeypatch):
     ro = tmp_path / "ro.json"
     ro.write_text("{}")
-    # the permission test itself (root may write anything, so os.access is what is consulted)
-    monkeypatch.setattr(os, "access", lambda path, mode: os.fspath(path) != str(ro))
+    # the path is opened to check it (root may write anything, so a refused open is simulated)
+    real_open = os.open
+
+    def refusing_open(path, flags, *a):
+        if os.fspath(path) == str(ro):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *a)
+
+    monkeypatch.setattr(os, "open", refusing_open)
     code, _, err = _run(["refute", "--only", "E1", "--cases", "1", "--json", str(ro)], capsys)
-    _one_line_2(code, err, "not writable")
+    _one_line_2(code, err, "cannot be written (Permission denied)")
 
 
 def test_closed_stdout_ends_quietly():

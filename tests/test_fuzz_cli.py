@@ -227,3 +227,172 @@ def test_public_functions_good_laws_bad_arguments(p, sizes, rvs, which):
         return
     if isinstance(out, float):
         assert not math.isnan(out)
+
+
+# --- issue 23: preset specs with every key, caps of every bad kind, law files of wrong types ---
+from exactdlm.decoding.specs import PRESETS  # noqa: E402
+
+#: values every preset key is drawn from besides its good ones: huge, NaN, negative, fractional...
+BAD_VALUES = ["1000000000", "99999999999999999999", "150000", "nan", "NaN", "inf", "-inf", "-1", "0", "1/2",
+              "2.5", "1e400", "x", "1/0", "true"]
+GOOD_VALUES = {"steps": ["1", "2", "4", "6"], "block": ["1", "2"], "T": ["0", "1", "1/2"], "alg_temp": ["0", "1/2"],
+               "eps": ["1/1000", "1/10"], "threshold": ["1/2", "0.9", "1"]}
+BAD_CAPS = ["nan", "inf", "-inf", "-1", "x", "1e400", "", "0x1"]
+#: law files whose fields have wrong types or sizes
+BAD_LAW_FILES = {"l_float": {"L": 2.7, "V": 2, "p": [0.25] * 4}, "l_bool": {"L": True, "V": 2, "p": [0.5, 0.5]},
+                 "l_huge": {"L": 1e12, "V": 2, "p": []}, "l_big": {"L": 20000, "V": 2, "p": []},
+                 "v_str": {"L": 1, "V": "2", "p": [0.5, 0.5]}, "p_bool": {"L": 1, "V": 2, "p": [True, False]},
+                 "p_dict": {"L": 1, "V": 2, "p": {"0": 1}}, "exact_str": {"L": 1, "V": 2, "p": [0.5, 0.5], "exact": "no"},
+                 "neg": {"L": 1, "V": 2, "p": [1.5, -0.5]}, "nan": {"L": 1, "V": 2, "p": ["nan", "1/2"]},
+                 "list": [1, 2, 3], "null": None}
+
+
+def _preset_spec():
+    def one(name):
+        keys = PRESETS[name]
+        items = []
+        for key, (kind, default) in keys.items():
+            good = list(kind) if isinstance(kind, tuple) else GOOD_VALUES[key]
+            value = _mostly(good, BAD_VALUES + (["nosuch"] if isinstance(kind, tuple) else []))
+            required = default is None
+            items.append(st.tuples(st.just(key), value) if required else
+                         st.one_of(st.none(), st.tuples(st.just(key), value)))
+        return st.tuples(*items).map(
+            lambda kv: name + ":" + ",".join(f"{k}={v}" for k, v in (x for x in kv if x is not None)))
+
+    return st.sampled_from(sorted(PRESETS)).flatmap(one)
+
+
+@pytest.fixture(scope="module")
+def law_files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("badlaws")
+    out = {}
+    for name, data in BAD_LAW_FILES.items():
+        (d / f"{name}.json").write_text(json.dumps(data))
+        out[name] = str(d / f"{name}.json")
+    return out
+
+
+def _run_capped(argv, env):
+    import os
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return _run(argv)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _check_draw(argv, code, err):
+    assert code in (0, 1, 2), (argv, code, err)
+    assert "Traceback" not in err, (argv, err)
+    errors = [line for line in err.splitlines() if "error" in line.lower()]
+    assert len(errors) <= 1, (argv, err)
+    if code == 2:
+        assert len(errors) == 1, (argv, err)
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_preset_spec(), st.sampled_from(["2", "3", "4"]), st.sampled_from(["", "--json"]),
+       st.sampled_from([None, "1", "0"] + BAD_CAPS))
+def test_preset_specs_every_key_every_bad_value(spec, L, js, cap):
+    """Each draw ends quickly (the time cap is 2 s for the draw: a guard that misses a long run
+    makes this test slow), with exit 0/1/2, no traceback, at most one error line."""
+    argv = ["law", "--family", "noisy_repetition", "--L", L, "--param", "eta=1/10", "--schedule", spec]
+    argv += [js] if js else []
+    argv += [f"--max-seconds={cap}"] if cap not in (None, "0", "1") else []
+    code, out, err = _run_capped(argv, {"EXACTDLM_TIME_CAP": "2" if cap in (None, "0") else "1"})
+    _check_draw(argv, code, err)
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["EXACTDLM_TIME_CAP", "EXACTDLM_MEMORY_CAP", "--max-seconds"]), st.sampled_from(BAD_CAPS),
+       st.sampled_from([["info", "--family", "parity", "--L", "2"], ["verify", "--list"],
+                        ["law", "--family", "parity", "--L", "2", "--schedule", "llada:steps=2"],
+                        ["refute", "--only", "E1", "--cases", "1"]]),
+       st.sampled_from(list(BAD_LAW_FILES) + [None]))
+def test_caps_of_every_bad_kind_and_bad_law_files(law_files, where, cap, argv, bad_law):
+    argv = list(argv)
+    if bad_law and argv[0] in ("info", "law"):
+        argv[1:5] = ["--law", law_files[bad_law]]
+    env = {}
+    if where == "--max-seconds":
+        argv = [f"--max-seconds={cap}", *argv]
+    else:
+        env[where] = cap
+    code, out, err = _run_capped(argv, env)
+    _check_draw(argv, code, err)
+    if cap.strip() not in ("",) or where == "--max-seconds":
+        assert code == 2 and where in err, (argv, where, cap, err)
+
+
+PRESET_CLASS_VALUES = st.sampled_from([math.nan, math.inf, -math.inf, -1, 0, 0.5, 2.7, 10**12, True, None, "x",
+                                       "1/2", Fraction(1, 2), 1, 4, np.float64("nan"), np.int64(2)])
+
+
+@settings(max_examples=80, deadline=None, database=None)
+@given(st.sampled_from(["LLaDA", "Dream", "FastDLLM", "MDLM"]), st.sampled_from(["L", "steps", "block", "T", "alg_temp",
+                                                                                  "eps", "threshold"]),
+       PRESET_CLASS_VALUES)
+def test_preset_classes_bad_values_are_value_errors(cls, key, value):
+    import dataclasses
+
+    from exactdlm import adaptive
+
+    klass = getattr(adaptive, cls)
+    base = {"LLaDA": dict(L=2, steps=2, block=2), "Dream": dict(L=2, steps=2), "FastDLLM": dict(L=2, threshold=Fraction(1, 2), block=2),
+            "MDLM": dict(L=2, steps=2)}[cls]
+    if key not in {f.name for f in dataclasses.fields(klass)}:
+        return
+    kwargs = dict(base, **{key: value})
+    try:
+        rule = klass(**kwargs)
+    except ValueError as exc:
+        assert str(exc).strip() and "integer ratio" not in str(exc)
+        return
+    import os
+
+    saved = os.environ.get("EXACTDLM_TIME_CAP")
+    os.environ["EXACTDLM_TIME_CAP"] = "2"
+    try:
+        rule.law(ed.families.noisy_repetition(rule.L, Fraction(1, 10)))
+    except ValueError as exc:
+        assert str(exc).strip()
+    finally:
+        if saved is None:
+            os.environ.pop("EXACTDLM_TIME_CAP")
+        else:
+            os.environ["EXACTDLM_TIME_CAP"] = saved
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.sampled_from(list(BAD_LAW_FILES.values())))
+def test_law_json_wrong_types_are_value_errors(data):
+    with pytest.raises(ValueError) as info:
+        ed.JointLaw.from_json(data)
+    assert str(info.value).strip()
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(_preset_spec(), st.sampled_from([2, 3, 4]), st.sampled_from(["uniform", "lowest", "nosuch"]))
+def test_output_law_preset_specs_value_errors_only(spec, L, ties):
+    """The API twin of the command-line draw: a law or a ValueError (time cap 2 s per draw)."""
+    import os
+
+    saved = os.environ.get("EXACTDLM_TIME_CAP")
+    os.environ["EXACTDLM_TIME_CAP"] = "2"
+    try:
+        q = ed.output_law(ed.families.noisy_repetition(L, Fraction(1, 10)), spec, ties=ties)
+        assert q.shape == (2,) * L and abs(float(sum(q.reshape(-1))) - 1) < 1e-9
+    except ValueError as exc:
+        assert str(exc).strip()
+    finally:
+        if saved is None:
+            os.environ.pop("EXACTDLM_TIME_CAP")
+        else:
+            os.environ["EXACTDLM_TIME_CAP"] = saved

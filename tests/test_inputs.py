@@ -141,7 +141,7 @@ def test_huge_lengths_are_refused_fast():
 
 def test_results_back_in_the_users_symbols():
     from exactdlm import sampler_law
-    from exactdlm.laws.dit_interop import to_dit
+    from exactdlm import to_dit
 
     d = dit.Distribution([("a", "x"), ("b", "y"), ("b", "z")], [0.5, 0.25, 0.25])
     law = as_law(d).to_exact(max_denominator=8)

@@ -29,21 +29,33 @@ Exact ties between scores are broken uniformly (``ties="uniform"``) or to the lo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
-from math import factorial
 
 import numpy as np
 
 from ..schedules import DecodingRule
 from .core import neg_entropy
 from .steplaw import (
-    law_for,
+    MAX_TEMPERATURE,
+    BITS_SCALE,
     StepEngine,
+    as_float,
     bernoulli_choices,
+    bounded_power,
+    check_count,
+    check_number,
     check_ties,
     check_work,
+    count_text,
     draw_then_pick,
+    draw_width,
+    exact_guess,
+    law_for,
+    layer_states,
+    op_growth,
+    path_bits,
     pick_then_draw,
     run_chain,
     softmax_choices,
@@ -51,11 +63,31 @@ from .steplaw import (
 )
 
 ALGS = ("origin", "maskgit_plus", "topk_margin", "entropy")
+#: operations per score of each algorithm (an entropy is a log-form; comparing two is certified)
+SCORE_COST = {"origin": 0, "maskgit_plus": 0, "topk_margin": 2, "entropy": 10}
 DEFAULT_EPS = Fraction(1, 1000)
+
+
+#: seconds per step of :func:`timesteps`, :func:`transfer_counts`, :func:`origin_probabilities`
+#: (Python loops over float32 scalars; measured 0.6, 1.6 and 2.4 us)
+TIMESTEP_SECONDS, COUNT_SECONDS, PROBABILITY_SECONDS = 0.6e-6, 1.6e-6, 2.4e-6
+
+
+def _check_steps(steps: int, per_step: float, what: str) -> None:
+    """Refuse a list of ``steps`` entries over the time or memory cap, before building it."""
+    from ..laws.budget import check_time
+    from ..laws.joint import check_fits
+
+    if not (isinstance(steps, int) and steps >= 1):
+        raise ValueError(f"dream: steps must be a positive integer, got {steps!r}")
+    what = f"dream: {what} of {count_text(steps)} steps"
+    check_time(per_step * as_float(steps), what, "use fewer steps")
+    check_fits(64 * steps, what)
 
 
 def timesteps(steps: int, eps) -> np.ndarray:
     """``torch.linspace(1, eps, steps + 1)`` in float32 (CPU kernel order of operations)."""
+    _check_steps(steps, TIMESTEP_SECONDS, "the timesteps")
     n = steps + 1
     f = np.float32
     start, end = f(1.0), f(float(eps))
@@ -75,6 +107,7 @@ def _one_minus_ratio(ts: np.ndarray, i: int) -> np.float32:
 
 def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS) -> tuple[int, ...]:
     """Dream's tokens per step from ``L`` masked: ``int(m·(1 - s/t))`` in float32, the rest last."""
+    _check_steps(steps, COUNT_SECONDS, "the transfer counts")
     ts = timesteps(steps, eps)
     m, out = L, []
     for i in range(steps):
@@ -86,6 +119,7 @@ def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS) -> tuple[int, ...]:
 
 def origin_probabilities(steps: int, eps=DEFAULT_EPS) -> tuple[Fraction, ...]:
     """``origin``'s per-token reveal probability on each step: the float32 ``1 - s/t`` exactly, ``1`` last."""
+    _check_steps(steps, PROBABILITY_SECONDS, "the reveal probabilities")
     ts = timesteps(steps, eps)
     return tuple(Fraction(float(_one_minus_ratio(ts, i))) if i < steps - 1 else Fraction(1) for i in range(steps))
 
@@ -103,26 +137,73 @@ class Dream(DecodingRule):
     ties: str = "uniform"
 
     def __post_init__(self):
-        if not (isinstance(self.steps, int) and self.steps >= 1):
-            raise ValueError(f"dream: steps must be a positive integer, got {self.steps!r}")
+        check_count("dream", "L", self.L)
+        check_count("dream", "steps", self.steps)
         if self.alg not in ALGS:
             raise ValueError(f"dream: alg must be one of {', '.join(ALGS)}, got {self.alg!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"dream: T must be >= 0, got {self.T}")
-        if Fraction(self.alg_temp) < 0:
-            raise ValueError(f"dream: alg_temp must be >= 0, got {self.alg_temp}")
+        check_number("dream", "T", self.T, 0, MAX_TEMPERATURE)
+        check_number("dream", "alg_temp", self.alg_temp, 0, MAX_TEMPERATURE)
         if self.alg == "origin" and self.alg_temp != 0:
             raise ValueError("dream: alg_temp applies to maskgit_plus/topk_margin/entropy; origin ignores it, drop alg_temp")
-        if not 0 < Fraction(self.eps) < 1:
-            raise ValueError(f"dream: eps must lie in (0, 1), got {self.eps}")
+        check_number("dream", "eps", self.eps, 0, 1, open_low=True, open_high=True)
         check_ties(self.ties)
+
+    def work(self, law, predictor=None) -> float:
+        """Refuse when the chain's estimated time or memory is over the caps (``steplaw.check_work``).
+
+        Every one of the ``S`` steps runs (no state is revealed before the last). First a floor
+        without listing the steps (each step reads the rows of at least one state), then, once
+        the step list itself fits, the count: ``origin`` reveals by coins on every step, all
+        ``C(L, m) V^(L-m)`` states with ``(d+1)^m`` children each, its weights growing by the
+        float32 probabilities' bits every step; the other algorithms reveal on the steps with
+        ``k >= 1`` (at most ``L``), per state ``m`` rows, ``m`` scores ranked and ``d^k``
+        children (``maskgit_plus``: ``d^m`` draws scored; ``alg_temp > 0``: every order of ``k``
+        positions), and carry the states over on the others.
+        """
+        L, V, S = law.L, law.V, self.steps
+        soft = self.alg_temp > 0
+        exact = exact_guess(law, predictor, self.T, float_only=soft)
+        d = draw_width(V, self.T)
+        check_work("dream", L, V, S, ops=S * (3 * V + 1), states=1, exact=exact, detail="at least one state a step")
+        picks = "random" if self.alg == "origin" or soft else ("drawn" if self.alg == "maskgit_plus" else "context")
+        bits = path_bits(law, self.T) / 2 if exact else 0.0
+        if self.alg == "origin":
+            probs = origin_probabilities(S, self.eps)
+            per_round = sum(layer_states(L, V, m, d, "random") * (3 * m * V + bounded_power(d + 1, m) * (2 + m / 2))
+                            for m in range(1, L + 1))
+            peak = sum(layer_states(L, V, m, d, "random") for m in range(1, L + 1))
+            if exact:  # a weight after r steps carries about (L+1)/2 probabilities' bits per step
+                pbits = np.array([x.denominator.bit_length() for x in probs], dtype=float)
+                grown = bits + (L + 1) / 2 * np.concatenate(([0.0], np.cumsum(pbits)[:-1]))
+                ops = per_round * float(np.sum(1 + (grown / BITS_SCALE) ** 1.5))
+            else:
+                ops = per_round * S
+            return check_work("dream", L, V, S, ops=ops, states=peak, exact=exact, detail="alg=origin")
+        counts = np.array(transfer_counts(L, S, self.eps))
+        masked = L - np.concatenate(([0], np.cumsum(counts)[:-1]))
+        ops = peak = 0.0
+        idle = np.bincount(masked[counts == 0], minlength=L + 1)
+        for m in range(1, L + 1):
+            if idle[m]:
+                ops += idle[m] * layer_states(L, V, m, d, picks) * (3 * m * V + 1)
+        for m, k in zip(masked[counts > 0], counts[counts > 0]):
+            m, k = int(m), int(k)
+            states = layer_states(L, V, m, d, picks)
+            per = 3 * m * V + m * math.log2(m + 1) * (SCORE_COST[self.alg] + 1)
+            if self.alg == "maskgit_plus":
+                per += bounded_power(d, m) * (3 * m + 3 + 1.5 * m * math.log2(m + 1))
+            if soft:
+                per += math.perm(m, k) * (k + 2)
+            per += math.comb(m, k) * bounded_power(d, k) * (k + 2) if soft else bounded_power(d, k) * (k + 2)
+            ops, peak = ops + states * per, max(peak, states)
+        growth = op_growth(bits) if exact else 1.0
+        return check_work("dream", L, V, S, ops=ops * growth, states=peak, exact=exact, detail=f"alg={self.alg}")
 
     def law(self, p, predictor=None):
         law = law_for("dream", self.L, p)
         L, V = law.L, law.V
         soft = self.alg_temp > 0
-        rounds = self.steps if self.alg == "origin" else min(self.steps, L)
-        check_work("dream", L, V, rounds, factorial(L) if soft else 1)
+        self.work(law, predictor)
         eng = StepEngine(law, predictor, self.T, self.ties, float_only=soft)
         if self.alg == "origin":
             probs = origin_probabilities(self.steps, self.eps)
@@ -154,7 +235,7 @@ class Dream(DecodingRule):
             for child, pr in children:
                 yield child, i + 1, pr
 
-        return run_chain(L, V, eng.exact, step)
+        return run_chain(L, V, eng.exact, step, rounds=self.steps)
 
 
 def _row_score(alg: str, row: list, exact: bool):

@@ -24,16 +24,26 @@ is implementation-defined.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 from ..schedules import DecodingRule
 from .steplaw import (
+    MAX_TEMPERATURE,
     StepEngine,
     check_block,
+    check_count,
+    check_number,
     check_ties,
+    bounded_power,
     check_work,
     draw_then_pick,
+    draw_width,
+    exact_guess,
+    layer_states,
+    op_growth,
+    path_bits,
     law_for,
     pick_then_draw,
     run_chain,
@@ -55,19 +65,45 @@ class FastDLLM(DecodingRule):
     ties: str = "uniform"
 
     def __post_init__(self):
-        if not 0 <= Fraction(self.threshold) <= 1:
-            raise ValueError(f"fastdllm: threshold must lie in [0, 1] (a probability), got {self.threshold}")
+        check_count("fastdllm", "L", self.L)
+        check_number("fastdllm", "threshold", self.threshold, 0, 1)
         check_block("fastdllm", self.L, self.block, "Fast-dLLM asserts it")
         if self.model not in MODELS:
             raise ValueError(f"fastdllm: model must be llada or dream, got {self.model!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"fastdllm: T must be >= 0, got {self.T}")
+        check_number("fastdllm", "T", self.T, 0, MAX_TEMPERATURE)
         check_ties(self.ties)
+
+    def work(self, law, predictor=None) -> float:
+        """Refuse when the chain's estimated time or memory is over the caps (``steplaw.check_work``).
+
+        At most ``L`` steps (each reveals at least one position). Per block and per count ``c``
+        of its masked positions, the states (``V^(bB)`` earlier values, ``C(B, c) V^(B-c)`` in
+        the block; one state at ``T = 0``) each read ``c`` rows and score ``d^c`` draws against the threshold.
+        """
+        L, V, B = law.L, law.V, self.block
+        d = draw_width(V, self.T)
+        exact = exact_guess(law, predictor, self.T)
+        ops = peak = 0.0
+        for b in range(L // B):
+            before = bounded_power(V, b * B) if d > 1 else 1.0
+            for c in range(1, B + 1):
+                if self.model == "dream" and c < B:  # the block's first position is already revealed
+                    states = before * layer_states(B - 1, V, c, d) * (V if d > 1 else 1)
+                else:
+                    states = before * layer_states(B, V, c, d)
+                if self.model == "dream" and c == B:  # a fresh block: its first position outright
+                    per = 3 * c * V + 3 * d
+                else:
+                    per = 2 * c * V + bounded_power(d, c) * (c + 1)
+                ops, peak = ops + states * per, max(peak, states)
+        growth = op_growth(path_bits(law, self.T) / 2) if exact else 1.0
+        return check_work("fastdllm", L, V, L, ops=ops * growth, states=peak, exact=exact,
+                          detail=f"blocks of {B}, at most {L} steps")
 
     def law(self, p, predictor=None):
         law = law_for("fastdllm", self.L, p)
         L, V, B = law.L, law.V, self.block
-        check_work("fastdllm", L, V, L)
+        self.work(law, predictor)
         eng = StepEngine(law, predictor, self.T, self.ties)
         tau = Fraction(self.threshold) if eng.exact else float(self.threshold)
         dream = self.model == "dream"
@@ -90,4 +126,4 @@ class FastDLLM(DecodingRule):
             for child, pr in children:
                 yield child, aux, pr
 
-        return run_chain(L, V, eng.exact, step)
+        return run_chain(L, V, eng.exact, step, rounds=L)

@@ -24,17 +24,29 @@ index (``ties="lowest"``); ``torch.topk``'s order on exact ties is implementatio
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 from ..schedules import DecodingRule
 from .steplaw import (
+    MAX_TEMPERATURE,
     check_block,
+    check_count,
+    check_number,
     law_for,
     StepEngine,
     check_ties,
+    as_float,
+    bounded_power,
     check_work,
+    count_text,
     draw_then_pick,
+    draw_width,
+    exact_guess,
+    layer_states,
+    op_growth,
+    path_bits,
     pick_then_draw,
     run_chain,
     top_k_choices,
@@ -44,8 +56,21 @@ from .steplaw import (
 REMASK = ("low_confidence", "random")
 
 
+#: seconds per entry of :func:`transfer_counts` (a tuple of ``steps`` small ints)
+COUNT_SECONDS = 5e-8
+
+
 def transfer_counts(masked: int, steps: int) -> tuple[int, ...]:
-    """``get_num_transfer_tokens``: ``masked // steps`` per step, the remainder on the first steps."""
+    """``get_num_transfer_tokens``: ``masked // steps`` per step, the remainder on the first steps.
+
+    The tuple has ``steps`` entries: refused before it is built when that is over the time or
+    memory cap (``laws.budget``)."""
+    from ..laws.budget import check_time
+    from ..laws.joint import check_fits
+
+    what = f"llada: the transfer counts of {count_text(steps)} steps"
+    check_time(COUNT_SECONDS * as_float(steps), what, "use fewer steps")
+    check_fits(8 * steps, what)
     base, rem = divmod(masked, steps)
     return tuple(base + 1 if i < rem else base for i in range(steps))
 
@@ -62,9 +87,7 @@ class LLaDA(DecodingRule):
     ties: str = "uniform"
 
     def __post_init__(self):
-        L, S, B = self.L, self.steps, self.block
-        if not (isinstance(S, int) and S >= 1):
-            raise ValueError(f"llada: steps must be a positive integer, got {S!r}")
+        L, S, B = check_count("llada", "L", self.L), check_count("llada", "steps", self.steps), self.block
         check_block("llada", L, B, "LLaDA asserts gen_length % block_length == 0")
         if S % (L // B):
             raise ValueError(
@@ -73,24 +96,60 @@ class LLaDA(DecodingRule):
             )
         if self.remask not in REMASK:
             raise ValueError(f"llada: remask must be low_confidence or random, got {self.remask!r}")
-        if Fraction(self.T) < 0:
-            raise ValueError(f"llada: T must be >= 0, got {self.T}")
+        check_number("llada", "T", self.T, 0, MAX_TEMPERATURE)
         check_ties(self.ties)
 
     @property
     def steps_per_block(self) -> int:
         return self.steps // (self.L // self.block)
 
+    def work(self, law, predictor=None) -> float:
+        """Refuse when the chain's estimated time or memory is over the caps (``steplaw.check_work``).
+
+        Counted from the real steps without listing them: per block, the steps that reveal
+        (``k >= 1``; at most ``B``) one by one, the idle ones (``k = 0``: the state is carried
+        over) together; the last block's idle steps cost nothing (every state is then
+        revealed, the chain has ended). A revealing step costs, per state with ``c`` masked in
+        the block, ``c`` rows of ``V`` and ``d^c`` draws scored and ranked
+        (``remask=random``: ``C(c, k) d^k`` children), ``d`` the draws per position (1 at
+        ``T = 0``). Returns the estimated seconds.
+        """
+        L, V, B, spb = law.L, law.V, self.block, self.steps_per_block
+        d = draw_width(V, self.T)
+        rand = self.remask == "random"
+        exact = exact_guess(law, predictor, self.T)
+        base, rem = divmod(B, spb)
+        active = spb if base else rem
+        ops = peak = 0.0
+        for b in range(L // B):
+            before = bounded_power(V, b * B) if d > 1 else (bounded_power(2, b * B) if rand else 1.0)
+            picks = "random" if rand else "drawn"
+            c = B
+            for s in range(active):
+                k = base + 1 if s < rem else base
+                states = before * layer_states(B, V, c, d, picks)
+                if rand:
+                    per = c * V + math.comb(c, k) * bounded_power(d, k) * (k + 2)
+                else:
+                    per = c * V + bounded_power(d, c) * (3 * c + 3 + 1.5 * c * math.log2(c + 1))
+                ops, peak, c = ops + states * per, max(peak, states), c - k
+            if b < L // B - 1:  # after the last block fills, the chain has ended
+                ops += as_float(spb - active) * before * layer_states(B, V, 0, d, picks) * 2
+        growth = op_growth(path_bits(law, self.T) / 2) if exact else 1.0
+        return check_work("llada", L, V, self.steps, ops=ops * growth, states=peak, exact=exact,
+                          detail=f"blocks of {B}, {count_text(spb)} steps each")
+
     def law(self, p, predictor=None):
         law = law_for("llada", self.L, p)
         B, spb = self.block, self.steps_per_block
-        counts = transfer_counts(B, spb)
-        check_work("llada", law.L, law.V, min(self.steps, law.L))
+        self.work(law, predictor)
+        base, rem = divmod(B, spb)  # transfer_counts(B, spb)[s], without listing the steps
         eng = StepEngine(law, predictor, self.T, self.ties)
         V = law.V
 
         def step(state, i):
-            b, k = i // spb, counts[i % spb]
+            b, s = divmod(i, spb)
+            k = base + 1 if s < rem else base
             cands = [j for j in range(b * B, (b + 1) * B) if state[j] == V]
             if k == 0:
                 yield state, i + 1, eng.one
@@ -107,4 +166,5 @@ class LLaDA(DecodingRule):
             for child, pr in children:
                 yield child, i + 1, pr
 
-        return run_chain(law.L, V, eng.exact, step)
+        ran = self.steps - (spb - (spb if base else rem))  # the last block's idle steps never run
+        return run_chain(law.L, V, eng.exact, step, rounds=ran)

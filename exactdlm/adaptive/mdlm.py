@@ -27,7 +27,21 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..schedules import DecodingRule
-from .steplaw import StepEngine, bernoulli_choices, check_work, law_for, pick_then_draw, run_chain
+from .steplaw import (
+    StepEngine,
+    as_float,
+    bernoulli_choices,
+    bounded_power,
+    check_count,
+    check_work,
+    exact_guess,
+    law_bits,
+    law_for,
+    layer_states,
+    op_growth,
+    pick_then_draw,
+    run_chain,
+)
 
 NOISES = ("loglinear", "cosine")
 SAMPLERS = ("ddpm", "ddpm_cache")
@@ -63,8 +77,8 @@ class MDLM(DecodingRule):
     ties: str = "uniform"  # no position ties arise; kept for a uniform interface
 
     def __post_init__(self):
-        if not (isinstance(self.steps, int) and self.steps >= 1):
-            raise ValueError(f"mdlm: steps must be a positive integer, got {self.steps!r}")
+        check_count("mdlm", "L", self.L)
+        check_count("mdlm", "steps", self.steps)
         if self.noise not in NOISES:
             raise ValueError(f"mdlm: noise must be loglinear or cosine, got {self.noise!r}")
         if self.sampler not in SAMPLERS:
@@ -72,10 +86,27 @@ class MDLM(DecodingRule):
         if self.sampler == "ddpm_cache" and self.noise != "loglinear":
             raise ValueError("mdlm: sampler=ddpm_cache exists only for noise=loglinear (MDLM asserts it); use sampler=ddpm")
 
+    def work(self, law, predictor=None) -> float:
+        """Refuse when the chain's estimated time or memory is over the caps (``steplaw.check_work``).
+
+        ``S`` steps of coins and the noise removal: each step visits the ``C(L, m) V^(L-m)``
+        states with ``m`` masked, ``m`` rows and ``(V+1)^m`` children each. Exact log-linear
+        weights stay small (the ratios ``t_(i+1)/t_i`` telescope): about ``L`` times the bits of
+        ``S·10^5`` and of the law's conditionals.
+        """
+        L, V, S = law.L, law.V, self.steps
+        exact = exact_guess(law, predictor, 1, float_only=self.noise == "cosine")
+        per_round = sum(layer_states(L, V, m, V, "random") * (2 * m * V + bounded_power(V + 1, m) * (4 + m))
+                        for m in range(1, L + 1))
+        peak = sum(layer_states(L, V, m, V, "random") for m in range(1, L + 1))
+        growth = op_growth(L * (law_bits(law) + math.log2(S * 10**5)) / 2) if exact else 1.0
+        return check_work("mdlm", L, V, S + 1, ops=as_float(S + 1) * per_round * growth, states=peak, exact=exact,
+                          detail=f"noise={self.noise}")
+
     def law(self, p, predictor=None):
         law = law_for("mdlm", self.L, p)
         L, V, S = law.L, law.V, self.steps
-        check_work("mdlm", L, V, S + 1)
+        self.work(law, predictor)
         eng = StepEngine(law, predictor, 1, "lowest", float_only=self.noise == "cosine")
         probs = reveal_probabilities(S, self.noise)
         probs = probs if eng.exact else tuple(float(x) for x in probs)
@@ -92,4 +123,4 @@ class MDLM(DecodingRule):
             for child, pr in children:
                 yield child, i + 1, pr
 
-        return run_chain(L, V, eng.exact, step)
+        return run_chain(L, V, eng.exact, step, rounds=S + 1)

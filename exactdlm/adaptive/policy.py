@@ -33,6 +33,7 @@ import numpy as np
 
 from .core import FLOAT_TIE_TOL, Conditionals, kl, law_array, neg_entropy, new_output, top_positions
 from .select import sample_then_select_kl, sample_then_select_law  # noqa: F401
+from .steplaw import bounded_power, check_work
 from ..arith import LogForm
 from ..engine.info import conditional_tc
 from ..laws import as_law
@@ -111,6 +112,15 @@ class Policy:
         return S, [rows[j] for j in S]
 
 
+def _check_walk(policy: Policy, what: str) -> None:
+    """Refuse a walk over the time or memory cap (``steplaw.check_work``): at most ``V^L``
+    leaves and about as many inner states, each reading ``L`` rows of ``V`` and scoring them."""
+    L, V = policy.L, policy.V
+    ops = 2 * bounded_power(V, L) * (L * V + V)
+    check_work(what, L, V, L, ops=ops, states=bounded_power(V, L), exact=policy.exact,
+               detail=f"rule {policy.rule}, a decision tree of up to {V}^{L} leaves")
+
+
 def _walk(policy: Policy, visit):
     """Depth-first walk of the policy's decision tree from the all-masked state.
 
@@ -142,6 +152,7 @@ def adaptive_law(p, rule, sizes=None, tau=None, predictor=None) -> np.ndarray:
     """
     law = as_law(p)
     policy = Policy(law, rule, sizes, tau, predictor)
+    _check_walk(policy, "adaptive_law")
     L, V = law.L, law.V
     weight = {(V,) * L: Fraction(1) if policy.exact else 1.0}
     q = new_output(L, V, policy.exact)
@@ -180,6 +191,7 @@ def adaptive_chain_rule(p, rule, sizes=None, tau=None, predictor=None):
     """
     law = as_law(p)
     policy = Policy(law, rule, sizes, tau, predictor)
+    _check_walk(policy, "adaptive_chain_rule")
     L, V = law.L, law.V
     M = marginal_lattice(law)
     total = LogForm() if law.exact else 0.0

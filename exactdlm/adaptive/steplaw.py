@@ -24,6 +24,7 @@ float64 otherwise.
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 from functools import cmp_to_key
 from itertools import combinations, permutations, product
@@ -33,7 +34,7 @@ from ..laws import as_law
 from .core import Conditionals, compare_scores, new_output
 
 TIES = ("uniform", "lowest")
-#: most state-step expansions (an upper bound, summed over steps) a preset will enumerate
+#: kept for old imports; the presets are now guarded by their time estimate (``check_work``)
 PRESET_WORK_CAP = 4_000_000
 
 
@@ -53,6 +54,52 @@ def check_block(name: str, L: int, block, asserts: str) -> None:
         raise ValueError(f"{name}: L={L} is not a multiple of block={block} ({asserts})")
 
 
+#: the largest temperature a preset takes (``T``, ``alg_temp``): far above it every draw is
+#: uniform to float precision, and a temperature past the float range cannot be computed with
+MAX_TEMPERATURE = 10**6
+
+
+def check_count(name: str, key: str, x, low: int = 1) -> int:
+    """``x`` an integer ``>= low`` (not a bool, not a float), else a ``ValueError`` naming ``key``."""
+    if isinstance(x, bool) or not isinstance(x, int) or x < low:
+        raise ValueError(f"{name}: {key} must be an integer >= {low}, got {_shown(repr(x))}")
+    return x
+
+
+def _shown(x) -> str:
+    """``x`` for a message: short numbers as they are, long ones (``1e400`` as a rational) rounded."""
+    text = str(x)
+    if len(text) <= 40:
+        return text
+    try:
+        return f"about {float(x):.3g}"
+    except OverflowError:  # past the float range: its power of ten
+        q = Fraction(x)
+        return f"about {'-' if q < 0 else ''}10^{len(str(abs(q.numerator))) - len(str(q.denominator))}"
+    except (TypeError, ValueError):
+        return text[:37] + "..."
+
+
+def check_number(name: str, key: str, x, low=0, high=None, open_low: bool = False,
+                 open_high: bool = False) -> Fraction:
+    """``x`` a finite number in ``[low, high]`` (either end open when asked) as a ``Fraction``;
+    NaN, infinities, bools and non-numbers are a ``ValueError`` naming ``key``."""
+    if isinstance(x, bool) or x is None:
+        raise ValueError(f"{name}: {key} must be a number, got {x!r}")
+    try:
+        value = Fraction(str(x)) if isinstance(x, float) else Fraction(x)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        raise ValueError(f"{name}: {key} must be a finite number like 0.5 or 1/2, got {x!r}") from None
+    below = value <= low if open_low else value < low
+    above = high is not None and (value >= high if open_high else value > high)
+    if below or above:
+        if high is None or (below and high == MAX_TEMPERATURE):  # a temperature: its sign is the news
+            raise ValueError(f"{name}: {key} must be {'>' if open_low else '>='} {low}, got {_shown(x)}")
+        ends = f"{'(' if open_low else '['}{low}, {high}{')' if open_high else ']'}"
+        raise ValueError(f"{name}: {key} must lie in {ends}, got {_shown(x)}")
+    return value
+
+
 def check_ties(ties) -> str:
     if ties not in TIES:
         raise ValueError(f"ties must be 'uniform' or 'lowest', got {ties!r}")
@@ -65,18 +112,114 @@ def temperature_is_exact(T) -> bool:
     return T == 0 or (1 / T).denominator == 1
 
 
-def check_work(name: str, L: int, V: int, rounds: int, factor: int = 1) -> None:
-    """Refuse when the bound ``rounds · (2V+1)^L · factor`` on the expansions is over the cap.
+# ----------------------------------------------------------------------------------------
+# the time and memory guard of every preset (docs/theory.md §2a; laws.budget, laws.joint)
+# ----------------------------------------------------------------------------------------
+#: seconds per counted operation of a preset's chain (one ``Fraction`` product, sum or division
+#: with the Python around it; floats) -- calibrated by ``benchmarks/bench_guard.py``
+EXACT_OP, FLOAT_OP = 2.5e-6, 0.4e-6
+#: an exact operation on rationals of ``b`` bits costs ``1 + (b/BITS_SCALE)^1.5`` small ones
+#: (fitted on Dream's ``origin`` chain, whose dyadic weights grow by ~24 bits a step)
+BITS_SCALE = 1150.0
+#: bytes of one state of a layer (its tuple, the ``(state, step)`` key, the dict slot, its weight)
+STATE_BYTES = 400
 
-    ``(2V+1)^L = sum_t C(L,t) V^t (V+1)^{L-t}`` bounds, per step, the states times the draws
-    and reveal choices of each (``factor``: the orders of a softmax pick).
+
+def op_growth(bits: float) -> float:
+    """How many small-rational operations one operation on ``bits``-bit rationals costs."""
+    return 1.0 + (bits / BITS_SCALE) ** 1.5
+
+
+def bounded_power(base: float, exponent: float) -> float:
+    """``base ** exponent`` as a float, ``inf`` past the float range (never a huge int)."""
+    try:
+        return float(base) ** float(exponent)
+    except OverflowError:
+        return math.inf
+
+
+def count_text(n: int) -> str:
+    """A count for a message: ``1,000,000`` up to 10^15, ``about 10^400`` beyond."""
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
+
+
+def as_float(x) -> float:
+    """A count as a float, ``inf`` past the float range (``steps=1e400`` is an integer)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf
+
+
+def check_work(name: str, L: int, V: int, rounds: int, factor: float = 1, *, ops: float | None = None,
+               states: float | None = None, exact: bool = True, detail: str = "") -> float:
+    """Refuse a preset's chain whose estimated time or memory is over the caps; return the seconds.
+
+    ``ops``: the chain's counted operations (each weighted by :func:`op_growth` of its
+    rationals' size in exact mode); default the bound ``rounds · (2V+1)^L · factor``
+    (``(2V+1)^L = sum_t C(L,t) V^t (V+1)^{L-t}`` bounds, per step, the states times the draws
+    and reveal choices of each; ``factor``: the orders of a softmax pick). ``states``: the most
+    states of one layer (default ``(V+1)^L``). ``L (V+1)^L / 2`` operations are added for the
+    marginal lattice the conditionals read. The time is ``ops`` times :data:`EXACT_OP` or
+    :data:`FLOAT_OP` (``laws.budget.check_time``: ``ComputationTooLong`` naming the estimate and
+    the cap); the memory ``states · STATE_BYTES`` plus the output array (``laws.joint.check_fits``).
+    A preset added later calls this with its real step count ``rounds`` and inherits the guard.
     """
-    estimate = rounds * (2 * V + 1) ** L * factor
-    if estimate > PRESET_WORK_CAP:
-        raise ValueError(
-            f"{name} with L={L}, V={V} enumerates up to about {estimate:,} state-steps, over the cap "
-            f"{PRESET_WORK_CAP:,}; use a smaller L or V, or fewer steps"
-        )
+    from ..laws.budget import check_time
+    from ..laws.joint import EXACT_ENTRY_BYTES, check_fits
+
+    if ops is None:
+        ops = as_float(rounds) * bounded_power(2 * V + 1, L) * factor
+    if states is None:
+        states = bounded_power(V + 1, L)
+    ops = as_float(ops) + L * bounded_power(V + 1, L) / 2  # the predictor's marginal lattice, the output array
+    seconds = ops * (EXACT_OP if exact else FLOAT_OP)
+    kind = "exact" if exact else "float"
+    what = (f"the {kind} law of {name} with L={L}, V={V}, {count_text(rounds)} steps "
+            f"({detail + '; ' if detail else ''}{f'about {ops:.3g}' if math.isfinite(ops) else 'unboundedly many'} operations)")
+    check_time(seconds, what, "use fewer steps or a smaller L or V")
+    check_fits(states * STATE_BYTES + bounded_power(V, L) * (EXACT_ENTRY_BYTES if exact else 8), what)
+    return seconds
+
+
+def exact_guess(law, predictor, T, float_only: bool = False) -> bool:
+    """Whether :class:`StepEngine` will run exact (decided before it is built, for the guard):
+    an exact law and temperature, no float-only step, and a predictor not known to be float."""
+    if float_only or not law.exact or not temperature_is_exact(T):
+        return False
+    flag = getattr(predictor, "exact", None)
+    return True if flag is None else bool(flag)
+
+
+def law_bits(law) -> int:
+    """Bits of the largest denominator of an exact law's entries (0 for a float law): the size
+    of its conditionals, which the chain multiplies along every path."""
+    if not law.exact:
+        return 0
+    return max(x.denominator.bit_length() for x in law.array.reshape(-1))
+
+
+def path_bits(law, T) -> float:
+    """About the bits of a weight at the end of a chain: ``L`` conditionals of ``law_bits``, each
+    raised to ``1/T`` at ``T = 1/n`` (at ``T = 0`` the draws have probability 1)."""
+    T = Fraction(T)
+    return 0.0 if T == 0 else law.L * law_bits(law) / float(T)
+
+
+def layer_states(L: int, V: int, masked: int, width: int, positions: str = "drawn") -> float:
+    """States of a layer with ``masked`` of ``L`` positions masked, as the positions are picked:
+    ``"random"`` (coins, a uniform subset: ``C(L, m)`` position sets), ``"drawn"`` (from the
+    drawn tokens: ``C(L, m)``, or one when every draw is the argmax) or ``"context"`` (from the
+    revealed values alone: one set per values); times ``V^(L-m)`` values, or one value each
+    when every draw is the argmax (``width`` 1). Exact ties can branch further (``run_chain``
+    watches its pace for that)."""
+    sets = math.comb(L, masked) if positions == "random" or (positions == "drawn" and width > 1) else 1
+    return sets * (bounded_power(V, L - masked) if width > 1 else 1.0)
+
+
+def draw_width(V: int, T) -> int:
+    """Draws per masked position: one at ``T = 0`` (the argmax), at most ``V`` otherwise."""
+    return 1 if Fraction(T) == 0 else V
 
 
 class StepEngine:
@@ -251,15 +394,22 @@ def pick_then_draw(state: tuple, choices: list, draws: dict):
             yield _reveal(state, {j: v for j, (v, _) in zip(cands, combo)}), pr
 
 
-def run_chain(L: int, V: int, exact: bool, step, start_aux=0):
+def run_chain(L: int, V: int, exact: bool, step, start_aux=0, rounds: int | None = None):
     """DP over ``(state, aux)`` one decoder step per round; fully revealed states are the output.
 
     ``step(state, aux)`` yields ``(child, child_aux, probability)``; it is never called on a
     fully revealed state. States reached by different paths in the same round are merged.
+    ``rounds`` (the chain's step count, when known): the run watches its own pace and stops with
+    ``ComputationTooLong`` once a second has passed and the rounds done project past the time
+    cap at the last round's pace (what the estimate of :func:`check_work` cannot see: ties that branch, say).
     """
+    from ..laws.budget import ComputationTooLong, time_cap
+
     one = Fraction(1) if exact else 1.0
     q = new_output(L, V, exact)
     layer = {((V,) * L, start_aux): one}
+    cap, start, done = time_cap(), time.perf_counter(), 0
+    last = start
     while layer:
         nxt: dict = {}
         for (state, aux), w in layer.items():
@@ -271,5 +421,13 @@ def run_chain(L: int, V: int, exact: bool, step, start_aux=0):
                     continue
                 key = (child, aux2)
                 nxt[key] = nxt.get(key, 0) + w * pr
-        layer = nxt
+        layer, done = nxt, done + 1
+        if cap and rounds and layer:
+            now = time.perf_counter()
+            spent, pace, last = now - start, now - last, now
+            projected = spent + pace * max(rounds - done, 0)  # the rounds left at the last one's pace
+            if spent > 1.0 and projected > cap:
+                raise ComputationTooLong(
+                    f"this chain ({done:,} of {rounds:,} steps done in {spent:.3g} s, {len(layer):,} states now)",
+                    projected, cap, "use fewer steps or a smaller L or V")
     return q

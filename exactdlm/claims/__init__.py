@@ -46,6 +46,8 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..laws.joint import input_file_problem
+
 KINDS = ("le", "ge", "eq")
 QUANTIFIERS = ("each law and schedule", "named schedule family", "exists", "limit")
 PROVENANCE_KINDS = ("first-hand", "secondary", "derived", "user")
@@ -303,8 +305,9 @@ def load_claims_file(path) -> list[Claim]:
     path = os.path.abspath(os.fspath(path))
     if path in _FILE_MODULES:
         return list(_FILE_MODULES[path])
-    if not os.path.isfile(path):
-        raise ClaimError(f"claims file {path}: not found; pass the path of a .py file defining @claim functions")
+    problem = input_file_problem(path, missing="not found")
+    if problem:
+        raise ClaimError(f"claims file {path}: {problem}; pass the path of a .py file defining @claim functions")
     if not path.endswith(".py"):
         raise ClaimError(f"claims file {path}: not a .py file; claims are Python functions decorated with @claim")
     load_catalogue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 _ROW_KEYS = 4  # columns of a sequence figure shown in the text report (all of them go to the JSON)
 _COLUMNS = ("claim", "source", "cases", "verdict", "scope", "certified", "worst ratio", "min slack")
@@ -66,6 +67,10 @@ def scope_text(r) -> str:
 
 def _legacy_scope(r) -> str:
     span = f" L={r.lengths[0]}..{r.lengths[1]}" if r.lengths else ""
+    if r.verdict == "violated" and r.counterexample:  # where it fails, not where it held
+        cx = r.counterexample
+        found = re.search(r"\bL=(\d+)", str(cx.get("case", ""))) or re.search(r'"L": (\d+)', json.dumps(cx.get("law")))
+        return f"fails at L={found.group(1)}" + (f" (held{span})" if span else "") if found else "counterexample"
     if r.scope == "all laws":
         return f"all laws{span}"
     if r.scope == "mixed":

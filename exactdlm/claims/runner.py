@@ -513,6 +513,9 @@ def _suite_ref(suite):
 
 
 def _init_worker(refs, suite_ref, max_prec, covered=None, spans=None):
+    from .workers import watch_parent  # the worker exits when the parent dies (kill -9)
+
+    watch_parent()
     from ..suites import get_suite
     from . import get, load_claims_file
 

@@ -17,7 +17,8 @@ import pkgutil
 import re
 import sys
 
-from ._checks import check_output_paths
+from ..laws.budget import parse_cap
+from ._checks import check_caps, check_output_paths
 
 _FRACTION = re.compile(r"Fraction\((-?\d+), (\d+)\)")
 
@@ -57,7 +58,7 @@ def _command_modules():
 def _run_options() -> argparse.ArgumentParser:
     """Options of every command, accepted before or after its name (``laws.budget``)."""
     opts = argparse.ArgumentParser(add_help=False)
-    opts.add_argument("--max-seconds", type=float, default=argparse.SUPPRESS, metavar="N",
+    opts.add_argument("--max-seconds", type=str, default=argparse.SUPPRESS, metavar="N",
                       help="refuse computations estimated over N seconds (default: EXACTDLM_TIME_CAP or 300; 0 = no cap)")
     bar = opts.add_mutually_exclusive_group()
     bar.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help="never show a progress bar")
@@ -70,9 +71,7 @@ def _run_environment(args) -> dict:
     """The environment settings (``laws.budget``) the run options ask for."""
     env = {}
     if getattr(args, "max_seconds", None) is not None:
-        if args.max_seconds < 0:
-            raise ValueError(f"--max-seconds must be >= 0 (0 = no cap), got {args.max_seconds:g}")
-        env["EXACTDLM_TIME_CAP"] = repr(args.max_seconds)
+        env["EXACTDLM_TIME_CAP"] = repr(parse_cap(args.max_seconds, "--max-seconds"))
     if getattr(args, "quiet", False):
         env["EXACTDLM_PROGRESS"] = "0"
     elif getattr(args, "progress", False):
@@ -104,6 +103,7 @@ def main(argv=None) -> int:
         for key, value in _run_environment(args).items():  # for this run only
             saved[key] = os.environ.get(key)
             os.environ[key] = value
+        check_caps()
         code = int(args._run(args) or 0)
         sys.stdout.flush()
         return code

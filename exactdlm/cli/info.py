@@ -10,7 +10,6 @@ named family (``--family NAME --L N [--V N] --param k=v ...``) or a saved law (`
 from __future__ import annotations
 
 import inspect
-import json
 import sys
 
 from ..laws import families
@@ -25,6 +24,7 @@ from ..engine.info import (
 )
 from ..laws.joint import EXACT_ENTRY_BYTES, lattice_bytes, memory_cap
 from ..laws import JointLaw
+from ._checks import json_text
 
 NAME = "info"
 HELP = "information quantities of a law: H(X), g, Ī, TC, DTC and Σ I (nats)"
@@ -143,7 +143,7 @@ def run(args) -> int:
     law, source = build_law(args)
     out = compute(law, raw=getattr(args, "raw", False))
     if args.json:
-        print(json.dumps({"source": source, **out}, indent=1))
+        print(json_text({"source": source, **out}, indent=1))
         return 0
     kind = "exact" if out["exact"] else "float"
     name = source.get("family") or source.get("law_file")

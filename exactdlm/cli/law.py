@@ -16,7 +16,6 @@ break exact ties between positions.
 
 from __future__ import annotations
 
-import json
 import math
 
 from ..engine import cost
@@ -29,6 +28,7 @@ from ..engine.predictors import parse_predictor_spec
 from ..engine.sampler import expected_kl, learning_error, sampler_law, step_breakdown
 from ..decoding import AdaptiveSpec, is_preset, parse_schedule_spec, with_ties
 from ..schedules import DecodingRule, Schedule, expected_N
+from ._checks import json_text
 from .info import add_law_arguments, build_law
 
 NAME = "law"
@@ -57,6 +57,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
+#: exact metrics written as canonical forms of about ``V^L`` terms each (``KL(p||q)``,
+#: ``KL(q||p)``, ``H(q)``), for the time estimate
+METRIC_FORMS = 3
+
+
 def _num(x):
     """A value as a float (``inf`` stays ``inf``) and, for exact values, its exact text."""
     if isinstance(x, LogForm):
@@ -77,9 +82,10 @@ def _describe_preset(rule) -> str:
     return f"{type(rule).__name__}({args})"
 
 
-def compute(law, schedule, predictor) -> dict:
-    """Every reported quantity (floats; exact texts under ``exact_forms`` when exact)."""
-    q = sampler_law(law, schedule, predictor)
+def compute(law, schedule, predictor, q=None) -> dict:
+    """Every reported quantity (floats; exact texts under ``exact_forms`` when exact); ``q``: the
+    output law when already computed."""
+    q = sampler_law(law, schedule, predictor) if q is None else q
     kl_pq = kl(law, q)
     values = {"mixture_kl": kl_pq, "kl_pq": kl_pq, "kl_qp": kl(q, law), "tv": tv(law, q),
               "entropy_q": entropy(q), "gen_ppl": gen_ppl(law, q)}
@@ -110,9 +116,11 @@ def compute(law, schedule, predictor) -> dict:
                     item["learn"] = _num(row["learn"])[0]
                 steps.append(item)
             out["steps"] = steps
-    forms = {}
+    forms, seen = {}, {}
     for key, v in values.items():
-        out[key], text = _num(v)
+        if id(v) not in seen:  # mixture_kl and kl_pq are one value: its canonical form is made once
+            seen[id(v)] = _num(v)
+        out[key], text = seen[id(v)]
         if text is not None:
             forms[key] = text
     if forms:
@@ -147,12 +155,19 @@ def run(args) -> int:
     predictor = parse_predictor_spec(args.predictor, law)
     if law.exact and not isinstance(schedule, (AdaptiveSpec, DecodingRule)):  # the exact KL text can dominate
         secs, detail = cost.exact_kl_text_seconds(law, schedule, predictor)
-        check_time(secs, f"the exact KL(p || q) as a canonical form ({detail})",
+        secs *= METRIC_FORMS  # KL(p || q), KL(q || p) and H(q) share q's denominators
+        check_time(secs, f"the exact metrics KL(p || q), KL(q || p), H(q) as canonical forms ({detail} each)",
                    "use a float law (--law FILE saved from a float array) or a smaller L")
-    out = compute(law, schedule, predictor)
+    q = None
+    if isinstance(schedule, (AdaptiveSpec, DecodingRule)):  # the rule guards its own law; then the texts
+        q = sampler_law(law, schedule, predictor)
+        secs, detail = cost.output_text_seconds(q, METRIC_FORMS)
+        check_time(secs, f"the exact metrics of this rule's output law as canonical forms ({detail})",
+                   "use a float law (--law FILE saved from a float array) or a smaller L")
+    out = compute(law, schedule, predictor, q)
     if args.json:
         out_json = {"source": source, "schedule_spec": args.schedule, "predictor": args.predictor or "exact", **out}
-        print(json.dumps(out_json, indent=1, default=str))
+        print(json_text(out_json, indent=1))
         return 0
     name = source.get("family") or source.get("law_file")
     kind = "exact" if law.exact else "float"

@@ -8,9 +8,9 @@ raising), 2 on bad usage.
 
 from __future__ import annotations
 
-import json
+import math
 import sys
-from ._checks import write_output
+from ._checks import json_text, write_output
 
 NAME = "refute"
 HELP = "search for the smallest exact law and schedule that break a claim, with a certificate"
@@ -80,12 +80,32 @@ def table(results) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+#: seconds a case takes at the least (a small law, one schedule, both sides): the floor of the
+#: estimate of a search bounded by --cases alone
+CASE_SECONDS = 0.005
+
+
+def _check_search_time(time_budget, cases, n_claims: int) -> None:
+    """The search's time before it starts (``laws.budget.check_time``): its ``--time`` budget,
+    or at least ``--cases`` cases per claim at :data:`CASE_SECONDS` each."""
+    from ..laws.budget import check_time
+
+    if time_budget is not None:
+        check_time(time_budget, f"the search with --time {time_budget:g}", "give a smaller --time")
+    else:
+        check_time(CASE_SECONDS * cases * n_claims,
+                   f"the search of {n_claims} claims with --cases {cases:,} (at least {CASE_SECONDS} s a case)",
+                   "give fewer --cases or a --time budget")
+
+
 def run(args) -> int:
     from ..search import refute, report_json
     from ..search.cert import format_certificate
 
-    if args.time is not None and not args.time > 0:
-        raise ValueError(f"--time must be a positive number of seconds, got {args.time}")
+    if args.time is not None and not (math.isfinite(args.time) and args.time > 0):
+        raise ValueError(f"--time must be a positive finite number of seconds, got {args.time}")
+    if not (math.isfinite(args.dask_timeout) and args.dask_timeout > 0):
+        raise ValueError(f"--dask-timeout must be a positive finite number of seconds, got {args.dask_timeout}")
     if args.cases is not None and args.cases <= 0:
         raise ValueError(f"--cases must be a positive integer, got {args.cases}")
     if args.jobs < 1:
@@ -94,6 +114,7 @@ def run(args) -> int:
     claims = _select(args)
     if not claims:
         raise ValueError("no claims to search; pass --claims FILE.py or --only ID")
+    _check_search_time(time_budget, args.cases, len(claims))
     results = refute(claims, seed=args.seed, time_budget=time_budget, max_cases=args.cases, jobs=args.jobs,
                      dask=args.dask, dask_timeout=args.dask_timeout, jsonl=args.jsonl, resume=args.resume,
                      claims_files=args.claims, shrink=not args.no_shrink)
@@ -106,6 +127,6 @@ def run(args) -> int:
             print("  reproduce with:", file=out)
             print("    " + r.counterexample["snippet"].rstrip().replace("\n", "\n    "), file=out)
     if args.json:
-        write_output(args.json, json.dumps(report_json(results), indent=2))
+        write_output(args.json, json_text(report_json(results), indent=2))
     sys.stdout.flush()
     return 1 if any(r.found or r.error for r in results) else 0

@@ -13,12 +13,11 @@ also when any verdict is not certified), 2 for bad usage (one line on stderr).
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
 
-from ._checks import write_output
+from ._checks import json_text, write_output
 from ..claims import ClaimError, catalogue, catalogue_ids, load_claims_file
 from ..claims import report as rpt
 from ..claims import runner
@@ -136,7 +135,7 @@ def run(args) -> int:
         data = report.to_json()
         if hyp is not None:
             data["hypothesis"] = hyp
-        write_output(args.json, json.dumps(data, indent=1, default=str))
+        write_output(args.json, json_text(data, indent=1))
     hyp_failed = hyp is not None and any(h["verdict"] in ("violated", "error") for h in hyp)
     if args.strict:
         weak = strict_failures(report)

@@ -149,7 +149,8 @@ def _preset_value(name, key, kind, text):
     try:
         value = Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"{name}: {key} must be a number like 0.5 or 1/2, got {text!r}") from None
+        example = "an integer like 4" if kind == _INT else "a number like 0.5 or 1/2"
+        raise ValueError(f"{name}: {key} must be {example}, got {text!r}") from None
     if kind == _INT:
         if value.denominator != 1:
             raise ValueError(f"{name}: {key} must be an integer, got {text!r}")

@@ -139,6 +139,24 @@ def train_seconds(rows: int, V: int, exact: bool) -> tuple[float, str]:
 CANONICAL_1024 = 6.9
 
 
+def canonical_seconds(terms: int, bits: float, forms: int = 1) -> float:
+    """Seconds to bring ``forms`` exact log-forms of ``terms`` terms of ``bits``-bit rationals to
+    canonical form (:data:`CANONICAL_1024`, growing like ``terms^2 x bits``)."""
+    return forms * CANONICAL_1024 * (terms / 1024) ** 2 * max(bits, 1.0) / 1950
+
+
+def output_text_seconds(q, forms: int = 3) -> tuple[float, str]:
+    """``(seconds, detail)`` to write the exact metrics of a computed output law ``q`` (an object
+    array of ``Fraction``) in canonical form: ``forms`` forms of ``q.size`` terms whose rationals
+    have the bits of ``q``'s largest denominator (``KL(p||q)``, ``KL(q||p)``, ``H(q)``, ...).
+    Float laws cost nothing here. Measured 33 s for ``exactdlm law``'s forms at 729 terms of
+    ~1,920 bits (then four, ``KL(p||q)`` twice; estimate 14 s)."""
+    if q.dtype != object:
+        return 0.0, "float values"
+    bits = max(x.denominator.bit_length() for x in q.reshape(-1))
+    return canonical_seconds(q.size, bits, forms), f"{forms} exact forms of {q.size:,} log terms of ~{bits:,}-bit rationals"
+
+
 def exact_kl_text_seconds(law, schedule, predictor=None) -> tuple[float, str]:
     """``(seconds, detail)``: the estimated time to write ``KL(p || q)`` exactly (canonical form)."""
     from ..schedules import as_schedule
@@ -149,5 +167,20 @@ def exact_kl_text_seconds(law, schedule, predictor=None) -> tuple[float, str]:
         return 0.0, "float values"
     bits = denominator_bits(eng, eng.chain_moves(as_schedule(schedule, law.L)))
     n = law.V**law.L
-    return CANONICAL_1024 * (n / 1024) ** 2 * max(bits, 1.0) / 1950, f"{n:,} log terms of ~{bits:,.0f}-bit rationals"
+    return canonical_seconds(n, bits), f"{n:,} log terms of ~{bits:,.0f}-bit rationals"
 
+
+
+#: seconds per law entry summed into one marginal, and per entropy term of that marginal, exact
+#: (integer counts, LogForm terms) and float: measured 0.53 ms and 0.83 ms per subset for the
+#: coinformation of L = 10 and 12 single positions (exact), 31 us and 127 us (float)
+MARGINAL_ENTRY = {True: 2e-7, False: 3e-8}
+ENTROPY_TERM = {True: 5e-6, False: 1e-6}
+
+
+def measure_seconds(L: int, V: int, exact: bool, subsets: int, positions: float) -> tuple[float, str]:
+    """``(seconds, detail)`` for ``subsets`` entropies ``H(X_S)``, each a marginal of the law's
+    ``V^L`` entries and ``V^positions`` log terms (``positions``: the typical ``|S|``)."""
+    entries = float(V) ** L
+    secs = subsets * (MARGINAL_ENTRY[exact] * entries + ENTROPY_TERM[exact] * float(V) ** min(positions, L))
+    return secs, f"{subsets:,} subset entropies of a law with {V}^{L} outcomes"

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from ..laws.budget import check_time
+from .cost import measure_seconds
 from .info import SubsetEntropies, _given, _sum, _to_base, _union, dual_total_correlation, joint_entropy, \
     total_correlation
 
@@ -50,6 +52,7 @@ def coinformation(p, rvs_list, crvs=(), base=None):
     subsets ``S`` of the ``k`` variables of ``rvs_list`` (inclusion–exclusion)."""
     H = SubsetEntropies(p)
     vs, C = H.variables(rvs_list, "rvs_list"), H.positions(crvs, "crvs")
+    _check_subsets(H, len(vs), len(_union(vs)) / 2 + len(C), "coinformation (inclusion-exclusion)")
     terms = []
     for k in range(1, len(vs) + 1):
         sign = 1 if k % 2 else -1
@@ -57,6 +60,15 @@ def coinformation(p, rvs_list, crvs=(), base=None):
             h = H.cond(_union(sub), C)
             terms.append(h if sign > 0 else -h)
     return _to_base(_sum(terms), base)
+
+
+def _check_subsets(H, k: int, positions: float, what: str) -> None:
+    """Refuse ``2^k - 1`` subset entropies over the time cap (``engine.cost.measure_seconds``)
+    before the first marginal; at most ``2^L`` distinct subsets exist (they are cached)."""
+    law = H.law
+    subsets = min(2**k - 1, 2**law.L) if k < 4096 else 2**law.L
+    secs, detail = measure_seconds(law.L, law.V, law.exact, subsets, positions)
+    check_time(secs, f"{what} over {k} variables ({detail})", "use fewer variables (group positions)")
 
 
 def o_information(p, rvs=None, crvs=(), base=None):

@@ -14,6 +14,7 @@ Allowed long runs show a progress bar (tqdm) on stderr, only when stderr is a te
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -29,13 +30,16 @@ class ComputationTooLong(ValueError):
     def __init__(self, what: str, seconds: float, cap: float, fixes: str = ""):
         self.what, self.seconds, self.cap = what, seconds, cap
         way_out = f"{fixes}; " if fixes else ""
+        took = f"about {_duration(seconds)}" if math.isfinite(seconds) else "an unbounded time"
         super().__init__(
-            f"{what} would take about {_duration(seconds)}, over the time cap of {_duration(cap)}; "
+            f"{what} would take {took}, over the time cap of {_duration(cap)}; "
             f"{way_out}or raise the cap (EXACTDLM_TIME_CAP=SECONDS, --max-seconds N on the command line, 0 = no cap)"
         )
 
 
 def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "an unbounded time"
     if seconds < 120:
         return f"{seconds:.3g} s"
     if seconds < 7200:
@@ -45,24 +49,40 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86400:.3g} days"
 
 
+def parse_cap(raw, name: str, unit: str = "seconds", zero_disables: bool = True) -> float:
+    """A cap read from ``name`` (an environment variable or an option): a finite number ``>= 0``
+    (``> 0`` when ``zero_disables`` is false: a cap of 0 would refuse everything).
+
+    The one place caps are validated: ``nan`` (which would compare false with every estimate
+    and switch the guard off), ``inf``, negative and non-numeric values are a ``ValueError``
+    naming ``name`` and the fix (``0`` is the way to disable the time cap).
+    """
+    wanted = (f"a finite number of {unit} >= 0 (0 = no cap)" if zero_disables
+              else f"a positive finite number of {unit}")
+    if isinstance(raw, bool):
+        raise ValueError(f"{name} must be {wanted}, got {raw!r}")
+    try:
+        cap = float(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {wanted}, got {raw!r}") from None
+    if math.isnan(cap) or math.isinf(cap) or cap < 0 or (cap == 0 and not zero_disables):
+        raise ValueError(f"{name} must be {wanted}, got {raw!r}")
+    return cap
+
+
 def time_cap() -> float:
     """The cap in seconds (``EXACTDLM_TIME_CAP`` or :data:`DEFAULT_TIME_CAP`; ``0`` = no cap)."""
     raw = os.environ.get("EXACTDLM_TIME_CAP")
     if raw is None or raw.strip() == "":
         return DEFAULT_TIME_CAP
-    try:
-        cap = float(raw)
-    except ValueError:
-        raise ValueError(f"EXACTDLM_TIME_CAP must be a number of seconds, got {raw!r}") from None
-    if cap < 0:
-        raise ValueError(f"EXACTDLM_TIME_CAP must be >= 0 (0 disables the cap), got {raw!r}")
-    return cap
+    return parse_cap(raw, "EXACTDLM_TIME_CAP")
 
 
 def check_time(seconds: float, what: str, fixes: str = "") -> None:
-    """Refuse a computation estimated to take ``seconds`` when that is over the cap."""
+    """Refuse a computation estimated to take ``seconds`` when that is over the cap (a NaN
+    estimate, from an overflowed count, is refused too)."""
     cap = time_cap()
-    if cap and seconds > cap:
+    if cap and not seconds <= cap:
         raise ComputationTooLong(what, seconds, cap, fixes)
 
 

@@ -12,8 +12,8 @@ stores floats; ``JointLaw.to_exact(max_denominator=...)`` recovers the rationals
 ``d.pmf`` is *not* a law on ``[V]^L``: it lists the outcomes' probabilities in one axis, so
 passing it reads the distribution as one variable; pass the Distribution itself.
 
-``to_dit(q, symbols)`` goes back: any law on ``[V]^L`` (the sampler's output law of a law
-read from dit, say) as a dit Distribution over the user's symbols.
+``to_dit(q, symbols)`` (in :mod:`exactdlm.laws.dit_export`, which may import the law class
+this module is imported by) goes back: any law on ``[V]^L`` as a dit Distribution.
 
 dit is never imported by the way in: ``joint.is_dit_distribution`` recognises a Distribution by its
 class's module, and this module only reads its attributes.
@@ -54,34 +54,3 @@ def dit_to_array(d) -> tuple[np.ndarray, tuple[tuple, ...]]:
         arr[idx] += Fraction(q) if exact else float(q)
     symbols = tuple(tuple(a) + (None,) * (V - len(a)) for a in alphabets)
     return arr, symbols
-
-
-def to_dit(p, symbols=None):
-    """The law ``p`` (an array of shape ``(V,)*L`` or a JointLaw) as a ``dit.Distribution`` whose
-    outcomes are tuples of the user's symbols (``symbols[i][v]``; default ``p.symbols`` of a law
-    read from dit, else the indices). Outcomes of probability 0 are left out; exact entries
-    become floats (dit stores floats). Needs dit installed."""
-    try:
-        import dit
-    except ImportError:
-        raise ValueError("to_dit needs dit; install it with pip install dit (or 'exactdlm[test]')") from None
-    arr = np.asarray(p)  # a JointLaw gives its validated array (joint.py imports this module)
-    if arr.ndim < 1 or any(n != arr.shape[0] for n in arr.shape):
-        raise ValueError(f"to_dit needs a law of shape (V,)*L, got shape {arr.shape}")
-    L, V = arr.ndim, arr.shape[0]
-    symbols = getattr(p, "symbols", None) if symbols is None else symbols
-    if symbols is None:
-        symbols = tuple(tuple(range(V)) for _ in range(L))
-    if len(symbols) != L or any(len(s) < V for s in symbols):
-        raise ValueError(f"symbols must give {V} symbols for each of the {L} positions")
-    outcomes, pmf = [], []
-    for idx in np.ndindex(*arr.shape):
-        q = arr[idx]
-        if q == 0:
-            continue
-        outcome = tuple(symbols[i][v] for i, v in enumerate(idx))
-        if any(s is None for s in outcome):
-            raise ValueError(f"outcome {idx} has positive probability on a padding symbol (no user symbol)")
-        outcomes.append(outcome)
-        pmf.append(float(q))
-    return dit.Distribution(outcomes, pmf)

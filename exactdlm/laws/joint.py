@@ -34,20 +34,22 @@ DEFAULT_MEMORY_CAP = 12 * 2**30
 
 def memory_cap() -> int:
     """The allocation cap in bytes (``EXACTDLM_MEMORY_CAP`` or 12 GiB)."""
+    from .budget import parse_cap
+
     raw = os.environ.get("EXACTDLM_MEMORY_CAP")
-    if raw is None:
+    if raw is None or raw.strip() == "":
         return DEFAULT_MEMORY_CAP
-    try:
-        return int(float(raw))
-    except ValueError:
-        raise ValueError(
-            f"EXACTDLM_MEMORY_CAP={raw!r} is not a number of bytes; set it to an integer like 8e9"
-        ) from None
+    return int(parse_cap(raw, "EXACTDLM_MEMORY_CAP", "bytes (like 8e9; unset: 12 GiB)", zero_disables=False))
 
 
 #: rough bytes of one ``Fraction`` entry of an exact array (object pointer + Fraction + two ints)
 EXACT_ENTRY_BYTES = 120
 
+
+#: seconds per entry to validate an exact law (``Fraction`` conversion and the exact sum;
+#: measured 2.3 us at 2^18 entries) and to read one from JSON (5.6 us with the parse), for the
+#: time guard (``laws.budget.check_time``)
+EXACT_ENTRY_SECONDS, JSON_ENTRY_SECONDS = 2.3e-6, 5.6e-6
 
 #: above this many bytes an estimate is a float (``(V+1)**L`` itself would take minutes at L = 10^9)
 _EXACT_ESTIMATE_LIMIT = 2**80
@@ -79,12 +81,34 @@ def _fmt_bytes(nbytes) -> str:
 def check_fits(nbytes, what: str) -> None:
     """Refuse an allocation of ``nbytes`` above the memory cap, naming the estimate."""
     cap = memory_cap()
-    if nbytes > cap:
+    if not nbytes <= cap:
         raise ValueError(
             f"{what} needs {_fmt_bytes(nbytes)}, over the memory cap "
             f"of {cap:,} bytes; use a smaller L or V, a structured law (exactdlm.structured), "
             f"or raise EXACTDLM_MEMORY_CAP"
         )
+
+
+def input_file_problem(path: str, missing: str = "does not exist") -> str | None:
+    """Why ``path`` cannot be read as an input file (``None`` when it is a regular file):
+    missing, a directory, or a FIFO, socket or device (which would block or never end)."""
+    if not os.path.exists(path):
+        return missing
+    if os.path.isdir(path):
+        return "is a directory, not a file"
+    if not os.path.isfile(path):
+        return "is not a regular file (a FIFO, socket or device)"
+    return None
+
+
+def _json_int(data: dict, key: str, low: int, where: str = "law JSON") -> int:
+    """``data[key]`` as an integer ``>= low``: an integer, not a float, a bool or a string."""
+    x = data[key]
+    if isinstance(x, bool) or not isinstance(x, int):
+        raise ValueError(f"{where} key {key!r} must be an integer >= {low}, got {type(x).__name__} {x!r:.40}")
+    if x < low:
+        raise ValueError(f"{where} needs {key} >= {low}, got {key}={x}")
+    return x
 
 
 def _to_fraction(x) -> Fraction:
@@ -183,6 +207,11 @@ class JointLaw:
         exact_input = _is_exact_array(a)
         # the law itself must fit; lattice-sized work checks its own estimate (lattice.py)
         check_fits(V**L * (EXACT_ENTRY_BYTES if exact_input else 8), f"a law with L={L}, V={V} ({V}^{L} outcomes)")
+        if exact_input:
+            from .budget import check_time
+
+            check_time(EXACT_ENTRY_SECONDS * V**L, f"validating an exact law with L={L}, V={V} ({V}^{L} rationals)",
+                       "pass a float64 array (a float law) or a smaller law")
         if exact_input:
             a = self._validate_exact(a, normalize)
             exact = True
@@ -315,26 +344,36 @@ class JointLaw:
 
     @classmethod
     def from_json(cls, data) -> "JointLaw":
+        """A law from its JSON form (:meth:`to_json`). ``L`` and ``V`` must be JSON integers
+        (``2.7`` and ``true`` are refused, not rounded), and the size ``V^L`` must fit the
+        memory cap before anything is allocated or ``V^L`` is even computed."""
         if isinstance(data, str):
             data = json.loads(data)
-        try:
-            L, V, p = int(data["L"]), int(data["V"]), data["p"]
-        except (KeyError, TypeError, ValueError):
-            raise ValueError("law JSON needs keys 'L', 'V' and 'p' (flat list in C order)") from None
+        if not isinstance(data, dict) or not all(k in data for k in ("L", "V", "p")):
+            raise ValueError("law JSON needs keys 'L', 'V' and 'p' (flat list in C order)")
+        L, V, p = _json_int(data, "L", 1), _json_int(data, "V", 2), data["p"]
+        exact = data.get("exact", None)
+        if exact is not None and not isinstance(exact, bool):
+            raise ValueError(f"law JSON key 'exact' must be true or false, got {exact!r:.40}")
+        check_fits(power_bytes(V, L, EXACT_ENTRY_BYTES if exact else 8), f"the law JSON's L={L}, V={V} ({V}^{L} outcomes)")
+        n = V**L
+        from .budget import check_time
+
+        check_time(JSON_ENTRY_SECONDS * n, f"reading a law JSON with L={L}, V={V} ({n:,} entries)", "give a smaller law")
         if not isinstance(p, list):
             raise ValueError(
-                f"law JSON key 'p' must be a flat list of V**L = {V**L} probabilities in C order, "
+                f"law JSON key 'p' must be a flat list of V**L = {n} probabilities in C order, "
                 f"got {type(p).__name__} {p!r:.40}"
             )
-        if L < 1 or V < 2:
-            raise ValueError(f"law JSON needs L >= 1 and V >= 2, got L={L}, V={V}")
-        if len(p) != V**L:
-            raise ValueError(f"law JSON has {len(p)} entries, expected V**L = {V**L}")
+        if len(p) != n:
+            raise ValueError(f"law JSON has {len(p)} entries, expected V**L = {n}")
         try:
-            if data.get("exact", isinstance(p[0], str)):
+            if exact if exact is not None else isinstance(p[0], str):
                 arr = np.empty(len(p), dtype=object)
                 arr[:] = [Fraction(str(x)) for x in p]
             else:
+                if any(isinstance(x, (bool, str)) or x is None for x in p):
+                    raise TypeError
                 arr = np.asarray(p, dtype=np.float64)
         except (TypeError, ValueError, ZeroDivisionError):
             raise ValueError(
@@ -366,19 +405,30 @@ class JointLaw:
         path = os.fspath(path)
         if not (path.endswith(".json") or path.endswith(".npz")):
             raise ValueError(f"unknown law file suffix in {path!r}; use .json or .npz")
-        if not os.path.isfile(path):
-            raise ValueError(f"law file {path!r} does not exist; give the path of a saved .json or .npz law")
+        problem = input_file_problem(path)
+        if problem:
+            raise ValueError(f"law file {path!r} {problem}; give the path of a saved .json or .npz law")
         if path.endswith(".json"):
             with open(path) as fh:
                 try:
                     data = json.load(fh)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"law file {path!r} is not valid JSON ({exc.msg}); save laws with JointLaw.save") from None
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    why = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
+                    raise ValueError(f"law file {path!r} is not valid JSON ({why}); save laws with JointLaw.save") from None
             return cls.from_json(data)
+        import zipfile
+
         try:
             with np.load(path, allow_pickle=False) as z:
-                L, V = int(z["L"]), int(z["V"])
-                if bool(z["exact"]):
+                L, V, exact = (z[k].item() if z[k].shape == () else None for k in ("L", "V", "exact"))
+                where = f"law file {path!r}"
+                L, V = _json_int({"L": _plain(L)}, "L", 1, where), _json_int({"V": _plain(V)}, "V", 2, where)
+                check_fits(power_bytes(V, L, EXACT_ENTRY_BYTES if exact else 8), f"law file {path!r} with L={L}, V={V}")
+                if bool(exact):
+                    from .budget import check_time
+
+                    check_time(JSON_ENTRY_SECONDS * V**L, f"reading the exact law file {path!r} ({V**L:,} rationals)",
+                               "give a smaller law")
                     num, den = z["num"], z["den"]
                     if num.size != V**L or den.size != V**L:
                         raise ValueError(f"law file {path!r} holds {num.size} entries, expected V**L = {V**L}")
@@ -386,13 +436,34 @@ class JointLaw:
                     arr[:] = [Fraction(int(n), int(d)) for n, d in zip(num, den)]
                     return cls(arr.reshape((V,) * L))
                 p = np.asarray(z["p"])
-        except (KeyError, OSError, EOFError) as exc:
+        except (TypeError, AttributeError):  # np.load gave one array (a .npy file), not an archive
+            raise ValueError(
+                f"law file {path!r} holds a single numpy array (.npy), not a saved law archive; "
+                "load it with np.load and pass the array, or save laws with JointLaw.save"
+            ) from None
+        except (KeyError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ValueError(
                 f"law file {path!r} is not a saved law ({type(exc).__name__}: {exc}); save laws with JointLaw.save"
+            ) from None
+        except ValueError as exc:
+            if "pickle" not in str(exc):
+                raise
+            raise ValueError(
+                f"law file {path!r} is not a .npz archive of a saved law (numpy cannot read it as one); "
+                "save laws with JointLaw.save"
             ) from None
         if p.shape != (V,) * L:
             raise ValueError(f"law file {path!r} holds an array of shape {p.shape}, expected {(V,) * L}")
         return cls(p)
+
+
+def _plain(x):
+    """A numpy scalar read from a file as the Python value it holds (``None`` stays ``None``)."""
+    if isinstance(x, (np.bool_, bool)):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
 
 
 def as_law(p) -> JointLaw:

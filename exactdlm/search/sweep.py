@@ -89,14 +89,18 @@ class _PoolBase:
 
 
 class LocalExecutor(_PoolBase):
-    """``jobs`` spawned worker processes (``concurrent.futures``)."""
+    """``jobs`` spawned worker processes (``concurrent.futures``), which exit when this process
+    dies (``claims.workers.watch_parent``)."""
 
     def __init__(self, jobs: int):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
+        from ..claims.workers import watch_parent
+
         self.workers = int(jobs)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
+                                         initializer=watch_parent, initargs=(os.getpid(),))
 
     def _submit(self, fn, case):
         return self._pool.submit(fn, case)
@@ -271,7 +275,11 @@ class JsonlLog(RunFileLock):
     def write(self, record: dict) -> None:
         self._fh.write(json.dumps(record, sort_keys=True) + "\n")
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        try:
+            os.fsync(self._fh.fileno())
+        except OSError as exc:  # /dev/null, a pipe, a terminal: nothing to sync
+            if exc.errno not in (errno.EINVAL, errno.EROFS, errno.ENOTSUP):
+                raise
 
 
 def read_records(path, required=("type",)) -> list[dict]:
