@@ -83,3 +83,36 @@ def cases():
     base = "E[N_j] cut points L=256 K=16, Fraction loop"
     yield Case(base, lambda: _en_cuts_fraction(256, 16, w), repeat=1)
     yield Case("E[N_j] cut points L=256 K=16, integers", lambda: _en_cuts_integer(256, 16, w), baseline=base)
+    base = "E[N_j] enclosures L=1024 K=36, direct O(L^2) outward sums"
+    yield Case(base, lambda: _en_bounds_direct(1024, 36), repeat=1)
+    yield Case("E[N_j] enclosures L=1024 K=36, binomial form O(eL) (issue 19: ZC on the cone to 1024)",
+               lambda: _en_bounds_kind(1024, 36), baseline=base, goal="milliseconds per (L, K)")
+    yield Case("E[N_j] enclosures at every L = 65..1024 for ZC-TC and ZC-DTC's K", _en_bounds_scan, repeat=1,
+               goal="seconds for the whole cone range")
+
+
+def _en_bounds_direct(L, K):
+    from exactdlm.arith import outward as ow
+
+    T, cum = rules._kind_prefix(L, "dtc")
+    f = np.array([n / T for n in cum])
+    return rules._expected_N_cuts_bounds_direct(L, K, (ow.down(f), ow.up(f)))
+
+
+def _en_bounds_kind(L, K):
+    rules._expected_N_cuts_bounds_kind.cache_clear()
+    rules._TABLES.clear()
+    return rules.expected_N_cuts_bounds_kind(L, K, "dtc")
+
+
+def _en_bounds_scan():
+    from exactdlm.claims.zc import dtc_step_grid
+
+    rules._expected_N_cuts_bounds_kind.cache_clear()
+    rules._TABLES.clear()
+    for L in range(65, 1025):
+        grid = dtc_step_grid(L, (2, 3, 5))
+        for K in (2, 3, 5):
+            rules.expected_N_cuts_bounds_kind(L, K, "tc", 5)
+        for K in grid:
+            rules.expected_N_cuts_bounds_kind(L, K, "dtc", max(grid))

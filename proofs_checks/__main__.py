@@ -13,6 +13,7 @@ import time
 from functools import lru_cache
 
 from . import closed_forms, geometric, lc_constants, lz, worst_case, zc
+from . import deff
 from .table import format_table, write_json
 
 THEMES = {
@@ -23,6 +24,7 @@ THEMES = {
     "zc": zc,
     "lz": lz,
 }
+THEMES["deff"] = deff  # DHW-Deff / DHW-sup (issue 21)
 
 
 @lru_cache(maxsize=None)

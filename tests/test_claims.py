@@ -32,14 +32,25 @@ from exactdlm.suites import Suite, SuiteCase, all_compositions, get_suite
 
 THEORY_IDS = ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "LC-T1", "LC-C1", "LC-T2", "LC-tight", "SH-1", "CCL-1.9",
               "G-DTC", "G-TC", "G-MIN", "WC", "IMP", "ZC-TC", "ZC-DTC", "LZ-sqrt", "MIX"]
+#: the 2026 statements (issue 21), after the others in catalogue order
+IDS_2026 = ["DHW-Deff", "DHW-sup", "PB-1", "PB-T", "PB-mono", "FD-T1", "FD-T1-tight", "FENG-TER", "FENG-SER",
+            "DEMASK-sub", "LC-T2-r1", "LC-T2-r2", "LC-T2-r3"]
 
 
 # ----------------------------------------------------------------------------------------
 # the catalogue's records
 # ----------------------------------------------------------------------------------------
 def test_catalogue_has_exactly_the_theory_ids_in_order():
-    assert [c.id for c in catalogue()] == THEORY_IDS
-    assert sorted(catalogue_ids()) == sorted(THEORY_IDS)
+    assert [c.id for c in catalogue()] == THEORY_IDS + IDS_2026
+    assert sorted(catalogue_ids()) == sorted(THEORY_IDS + IDS_2026)
+
+
+@pytest.mark.parametrize("cid", IDS_2026)
+def test_2026_claims_record_provenance_with_arxiv_ids(cid):
+    c = get(cid)
+    assert c.statement.strip() and c.formula.strip() and c.hypotheses.strip() and c.quantifier in QUANTIFIERS
+    assert c.source in ("DHW", "PB", "FD", "FENG", "DEMASK", "LC")
+    assert c.provenance.kind in ("secondary", "derived") and "arXiv" in c.provenance.paper
 
 
 @pytest.mark.parametrize("cid", THEORY_IDS)

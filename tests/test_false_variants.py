@@ -19,6 +19,8 @@ from exactdlm.suites import get_suite
 FILE = pathlib.Path(__file__).parent / "data" / "false_variants.py"
 #: variants that need a law (value-adaptive rules, learned predictors, output laws): refuted on the suite
 LAW_ONLY = {"fv-E5", "fv-E6", "fv-MIX-0.97", "fv-MIX-floor"}
+LAW_ONLY |= {"fv-PB-1-1.01", "fv-PB-T-1.01", "fv-PB-mono-strict", "fv-FD-T1-1.01", "fv-FD-T1-no-n", "fv-FD-T1-tight-0.99",
+             "fv-FENG-SER-1.01", "fv-DEMASK-sub-0.49", "fv-DEMASK-assumption"}
 ISSUE = {"fv-LC-C1-0.99", "fv-LC-C1-two-steps-0.95", "fv-DTC-40TC"}
 
 

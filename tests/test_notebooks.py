@@ -37,6 +37,7 @@ FIGURES = {
     "adaptive_samplers": ["adaptive_samplers"],
     "production_samplers": ["production_samplers"],
 }
+FIGURES["theory_2026"] = ["theory_2026"]  # issue 21: the 2026 statements
 
 
 def close(a, b, tol=TOL):
@@ -119,6 +120,7 @@ def test_figures_written(figdir, name):
 
 PAPER = {"li_cai_rate": "LC", "adaptive_tc_dtc": "ZC", "exact_characterization": "CCL", "mixture_vs_expected": "MIX",
          "sqrt_rule": "LZ", "adaptive_samplers": "WLL", "production_samplers": "LC"}
+PAPER["theory_2026"] = "DHW"
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
@@ -393,3 +395,43 @@ def test_production_samplers_numbers(figdir):
         q = ed.output_law(p, "fastdllm:threshold=0.9,T=0")
         assert close(rows["presets"]["Fast-dLLM τ=0.9 T=0"][0]["gen_ppl"], gen_ppl(p, q))
         assert all(m["kl_pq"] == math.inf for key, ms in rows["presets"].items() if key.endswith("T=0") for m in ms)
+
+
+def test_theory_2026_numbers(figdir):
+    """The 2026 notebook's numbers against independent recomputations: D_eff on the rays from the
+    closed form in mpmath (proofs_checks), L*_T and the golden-mean SER exactly, the tight family's and
+    noisy parity's closed forms."""
+    from exactdlm.claims import demask, feng, pbench
+    from exactdlm.engine.info import subset_entropies
+    from exactdlm.engine.sampler import sampler_law
+    from proofs_checks import deff as proofs_deff
+
+    d = load(figdir, "theory_2026")
+    dhw = d["dhw"]
+    from exactdlm.engine.deff import ray_bounds
+
+    for L, r1, rp in zip(dhw["L"], dhw["repeated symbol (r_1)"], dhw["parity (r_{L-1})"]):
+        lo, hi = ray_bounds(L)  # the notebook plots the enclosure's midpoint: within its width of the closed form
+        for k, got in ((1, r1), (L - 1, rp)):
+            assert abs(got - float(proofs_deff.ray_value(L, k))) <= float(hi[k] - lo[k]) + 1e-15, (L, k)
+    assert all(x <= 1 + 1e-12 for k in ("Markov", "noisy repetition") for x in dhw[k])
+    pb = d["pb"]
+    for name, spec in d["pb_laws"].items():
+        p = families.make(spec["family"], L=pb["L"], **{k: v for k, v in spec.items() if k != "family"})
+        opt = pbench.optimal_costs(subset_entropies(p), pb["L"])
+        assert all(close(pb[name]["L*_T"][T - 1], opt[T][0]) for T in pb["T"])
+        assert all(a >= b - 1e-12 for a, b in zip(pb[name]["EKL balanced"], pb[name]["L*_T"]))
+    for K in d["ser"]["K"]:
+        for L, row in zip(d["ser"]["L"], d["ser"][f"K={K}"]):
+            p = families.markov_chain(L, feng.GOLDEN)
+            sizes = schedules.balanced(L, min(K, L))
+            assert close(row["ser"], feng.ser(p, sampler_law(p, sizes)))
+            assert row["ser"] >= row["bound"] - 1e-12
+    fd = d["fd"]
+    for n in fd["n"]:
+        assert all(close(m, 1 - F(s).limit_denominator(1000)) for s, m in zip(fd["s"], fd[f"tight n={n}"]))
+        assert all(f == 0 for s, f in zip(fd["s"], fd[f"random n={n}"]) if s < 1)
+    for L in d["demask"]["L"]:
+        for lam, row in zip(d["demask"]["lambda"], d["demask"][f"L={L}"]):
+            assert close(row["block"], (1 - F(lam)) / 2) and row["pairs"] == 0
+    assert demask.block_and_pairs(families.parity(3, 2).array)[0] == F(1, 2)

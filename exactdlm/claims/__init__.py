@@ -57,6 +57,8 @@ VERDICTS = ("holds", "violated", "undecided", "not-applicable", "incomplete", "e
 SCOPES = ("all laws", "suite", "mixed", "witness")
 GLOBAL_KINDS = ("sampled", "exact")
 CATALOGUE_MODULES = ("ccl", "derived", "lc", "lz", "zc")
+#: the 2026 statements of issue 21 (one module per source)
+CATALOGUE_MODULES += ("dhw", "pbench", "fastdllm", "feng", "demask")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 
 
@@ -282,6 +284,10 @@ def get(claim_id: str) -> Claim:
 _ORDER = {cid: i for i, cid in enumerate(
     ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "LC-T1", "LC-C1", "LC-T2", "LC-tight", "SH-1", "CCL-1.9",
      "G-DTC", "G-TC", "G-MIN", "WC", "IMP", "ZC-TC", "ZC-DTC", "LZ-sqrt", "MIX"])}
+#: the 2026 statements (issue 21), after the others
+_ORDER.update({cid: len(_ORDER) + i for i, cid in enumerate(
+    ["DHW-Deff", "DHW-sup", "PB-1", "PB-T", "PB-mono", "FD-T1", "FD-T1-tight", "FENG-TER", "FENG-SER",
+     "DEMASK-sub", "LC-T2-r1", "LC-T2-r2", "LC-T2-r3"])})
 
 
 # ----------------------------------------------------------------------------------------

@@ -58,9 +58,12 @@ def _ccl(ctx):
         K = min(L, step_budget(L, ratio))
         sizes, ekl = best_ekl(ctx, K)
         for name, T in (("TC", ctx.tc), ("DTC", ctx.dtc)):
+            note = {"T_hat": name, "eps_over_T_hat": str(ratio), "steps": K}
+            if K >= L:  # the budget reaches L: unit steps, EKL = 0 (the scope says so: issue 19)
+                note["trivial"] = "budget >= L: unit steps, EKL = 0"
             yield Check(ekl, T * ctx.num(ratio), "le", sizes,
                         f"T̂ = {name}, eps = {ratio} T̂: best {K}-step schedule has EKL <= eps",
-                        note={"T_hat": name, "eps_over_T_hat": str(ratio), "steps": K},
+                        note=note,
                         figures={"cases where the step budget is below L": ("sum", int(K < L))})
 
 
@@ -114,13 +117,14 @@ def oblivious_checks(lengths):
                     sup = rules.wc_tc(sizes) if which == "TC" else rules.wc_dtc(sizes)
                 checks.append(Check(sup if sup is not None else 0, ratio, "le", sizes,
                                     f"law-oblivious, T̂ = {which}, eps = {ratio} T̂: sup_p EKL/T̂ of the greedy schedule "
-                                    "<= eps/T̂ (on the rays)", note={"L": L, "T_hat": which, "eps_over_T_hat": str(ratio)},
+                                    "<= eps/T̂ (on the rays)", note={"L": L, "T_hat": which, "eps_over_T_hat": str(ratio),
+                                                                  "on_rays": L},
                                     rated=False))
                 budget = step_budget(L, ratio)
                 checks.append(Check(len(sizes), budget, "le", sizes,
                                     f"law-oblivious, T̂ = {which}, eps = {ratio} T̂: least K = {len(sizes)} <= CCL's budget",
                                     note={"L": L, "T_hat": which, "eps_over_T_hat": str(ratio), "K": len(sizes),
-                                          "budget": budget}, rated=False))
+                                          "budget": budget, "on_rays": L}, rated=False))
                 r = Fraction(len(sizes), budget)
                 worst = r if worst is None or r > worst else worst
     return checks, worst

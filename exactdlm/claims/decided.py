@@ -142,11 +142,14 @@ class ConeContext:
         self._law_only("subset entropies")
 
 
-def per_law_checks(c: Claim, ctx):
+def per_law_checks(c: Claim, ctx, at: dict | None = None):
     """The claim's comparisons on one case (a law, or the cone): ``sides`` on every schedule,
-    ``schedule_checks`` on every schedule, then ``case_checks``."""
+    ``schedule_checks`` on every schedule, then ``case_checks``. ``at["sizes"]`` follows the
+    schedule being evaluated (``None`` in ``case_checks``), so an exception can name it."""
+    at = {} if at is None else at
     if c.sides is not None:
         for sizes in ctx.case.schedules:
+            at["sizes"] = tuple(sizes)
             if c.applies is not None and not c.applies(ctx.law, sizes):
                 continue
             got = c.sides(ctx.law, sizes)
@@ -160,8 +163,10 @@ def per_law_checks(c: Claim, ctx):
             yield Check(got[0], got[1], c.kind, tuple(sizes))
     elif c.schedule_checks is not None:
         for sizes in ctx.case.schedules:
+            at["sizes"] = tuple(sizes)
             yield from c.schedule_checks(ctx, tuple(sizes))
     if c.case_checks is not None:
+        at["sizes"] = None
         yield from c.case_checks(ctx)
 
 
@@ -171,7 +176,14 @@ def check_key(L: int, check: Check) -> tuple:
 
 @dataclass
 class ConeOutcome:
-    """What the cone decided for one claim."""
+    """What the cone decided for one claim.
+
+    ``stopped``/``stopped_at``: where and why the scan ended before the suite's range (the claim
+    left the fragment, needs a law, or was violated). ``error``: the claim's own code raised on
+    the cone (``{"L", "sizes", "exception"}``): the claim's verdict is then ``error``, never a
+    ``holds`` over the lengths before. ``trivial``: the decided lengths where every comparison
+    was vacuous (its smaller side is 0 for every law), with ``trivial_why``. ``schedules``: the
+    schedule families decided (text)."""
 
     lengths: tuple | None = None  # (min, max) inclusive, decided
     checks: int = 0
@@ -182,11 +194,28 @@ class ConeOutcome:
     stopped: str | None = None
     floats: list = field(default_factory=list)
     seconds: float = 0.0
+    error: dict | None = None
+    stopped_at: int | None = None
+    trivial: list = field(default_factory=list)
+    trivial_why: str | None = None
+    schedules: str | None = None
+
+    def trivial_span(self):
+        """``(a, b)`` when the trivial lengths are the whole range ``a..b`` with ``b >= 2`` (``L = 1`` alone,
+        where every EKL is 0, is not reported); else None."""
+        t = sorted(self.trivial)
+        if not t or t[-1] < 2 or t[-1] - t[0] + 1 != len(t):
+            return None
+        return (t[0], t[-1])
 
     def to_json(self) -> dict:
+        span = self.trivial_span()
         return {"lengths": list(self.lengths) if self.lengths else None, "checks": self.checks,
                 "worst_ratio": str(self.worst_ratio) if self.worst_ratio is not None else None,
-                "worst_at": self.worst_at, "stopped": self.stopped, "rests_on": RESTS_ON,
+                "worst_at": self.worst_at, "stopped": self.stopped, "stopped_at": self.stopped_at,
+                "error": self.error, "schedules": self.schedules,
+                "trivial": {"lengths": list(span), "why": self.trivial_why} if span else None,
+                "rests_on": RESTS_ON,
                 "floats_read": [{"float": x, "read_as": str(q)} for x, q in self.floats]}
 
 
@@ -197,6 +226,16 @@ def cone_lengths(suite) -> range:
 
 def _group(kind):
     return {"lt": "le", "gt": "ge"}.get(kind, kind)
+
+
+def schedule_families(c: Claim, top: int) -> str:
+    """The schedules the cone decides ``c`` on, for lengths up to ``top``."""
+    if c.sides is None and c.schedule_checks is None:
+        return "the claim's own schedules (its hypotheses)"
+    head = f"every schedule (composition of L) at L <= {min(top, ALL_COMPOSITIONS_L)}"
+    if top <= ALL_COMPOSITIONS_L:
+        return head
+    return head + f"; named schedules (balanced, geometric, two-sided) at L = {ALL_COMPOSITIONS_L + 1}..{top}"
 
 
 def run_cone(claims, suite, max_prec: int = 4096) -> dict:
@@ -216,19 +255,37 @@ def run_cone(claims, suite, max_prec: int = 4096) -> dict:
             done = _one_length(c, ctx, res, max_prec)
             res.seconds += time.perf_counter() - t0
             if not done:
+                res.stopped_at = L
                 live.remove(c)
-    for res in out.values():
+    for c in active:
+        res = out[c.id]
         res.covered = frozenset(res.covered)
+        if res.lengths:
+            res.schedules = schedule_families(c, res.lengths[1])
     return out
 
 
+def _vacuous(check: Check) -> bool:
+    """The smaller side is identically 0 on the cone (every law): the comparison cannot fail for a
+    nonnegative larger side, and says nothing (e.g. EKL of unit steps)."""
+    from ..structured.cone import ConeForm
+
+    small = check.rhs if _group(check.kind) == "ge" else check.lhs if _group(check.kind) == "le" else None
+    if isinstance(small, ConeForm):
+        return small.const == 0 and not any(int(v) for v in small.num)
+    return small is not None and not isinstance(small, bool) and isinstance(small, (int, Fraction)) and small == 0
+
+
 def _one_length(c: Claim, ctx: ConeContext, res: ConeOutcome, max_prec: int) -> bool:
-    """Decide ``c`` at ``ctx.L``; False when the scan stops (outside the fragment or violated)."""
+    """Decide ``c`` at ``ctx.L``; False when the scan stops (outside the fragment, violated, or the
+    claim's code raised: ``res.error``)."""
     L = ctx.L
     keys, best, best_at, n = [], res.worst_ratio, res.worst_at, 0
+    at: dict = {"sizes": None}
     try:
         with recording_floats() as floats:
-            checks = list(per_law_checks(c, ctx))
+            checks = list(per_law_checks(c, ctx, at))
+            at["sizes"] = None
             if not checks:  # vacuous at this length (e.g. L = 1 for claims about L >= 2), or law-only
                 if res.checks == 0 and L >= 3:
                     res.stopped = f"L={L}: no comparison on the cone (the claim needs a law)"
@@ -241,6 +298,7 @@ def _one_length(c: Claim, ctx: ConeContext, res: ConeOutcome, max_prec: int) -> 
             n = len(checks) if bad is None else bad + 1
             if bad is not None:
                 check = checks[bad]
+                at["sizes"] = tuple(check.sizes) if check.sizes is not None else None
                 d = decide(check.lhs, check.rhs, check.kind, L, ratio=False)
                 res.counterexample = cone_counterexample(c, check, d, ctx, max_prec)
                 res.stopped = f"violated at L={L}"
@@ -252,11 +310,20 @@ def _one_length(c: Claim, ctx: ConeContext, res: ConeOutcome, max_prec: int) -> 
                 best = r
                 best_at = {"L": L, "sizes": list(check.sizes) if check.sizes else None,
                            "check": check.label or None, "law": ray_law_description(L, ray)}
+            if all(_vacuous(ch) for ch in checks):
+                res.trivial.append(L)
+                whys = {(ch.note or {}).get("trivial") for ch in checks}
+                why = whys.pop() if len(whys) == 1 and None not in whys else "the smaller side is 0 for every law"
+                res.trivial_why = why if res.trivial_why in (None, why) else "the smaller side is 0 for every law"
     except NotInFragment as exc:
         res.stopped = f"L={L}: {exc}"
         return False
-    except Exception as exc:  # noqa: BLE001 - the claim's own error shows on the laws
-        res.stopped = f"L={L}: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the claim's own code raised: an error, never a holds
+        from . import describe_error
+
+        res.error = {"L": L, "sizes": list(at["sizes"]) if at.get("sizes") is not None else None,
+                     "exception": describe_error(exc, c)}
+        res.stopped = f"L={L}: the claim raised {type(exc).__name__}: {exc}"
         return False
     for x in floats:
         if x not in res.floats:
@@ -304,10 +371,26 @@ def _structured_ray_law(L: int, k: int | None, q: int):
 
 
 def _side_value(const: Fraction, ray, n: int, q: int):
-    """``const + n · ray · log q`` exactly (LogForm), or a float when the ray value is irrational."""
+    """``const + n · ray · log q`` exactly (LogForm), a certified interval when the ray value is an
+    enclosure (``mpmath.iv``), or a float when it is irrational."""
     if isinstance(ray, float):
         return float(const) + n * ray * math.log(q)
+    if _is_interval(ray):
+        import mpmath
+
+        c = mpmath.iv.mpf(Fraction(const).numerator) / Fraction(const).denominator
+        return c + n * ray * mpmath.iv.log(q)
     return LogForm.log(Fraction(q), Fraction(ray) * n) + const
+
+
+def _is_interval(x) -> bool:
+    import mpmath
+
+    return isinstance(x, mpmath.iv.mpf)
+
+
+def _mid(x) -> float:
+    return float(x.mid) if _is_interval(x) else float(x)
 
 
 def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
@@ -318,7 +401,7 @@ def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
         lhs, rhs = d.lhs_const, d.rhs_const
     else:
         q = 2 if k in (0, 1, L - 1) else _prime_at_least(L)
-        D_ray = float(d.rhs_ray) - float(d.lhs_ray)
+        D_ray = _mid(d.rhs_ray) - _mid(d.lhs_ray)
         if _group(check.kind) == "ge":
             D_ray = -D_ray
         D_const = float(d.rhs_const - d.lhs_const) * (-1 if _group(check.kind) == "ge" else 1)
@@ -339,6 +422,7 @@ def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
     else:
         certified = cmp.outcome == "violated" and cmp.certified
     desc = ray_law_description(L, k, q)
+    outcomes = 1 if k is None else q ** L
     if n > 1:
         desc["copies"] = n
         desc["profile"] = f"{n} log {q} · r_{k}"
@@ -349,7 +433,7 @@ def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
         "lhs_value": cmp.lhs, "rhs_value": cmp.rhs, "lhs_interval": cmp.lhs_interval,
         "rhs_interval": cmp.rhs_interval, "certified": certified,
         "case": f"profile cone L={L}, ray r_{k}" if k is not None else f"profile cone L={L}, point mass",
-        "check": check.label or None, "decided": True,
+        "check": check.label or None, "decided": True, "stage": "cone", "L": L, "outcomes": outcomes,
         "ray": {"k": k, "lhs": str(d.lhs_ray) if k is not None else None,
                 "rhs": str(d.rhs_ray) if k is not None else None,
                 "lhs_const": str(d.lhs_const), "rhs_const": str(d.rhs_const)},
@@ -365,7 +449,37 @@ def cone_counterexample(c: Claim, check: Check, d, ctx, max_prec: int) -> dict:
         out["recheck"] = {"outcome": "not rechecked", "reason": f"{type(exc).__name__}: {exc}"}
         return out
     out["recheck"] = _recheck(c, check, law, ctx, max_prec)
+    _gate(out)
     return out
+
+
+def _gate(out: dict) -> None:
+    """The re-check on the real law gates the certificate (issue 19): ``certified`` needs the law to
+    agree (violated); a float law value that holds leaves the counterexample uncertified; an exact
+    law value that holds is a disagreement — a bug of the cone, reported
+    by the runner as ``error`` with both computations —, and a claim that raised on the law is an
+    error too. With no law built (too many outcomes, ``n`` copies) the ray decision stands alone
+    and the re-check says so."""
+    rc = out.get("recheck")
+    if rc is None:
+        out["recheck"] = {"outcome": "not rechecked", "reason": "no law of this size is built (more than "
+                          f"{DENSE_CELLS} outcomes and no structured form, or several copies)"}
+        return
+    outcome = rc["outcome"]
+    if outcome == "violated":  # agreement (a float re-check of a long structured law agrees too: the
+        return                 # certificate is the exact ray sides, the re-check confirms them)
+    if outcome == "holds" and not rc.get("certified"):  # a float law value cannot confirm it
+        out["certified"] = False
+        rc["reason"] = "the law's float computation does not confirm the violation"
+    elif outcome == "holds":
+        out["certified"] = False
+        out["disagreement"] = (f"the cone says violated (lhs {out['lhs']}, rhs {out['rhs']}) but the law's own "
+                               f"computation holds (lhs {rc['lhs']}, rhs {rc['rhs']})")
+    elif outcome == "error":
+        out["certified"] = False
+        out["disagreement"] = f"the claim raised on the ray's law: {rc['reason']}"
+    elif outcome == "undecided":
+        out["certified"] = False
 
 
 def _prime_at_least(n: int) -> int:
@@ -398,6 +512,8 @@ def _recheck(c: Claim, check: Check, law, ctx, max_prec: int) -> dict | None:
                 viol = cmp.outcome == "violated" or (check.kind in ("lt", "gt") and cmp.slack == 0)
                 return {"outcome": "violated" if viol else cmp.outcome, "certified": cmp.certified,
                         "lhs": _text(cmp.lhs_exact, cmp.lhs), "rhs": _text(cmp.rhs_exact, cmp.rhs)}
-    except Exception as exc:  # noqa: BLE001 - the re-check is a courtesy; the ray decision stands
+    except NotInFragment as exc:
         return {"outcome": "not rechecked", "reason": f"{type(exc).__name__}: {exc}"}
+    except Exception as exc:  # noqa: BLE001 - the claim's own code raised on a real law: an error (_gate)
+        return {"outcome": "error", "reason": f"{type(exc).__name__}: {exc}"}
     return {"outcome": "not rechecked", "reason": "the comparison does not arise on the law"}

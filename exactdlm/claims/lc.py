@@ -150,3 +150,80 @@ register_catalogue(Claim(
     hypotheses="repeated symbol laws for L = 2..max(8, witness length), V = 2 (and V = 3 up to L = 6), every m with 2^m <= L, first "
                "block 2^m followed by unit steps or by balanced blocks of size <= 2^m",
     quantifier="exists", global_checks=_lc_tight))
+
+
+# ----------------------------------------------------------------------------------------
+# LC-T2 under three readings of W_j (issue 21): each a reading, never the theorem (LC-T2 stays incomplete)
+# ----------------------------------------------------------------------------------------
+def lc_t2_m(L: int, s_max: int, reading: int, j: int) -> int:
+    """``m_j`` of a reading: 1: ``min(L-1, 2^j)``; 2: ``min(L-1, 2^j ceil(L/s_max))``;
+    3: ``ceil((L-1)(1 - 2^{-j-1}))``."""
+    if reading == 1:
+        return min(L - 1, 2**j)
+    if reading == 2:
+        return min(L - 1, 2**j * -(-L // s_max))
+    if reading == 3:
+        return -(-(L - 1) * (2 ** (j + 1) - 1) // 2 ** (j + 1))
+    raise ValueError(f"reading must be 1, 2 or 3, got {reading}")
+
+
+def lc_t2_j_range(L: int) -> range:
+    """``j = 1..ceil(log2 L)`` (the levels of LC's dyadic decomposition, as read)."""
+    return range(1, max(1, (L - 1).bit_length()) + 1)
+
+
+def lc_t2_rhs(Ibar, L: int, s_max: int, reading: int):
+    """``(s_max/16) Σ_j 2^{-j} Ī(m_j)``: with ``W_j`` a uniform ``m_j``-subset of the other positions,
+    ``(1/L) Σ_i E I(X_i; X_{W_j}) = Ī(m_j)``, so this is LC-T2's right side, linear in the profile."""
+    total = 0
+    for j in lc_t2_j_range(L):
+        total = total + Ibar[lc_t2_m(L, s_max, reading, j)] * Fraction(1, 2**j)
+    return total * Fraction(s_max, 16)
+
+
+def lc_t2_schedule(L: int, s: int) -> tuple:
+    """Largest block first with ``s_max = s``: ``(s, ..., s, L mod s)``."""
+    q, r = divmod(L, s)
+    return (s,) * q + ((r,) if r else ())
+
+
+#: lengths of the refuting MDS witnesses (every s_max = 2..L-1)
+LC_T2_WITNESS_L = range(3, 9)
+
+
+def _lc_t2_refuted(reading):
+    def checks(suite):
+        from .common import mds_law, mds_profile, smallest_prime_at_least
+        from ..engine.info import ekl_from_profile
+
+        out = []
+        for L in LC_T2_WITNESS_L:
+            q = smallest_prime_at_least(L)
+            for s in range(2, L):
+                law = mds_law(L, s, q)
+                g = mds_profile(L, s, q)  # exact LogForms
+                Ibar = [g[1] + g[t] - g[t + 1] for t in range(L)]  # Ī(t) = H̄ + g(t) - g(t+1)
+                sizes = lc_t2_schedule(L, s)
+                rhs = lc_t2_rhs(Ibar, L, s, reading)
+                out.append(Check(ekl_from_profile(g, sizes), rhs, "lt", sizes,
+                                 f"MDS [{L},{s}]_{q}, sizes {sizes}: EKL = 0 < the reading's right side",
+                                 law=law if L <= 5 else None, note={"L": L, "s_max": s, "q": q}))
+        return out, {}
+    return checks
+
+
+_READINGS = {1: "m_j = min(L-1, 2^j)", 2: "m_j = min(L-1, 2^j ceil(L/s_max))", 3: "m_j = ceil((L-1)(1-2^{-j-1}))"}
+for _r, _m in _READINGS.items():
+    register_catalogue(Claim(
+        id=f"LC-T2-r{_r}", source="LC", provenance=prov(LC_PAPER, f"Thm 2 under the reading {_m} (a reading, not "
+                                                                   "the theorem)", "derived"), kind="le",
+        global_kind="exact",
+        statement=f"LC-T2 read with W_j uniformly random subsets of size {_m} (j = 1..ceil(log2 L)), i.e. "
+                  "EKL >= (s_max/16) Σ_j 2^-j Ī(m_j) for the largest-block-first schedule (s_max, ..., s_max, L mod "
+                  "s_max), is false: on the MDS code [L, s_max]_q the first knot makes EKL = 0 while some m_j >= s_max "
+                  "makes the right side positive (a verdict on this reading; LC-T2 itself stays incomplete)",
+        formula=f"[L, s]_q, sizes (s, ..., s, L mod s):  EKL = 0 < (s/16) · Σ_j 2^-j [m_j >= s] log q,  {_m}",
+        hypotheses=f"MDS codes [L, s]_q (q the least prime >= L) for L = {LC_T2_WITNESS_L.start}.."
+                   f"{LC_T2_WITNESS_L.stop - 1} and every s = 2..L-1, exact; the reading itself is the false variant "
+                   f"fv-LC-T2-r{_r} (tests/data/false_variants.py), refuted on the profile cone",
+        quantifier="exists", global_checks=_lc_t2_refuted(_r)))

@@ -31,14 +31,55 @@ def _certified(r) -> str:
 
 
 def scope_text(r) -> str:
-    """``all laws L=1..1024``, ``mixed L=1..64 + 66 laws``, ``suite (143 laws)``, ``witness``."""
+    """What the verdict covers, from its parts (``runner.scope_parts``): ``all laws L=1..1024`` (the
+    profile cone), ``trivial L=1..12`` (decided, but every comparison vacuous), ``rays L=2..1024``
+    (global checks decided on the rays), ``+ 66 laws`` (suite laws sampled one by one),
+    ``witness``; e.g. ``all laws L=1..1024 + 65 laws``, ``suite (143 laws)``."""
     if r.verdict in ("incomplete", "not-applicable"):
         return "-"
-    span = f" L={r.lengths[0]}..{r.lengths[1]}" if r.lengths else ""
     if r.verdict == "violated" and r.counterexample:  # where it fails, not where it held
-        cx = r.counterexample
-        found = re.search(r"\bL=(\d+)", str(cx.get("case", ""))) or re.search(r'"L": (\d+)', json.dumps(cx.get("law")))
-        return f"fails at L={found.group(1)}" + (f" (held{span})" if span else "") if found else "counterexample"
+        return _fails_at(r)
+    parts = getattr(r, "parts", None) or []
+    if not parts:
+        return _legacy_scope(r)
+    out = []
+    for p in parts:
+        if p["part"] == "decided":
+            lo, hi = p["lengths"]
+            t = p.get("trivial")
+            if t and tuple(t["lengths"]) == (lo, hi):
+                out.append(f"trivial L={lo}..{hi}")
+            else:
+                out.append(f"all laws L={lo}..{hi}")
+        elif p["part"] == "rays":
+            out.append(f"rays L={p['lengths'][0]}..{p['lengths'][1]}")
+    decided = bool(out)
+    for p in parts:
+        if p["part"] == "sampled" and p["laws"]:
+            out.append(f"{p['laws']} laws")
+    if any(p["part"] == "witness" for p in parts) and not any(p["part"] == "sampled" and p["laws"] for p in parts):
+        out.append("witness")
+    if not decided:
+        sampled = next((p for p in parts if p["part"] == "sampled" and p["laws"]), None)
+        if sampled is not None:
+            return f"suite ({sampled['laws']} laws)" + (" + witness" if "witness" in out else "")
+        return "witness" if "witness" in out else "suite"
+    return " + ".join(out)
+
+
+def _fails_at(r) -> str:
+    """``fails at L=6 (held L=1..5)``: the counterexample's length and the decided lengths before it."""
+    cx = r.counterexample
+    found = re.search(r"\bL=(\d+)", str(cx.get("case", ""))) or re.search(r'"L": (\d+)', json.dumps(cx.get("law")))
+    if not found:
+        return "counterexample"
+    held = [p["lengths"] for p in getattr(r, "parts", None) or [] if p["part"] == "decided"] or (
+        [r.lengths] if r.lengths else [])
+    return f"fails at L={found.group(1)}" + (f" (held L={held[0][0]}..{held[0][1]})" if held else "")
+
+
+def _legacy_scope(r) -> str:
+    span = f" L={r.lengths[0]}..{r.lengths[1]}" if r.lengths else ""
     if r.scope == "all laws":
         return f"all laws{span}"
     if r.scope == "mixed":
@@ -46,6 +87,19 @@ def scope_text(r) -> str:
     if r.scope == "suite":
         return f"suite ({r.laws} laws)" if r.laws else "suite"
     return r.scope
+
+
+def decided_ranges(report) -> str:
+    """The run line's per-claim decided ranges: ``L=1..1024: LC-C1, SH-1; L=2..1024: ZC-TC, ZC-DTC``."""
+    groups: dict = {}
+    for r in report.results:
+        for p in getattr(r, "parts", None) or []:
+            if p["part"] == "decided":
+                t = p.get("trivial")
+                key = f"L={p['lengths'][0]}..{p['lengths'][1]}" + (
+                    " (trivial)" if t and t["lengths"] == p["lengths"] else "")
+                groups.setdefault(key, []).append(r.claim.id)
+    return "; ".join(f"{k}: {', '.join(v)}" for k, v in groups.items())
 
 
 def table(report) -> str:
@@ -69,8 +123,10 @@ def summary(report) -> str:
     for r in report.results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     parts = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-    cone = (f"; profile claims decided for every law at L = {report.cone_lengths[0]}..{report.cone_lengths[1]} "
-            f"({report.cone_seconds:.1f} s)" if report.cone_lengths else "")
+    ranges = decided_ranges(report)
+    cone = (f"; decided for every law ({report.cone_seconds:.1f} s on the profile cone, suite range "
+            f"L = {report.cone_lengths[0]}..{report.cone_lengths[1]}): {ranges}" if report.cone_lengths and ranges
+            else "")
     return (f"suite {report.suite}: {report.n_cases} laws, {len(report.results)} claims ({parts}); "
             f"{report.seconds:.1f} s with {report.jobs} job(s){cone}")
 
@@ -80,6 +136,9 @@ def counterexample(r) -> str:
     cx = r.counterexample
     tag = "certified" if cx.get("certified") else "float, uncertified"
     lines = [f"counterexample to {r.claim.id} ({tag}): {r.claim.statement}"]
+    if cx.get("stage"):
+        lines.append(f"  found by: the {cx['stage']} (strongest of {r.certified_violations} certified and "
+                     f"{r.uncertified_violations} uncertified violation(s) seen)")
     if cx.get("check"):
         lines.append(f"  check: {cx['check']}")
     if cx.get("case"):
@@ -137,6 +196,13 @@ def notes(report) -> str:
     consistent-float), and the floats a decided claim read as decimals."""
     lines = [f"  {r.claim.id} ({r.verdict}): {r.reason}" for r in report.results
              if r.verdict in ("incomplete", "not-applicable", "error", "undecided", "consistent-float") and r.reason]
+    for r in report.results:
+        for p in getattr(r, "parts", None) or []:
+            if p["part"] == "decided" and p.get("trivial"):
+                t = p["trivial"]
+                lines.append(f"  {r.claim.id}: trivial at L={t['lengths'][0]}..{t['lengths'][1]}: {t['why']}")
+            if p["part"] == "stopped" and r.verdict not in ("violated", "error") and r.lengths:
+                lines.append(f"  {r.claim.id}: decided part stopped: {p['why']}")
     for r in report.results:
         floats = (r.decided or {}).get("floats_read") or []
         if floats:

@@ -6,6 +6,13 @@ threshold) of a linear function of ``rho``, so it is right-continuous and consta
 ``rho`` at which one of its steps (from the same knot) grows; earlier steps are unchanged up to
 there, so this walks the pieces in order. ``rho -> 0+`` is the open piece ``(0, β_1)`` (unit steps).
 
+Each piece is checked against the library's rule itself (issue 19): the rule is evaluated, in exact
+rationals, at the piece's left end, its midpoint and just inside its right end (``hi - w/4096``), and
+at ``hi`` (the break must change the schedule); a disagreement with the break formula raises
+:class:`PieceMismatch`, which makes the claim's verdict ``error``. A rule that differs from the
+formula only on a subinterval narrower than ``w/4096`` at a piece's right end, or strictly inside a
+piece away from the probes, is not seen by this check.
+
 On a piece with schedule ``s``: a guarantee ``sup_p EKL/T <= rho`` (``T`` = TC, DTC, min(TC, DTC);
 the sup is on the rays, §8) holds for every ``rho`` of the piece iff it holds at the left end
 ``β_i`` (the sup does not move, ``rho`` grows); at ``rho -> 0+`` iff the sup is 0. G-DTC's step bound
@@ -56,9 +63,46 @@ def _next_break(rule: str, L: int, sizes, rho: Fraction) -> Fraction | None:
     return Fraction(*best) if best is not None else None
 
 
-def pieces(rule: str, L: int) -> list[tuple[Fraction, Fraction | None, tuple]]:
+class PieceMismatch(ValueError):
+    """The library's rule and the break formula disagree on a piece (a bug of one of them)."""
+
+
+#: the right end of a piece ``[lo, hi)`` is probed at ``hi - (hi - lo)/RIGHT_PROBE``
+RIGHT_PROBE = 1 << 12
+
+
+def probe_points(lo: Fraction, hi: Fraction | None) -> list[Fraction]:
+    """Where the rule is evaluated on the piece ``[lo, hi)`` (``(0, hi)`` when ``lo = 0``; ``[lo, 1]``
+    when ``hi`` is None): the left end (its right neighbour ``lo + w/RIGHT_PROBE`` when ``lo = 0``), the
+    midpoint, the right end from inside (``hi - w/RIGHT_PROBE``) and ``1`` on the last piece."""
+    top = Fraction(1) if hi is None else hi
+    w = top - lo
+    pts = [lo if lo > 0 else lo + w / RIGHT_PROBE, lo + w / 2]
+    pts.append(top if hi is None else top - w / RIGHT_PROBE)
+    return pts
+
+
+def verify_piece(rule: str, L: int, lo: Fraction, hi: Fraction | None, sizes: tuple, fn=None) -> None:
+    """Evaluate the library's rule (exact rationals) at :func:`probe_points` of the piece, and at
+    ``hi`` itself (the break must change the schedule); raise :class:`PieceMismatch` on any
+    disagreement with ``sizes`` (issue 19: the every-rho check must not trust its own copy of the
+    break points)."""
+    fn = getattr(rules, rule) if fn is None else fn
+    for rho in probe_points(lo, hi):
+        got = tuple(fn(L, rho))
+        if got != tuple(sizes):
+            raise PieceMismatch(f"{rule} at L={L}, rho={rho}: the rule gives {got} but its break formula gives "
+                                f"{tuple(sizes)} on the piece {'(' if lo == 0 else '['}{lo}, {hi if hi is not None else 1}"
+                                f"{')' if hi is not None else ']'}")
+    if hi is not None and tuple(fn(L, hi)) == tuple(sizes):
+        raise PieceMismatch(f"{rule} at L={L}: the break formula puts a break at rho={hi} but the rule gives "
+                            f"{tuple(sizes)} on both sides")
+
+
+def pieces(rule: str, L: int, verify: bool = True) -> list[tuple[Fraction, Fraction | None, tuple]]:
     """``[(lo, hi, sizes)]``: the rule gives ``sizes`` for every rho in ``[lo, hi)`` (``hi = None``: up
-    to 1 inclusive; the first piece is ``(0, hi)``, open at 0)."""
+    to 1 inclusive; the first piece is ``(0, hi)``, open at 0). ``verify``: each piece is checked
+    against the rule itself (:func:`verify_piece`; a disagreement raises :class:`PieceMismatch`)."""
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; one of {RULES}")
     fn = getattr(rules, rule)
@@ -68,6 +112,8 @@ def pieces(rule: str, L: int) -> list[tuple[Fraction, Fraction | None, tuple]]:
         hi = _next_break(rule, L, sizes, lo)
         if hi is not None and hi > 1:
             hi = None
+        if verify:
+            verify_piece(rule, L, lo, hi, sizes, fn)
         out.append((lo, hi, sizes))
         if hi is None:
             return out

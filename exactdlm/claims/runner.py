@@ -10,8 +10,12 @@ Before the suite, every per-law claim is tried on the profile cone (``decided.ru
 docs/theory.md §8) at every length of the suite's decided range; a comparison the cone decided
 covers the same comparison (label, sizes) on every suite law of that length.
 
-A claim's verdict: ``violated`` if any comparison is violated (a failing ray first: its MDS
-law is the counterexample; else the first suite violation); else ``error`` if the claim raised
+A claim's verdict: ``error`` if the claim's code raised on the cone (length, schedule and
+exception named), if the re-check of a cone counterexample on its real law disagrees, or if the
+independent check of the cone on sampled laws (``cone_check``) finds a discrepancy; else
+``violated`` if any comparison is violated, with the strongest counterexample of every stage
+(:func:`stronger`: certified first, then the smallest L, then the fewest outcomes) and the
+numbers of certified and uncertified violations; else ``error`` if the claim raised on a law
 (message kept, the run goes on); else ``undecided`` if some comparison stayed undecided at the
 maximum precision; else ``consistent-float`` if some comparison not covered by the cone was a
 float comparison (evidence, not a proof); else ``holds`` (``not-applicable`` when no case met
@@ -19,7 +23,9 @@ its hypotheses). ``certified`` says every comparison behind ``holds`` (or the co
 behind ``violated``) was decided exactly or by certified intervals. ``scope``: ``all laws``
 when the cone decided every per-law comparison (and the claim's global checks, if any, are
 exact witnesses), ``mixed`` when some comparisons stay sampled, ``suite`` when none went
-through the cone, ``witness`` for claims shown only on explicit exact witnesses.
+through the cone, ``witness`` for claims shown only on explicit exact witnesses; its parts
+(:func:`scope_parts`: decided lengths and schedule families, trivial lengths, where the decided
+part stopped and why, rays, cross-checked, sampled, witness) say exactly what was covered.
 """
 
 from __future__ import annotations
@@ -68,6 +74,13 @@ class ClaimResult:
     decided: dict | None = None
     #: what the directed search of a sampled claim tried (exactdlm.search.adversary), if it ran
     search: dict | None = None
+    #: violations seen, by whether their counterexample is certified (every stage)
+    certified_violations: int = 0
+    uncertified_violations: int = 0
+    #: the parts of the scope (decided, trivial, stopped, sampled, witness, searched): see scope_parts
+    parts: list = field(default_factory=list)
+    #: the independent check of the cone on sampled laws (claims.cone_check), if it ran
+    cone_check: dict | None = None
 
     def to_json(self) -> dict:
         c = self.claim
@@ -90,12 +103,16 @@ class ClaimResult:
             "reason": self.reason,
             "figures": self.figures,
             "counts": {"violated": self.violated, "undecided": self.undecided,
-                       "uncertified": self.uncertified, "errors": self.errors},
+                       "uncertified": self.uncertified, "errors": self.errors,
+                       "certified_violations": self.certified_violations,
+                       "uncertified_violations": self.uncertified_violations},
             "seconds": round(self.seconds, 4),
             "scope": self.scope,
             "lengths": list(self.lengths) if self.lengths else None,
             "laws": self.laws,
             "decided": self.decided,
+            "scope_parts": self.parts,
+            "cone_check": self.cone_check,
             "search": self.search,
         }
 
@@ -193,6 +210,10 @@ class _Acc:
         self.covered = 0
         self.witness = 0  # global checks on explicit witness laws (claims with global_kind "exact")
         self.sampled_laws: set = set()
+        self.cert_viol = self.uncert_viol = 0
+        #: global checks decided on the rays (``note["on_rays"] = L``): every law of that length
+        self.on_rays = 0
+        self.rays: tuple | None = None
 
     def add(self, check: Check, cmp, outcome: str, slack: float, where: dict, covered: bool = False,
             witness: bool = False) -> None:
@@ -203,6 +224,12 @@ class _Acc:
             self.witness += 1
             if not cmp.certified:
                 self.uncertified += 1
+        elif check.note and check.note.get("on_rays") is not None:
+            self.on_rays += 1
+            L = int(check.note["on_rays"])
+            self.rays = (min(self.rays[0], L), max(self.rays[1], L)) if self.rays else (L, L)
+            if not cmp.certified:
+                self.uncertified += 1
         else:
             self.sampled_laws.add(where["law_key"] if "law_key" in where else where.get("case"))
             if not cmp.certified:
@@ -211,8 +238,15 @@ class _Acc:
             self.undecided += 1
         if outcome == "violated":
             self.violated += 1
-            if self.counterexample is None:
-                self.counterexample = _counterexample(check, cmp, where)
+            certified = bool(cmp.certified)
+            if certified:
+                self.cert_viol += 1
+            else:
+                self.uncert_viol += 1
+            if self.counterexample is None or (certified and not self.counterexample["certified"]) or \
+                    _may_beat(check, where, self.counterexample):
+                cx = _counterexample(check, cmp, where)
+                self.counterexample = stronger(self.counterexample, cx)
         if not math.isnan(slack):
             self.min_slack = slack if self.min_slack is None else min(self.min_slack, slack)
         r = cmp.ratio
@@ -240,9 +274,14 @@ class _Acc:
         self.seconds += other.seconds
         self.covered += other.covered
         self.witness += other.witness
+        self.on_rays += other.on_rays
+        if other.rays is not None:
+            self.rays = other.rays if self.rays is None else (min(self.rays[0], other.rays[0]),
+                                                              max(self.rays[1], other.rays[1]))
         self.sampled_laws |= other.sampled_laws
-        if self.counterexample is None:
-            self.counterexample = other.counterexample
+        self.cert_viol += other.cert_viol
+        self.uncert_viol += other.uncert_viol
+        self.counterexample = stronger(self.counterexample, other.counterexample)
         if self.error is None:
             self.error = other.error
         if other.min_slack is not None:
@@ -268,6 +307,43 @@ def _worse(kind: str, old, new):
     return new if abs(new - 1) > abs(old - 1) else old
 
 
+def strength(cx: dict) -> tuple:
+    """Sort key of a counterexample, strongest first: certified, then the smallest L, then the fewest
+    outcomes (``V^L`` of its law), then the stage order (suite, cone, search) for a stable choice."""
+    big = float("inf")
+    L = cx.get("L")
+    n = cx.get("outcomes")
+    return (not cx.get("certified"), big if L is None else L, big if n is None else n,
+            {"suite": 0, "cone": 1, "search": 2}.get(cx.get("stage"), 3))
+
+
+def stronger(a: dict | None, b: dict | None) -> dict | None:
+    """The stronger of two counterexamples (:func:`strength`); ``a`` on ties (the earlier one)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if strength(b) < strength(a) else a
+
+
+def _may_beat(check: Check, where: dict, cx: dict) -> bool:
+    """Cheap pre-test before building the printed forms: a law with smaller L or fewer outcomes."""
+    lj = where.get("law_json") or {}
+    L, n = _size(lj)
+    return L is not None and (cx.get("L") is None or (L, n or 0) < (cx["L"], cx.get("outcomes") or 0))
+
+
+def _size(lj) -> tuple:
+    """``(L, V^L)`` of a law's JSON form (``(None, None)`` when it has none)."""
+    if not isinstance(lj, dict) or "L" not in lj:
+        return None, None
+    L, V = lj.get("L"), lj.get("V")
+    try:
+        return int(L), (int(V) ** int(L) if V is not None else None)
+    except (TypeError, ValueError):
+        return None, None
+
+
 def _counterexample(check: Check, cmp, where: dict) -> dict:
     if isinstance(cmp, _Holds):
         # a strict check violated by a tie or by the complement holding: the fast path kept no printed
@@ -286,7 +362,9 @@ def _counterexample(check: Check, cmp, where: dict) -> dict:
         "certified": cmp.certified,
         "case": where.get("case"),
         "check": check.label or None,
+        "stage": "suite",
     }
+    out["L"], out["outcomes"] = _size(out["law"])
     if check.note:
         out["note"] = check.note
     return out
@@ -535,8 +613,9 @@ def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, progress=None) ->
         if pool is not None:
             pool.terminate()
             pool.join()
+    checks = cross_check_cone(runnable, suite, cone, max_prec)
     for c in runnable:
-        results_by_id[c.id] = _result(c, accs[c.id], suite, cone.get(c.id))
+        results_by_id[c.id] = _result(c, accs[c.id], suite, cone.get(c.id), checks.get(c.id))
     results = [results_by_id[c.id] for c in claims]
     from .decided import cone_lengths
 
@@ -545,9 +624,23 @@ def run(claims, suite, *, jobs: int = 1, max_prec: int = 4096, progress=None) ->
                   (rng.start, rng.stop - 1) if len(rng) else None)
 
 
+def cross_check_cone(claims, suite, cone: dict, max_prec: int) -> dict:
+    """``{claim id: cone_check JSON}``: the independent check of the cone on sampled laws
+    (:mod:`exactdlm.claims.cone_check`) for every claim the cone decided at some length."""
+    from .cone_check import check_claim
+
+    out = {}
+    for c in claims:
+        res = cone.get(c.id)
+        if res is None or res.lengths is None or res.error is not None:
+            continue
+        out[c.id] = check_claim(c, suite, res.lengths, max_prec).to_json()
+    return out
+
+
 def _scope(c: Claim, acc: _Acc, cone) -> str:
     decided = cone is not None and cone.lengths is not None
-    sampled = acc.cases - acc.covered - acc.witness
+    sampled = acc.cases - acc.covered - acc.witness - acc.on_rays
     if c.global_checks is not None and c.global_kind == "sampled":
         sampled += 1
     if not decided:
@@ -557,31 +650,88 @@ def _scope(c: Claim, acc: _Acc, cone) -> str:
     return "all laws" if sampled == 0 else "mixed"
 
 
+def scope_parts(c: Claim, acc: _Acc, cone, check=None) -> list:
+    """What the verdict covers, part by part (issue 19):
+
+    * ``decided``: every law of each length ``L = a..b`` (the profile cone), with the schedule
+      families decided; ``trivial``: decided lengths where every comparison was vacuous (its
+      smaller side is 0 for every law), with why; ``stopped``: where and why the decided part ended
+      before the suite's range;
+    * ``cross-checked``: the sampled laws on which the cone was compared with the law's own values;
+    * ``sampled``: the suite laws checked one by one (comparisons the cone did not cover);
+    * ``witness``: global checks on explicit exact witnesses or on the rays.
+    """
+    parts = []
+    if cone is not None and cone.lengths is not None:
+        part = {"part": "decided", "lengths": list(cone.lengths), "schedules": cone.schedules}
+        span = cone.trivial_span()
+        if span is not None:
+            part["trivial"] = {"lengths": list(span), "why": cone.trivial_why}
+        parts.append(part)
+    if cone is not None and cone.stopped and cone.stopped_at is not None:
+        parts.append({"part": "stopped", "L": cone.stopped_at, "why": cone.stopped})
+    if check is not None and check.get("laws"):
+        parts.append({"part": "cross-checked", "laws": len(check["laws"]), "comparisons": check["comparisons"]})
+    if acc.rays is not None:
+        parts.append({"part": "rays", "lengths": list(acc.rays), "comparisons": acc.on_rays})
+    laws = len(acc.sampled_laws - {None})
+    sampled = acc.cases - acc.covered - acc.witness - acc.on_rays
+    if laws or sampled > 0:
+        parts.append({"part": "sampled", "laws": laws, "comparisons": sampled})
+    if acc.witness or (c.global_checks is not None and c.global_kind == "exact"):
+        parts.append({"part": "witness", "comparisons": acc.witness})
+    return parts
+
+
 def _decided_json(cone) -> dict | None:
-    if cone is None or (cone.lengths is None and cone.counterexample is None):
+    if cone is None or (cone.lengths is None and cone.counterexample is None and cone.error is None):
         return None
     return cone.to_json()  # its time is in the claim's "seconds"
 
 
-def _result(c: Claim, acc: _Acc, suite, cone=None) -> ClaimResult:
+def _cone_error(cone) -> str | None:
+    """The reason of an ``error`` verdict from the cone stage: the claim raised, or the re-check on a
+    real law disagreed with the cone's counterexample."""
+    if cone is None:
+        return None
+    if cone.error is not None:
+        e = cone.error
+        sizes = f", sizes {tuple(e['sizes'])}" if e.get("sizes") is not None else ""
+        return f"raised on the profile cone at L={e['L']}{sizes}: {e['exception']}"
+    cx = cone.counterexample
+    if cx is not None and cx.get("disagreement"):
+        return f"the cone and the law disagree at L={cx.get('L')}, sizes {cx.get('sizes')}: {cx['disagreement']}"
+    return None
+
+
+def _result(c: Claim, acc: _Acc, suite, cone=None, check=None) -> ClaimResult:
     figures = {k: v["value"] if v["op"] == "set" else v for k, v in acc.figures.items()}
     scope = _scope(c, acc, cone)
     worst = acc.worst_ratio
     if cone is not None and cone.worst_ratio is not None:
         worst = float(cone.worst_ratio) if scope == "all laws" else _worse(c.kind, worst, float(cone.worst_ratio))
+    cone_cx = cone.counterexample if cone is not None else None
+    cert_v = acc.cert_viol + int(bool(cone_cx and cone_cx["certified"]))
+    uncert_v = acc.uncert_viol + int(bool(cone_cx and not cone_cx["certified"]))
     base = dict(cases=acc.cases + (cone.checks if cone is not None else 0), worst_ratio=worst, min_slack=acc.min_slack, figures=figures,
-                seconds=acc.seconds + (cone.seconds if cone else 0.0), violated=acc.violated, undecided=acc.undecided,
-                uncertified=acc.uncertified, errors=acc.errors, scope=scope,
+                seconds=acc.seconds + (cone.seconds if cone else 0.0), violated=acc.violated + int(cone_cx is not None),
+                undecided=acc.undecided, uncertified=acc.uncertified, errors=acc.errors, scope=scope,
                 lengths=cone.lengths if cone is not None else None, laws=len(acc.sampled_laws - {None}),
-                decided=_decided_json(cone))
-    if cone is not None and cone.counterexample is not None:
-        cx = cone.counterexample
-        return ClaimResult(c, "violated", bool(cx["certified"]), counterexample=cx, reason=acc.error,
-                           **{**base, "violated": acc.violated + 1})
-    if acc.violated:
-        cx = acc.counterexample
-        return ClaimResult(c, "violated", bool(cx and cx["certified"]), counterexample=cx,
-                           reason=acc.error, **base)
+                decided=_decided_json(cone), certified_violations=cert_v, uncertified_violations=uncert_v,
+                parts=scope_parts(c, acc, cone, check), cone_check=check)
+    # an exception or a disagreement is an error, never a verdict (issue 19)
+    why = _cone_error(cone)
+    if why is None and check is not None and check.get("discrepancy"):
+        d = check["discrepancy"]
+        why = (f"the independent check of the cone failed on {d['law']} (L={d['L']}, sizes {d.get('sizes')}, "
+               f"{d.get('check') or 'comparison'}): {d['what']}: law {d['law_value']!r}, cone {d['cone_value']!r}")
+    if why is not None:
+        base["errors"] += 1
+        return ClaimResult(c, "error", False, reason=why, counterexample=cone_cx if cone_cx else acc.counterexample,
+                           **base)
+    cx = stronger(acc.counterexample, cone_cx) if cone_cx is not None else acc.counterexample
+    if cx is not None:
+        return ClaimResult(c, "violated", bool(cx["certified"]), counterexample=cx, reason=acc.error, **base)
     if acc.errors:
         return ClaimResult(c, "error", False, reason=acc.error, **base)
     if acc.undecided:

@@ -20,8 +20,13 @@ from .common import prov
 #: explode: at L = 256, K = 64 the numerators have 23,000 bits and the sums take seconds)
 EXACT_CUTS_MAX_L = 256
 #: the same limit in the profile cone (``Suite.cone_cuts_max_L`` overrides it): the cone scans
-#: every L of its range, and exact sums at every L up to 256 cost minutes (up to 64: seconds)
+#: every L of its range, and exact sums at every L up to 256 cost minutes (up to 64: seconds);
+#: beyond, the cone compares certified enclosures of E[N_k] on each ray (``ConeEnclosure``), to the
+#: end of the suite's range
 CONE_CUTS_MAX_L = 64
+#: the cone's enclosure scan stops here (the default suite's range; every L to 1024 costs about
+#: 6 s of CPU, to 2048 about 30 s, so the large suite's range to 4096 is left to its laws)
+CONE_ENCLOSURE_MAX_L = 1024
 
 
 def _mode(ctx) -> str:
@@ -34,16 +39,24 @@ def _mode(ctx) -> str:
     limit = EXACT_CUTS_MAX_L
     if getattr(ctx, "symbolic", False):
         limit = min(limit, int(getattr(ctx.suite, "cone_cuts_max_L", CONE_CUTS_MAX_L) or CONE_CUTS_MAX_L))
-        return "exact" if ctx.L <= limit else "float"
     return "exact" if ctx.L <= limit else "interval"
 
 
-def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None):
-    """``E EKL = sum_j ΔĪ(j) E[N_j]`` summed as :func:`_mode` says (``mode`` overrides it)."""
-    w = rules.cut_pmf(ctx.L, kind)
+def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None, max_K: int | None = None):
+    """``E EKL = sum_j ΔĪ(j) E[N_j]`` summed as :func:`_mode` says (``mode`` overrides it; ``max_K``:
+    the largest K asked at this L, so the enclosures share one table)."""
     mode = _mode(ctx) if mode is None else mode
     if mode == "interval":
-        return _expected_ekl_interval(ctx, K, w)
+        if getattr(ctx, "symbolic", False) and ctx.L > CONE_ENCLOSURE_MAX_L:
+            from ..structured.cone import NotInFragment
+
+            raise NotInFragment(f"the enclosures of E[N_k] on the cone are scanned to L = {CONE_ENCLOSURE_MAX_L} "
+                                "(cost grows like L^2 over the range); longer laws are checked one by one")
+        EN = rules.expected_N_cuts_bounds_kind(ctx.L, K, kind, max_K)
+        if getattr(ctx, "symbolic", False):  # the cone: E[N_k] enclosed on each ray r_k (E4)
+            return ctx.law.expected_kl_enclosure(*EN)
+        return _expected_ekl_interval(ctx, K, EN)
+    w = rules.cut_pmf(ctx.L, kind)
     exact = mode == "exact"
     I = ctx.Ibar
     if not exact:  # float arithmetic: the comparison is then uncertified
@@ -60,9 +73,9 @@ def _expected_ekl(ctx, K: int, kind: str, mode: str | None = None):
 INTERVAL_PREC = 96
 
 
-def _expected_ekl_interval(ctx, K: int, w):
+def _expected_ekl_interval(ctx, K: int, EN):
     """``sum_j ΔĪ(j) E[N_j]`` as a certified interval (``mpmath.iv``): ``Ī`` enclosed from its
-    exact forms, ``E[N_j]`` by outward-rounded floats (docs/theory.md §7)."""
+    exact forms, ``E[N_j]`` by outward-rounded floats (``EN``; docs/theory.md §7)."""
     import mpmath
 
     from ..arith import outward as ow
@@ -70,7 +83,6 @@ def _expected_ekl_interval(ctx, K: int, w):
     I = ow.from_bounds(x.bounds(INTERVAL_PREC) if isinstance(x, LogForm) else (Fraction(x), Fraction(x))
                        for x in ctx.Ibar)
     dI = ow.sub((I[0][1:], I[1][1:]), (I[0][:-1], I[1][:-1]))
-    EN = rules.expected_N_cuts_bounds(ctx.L, K, w)
     lo, hi = ow.total(ow.mul(dI, EN))
     return mpmath.iv.mpf((lo, hi))
 
@@ -96,7 +108,7 @@ def _zc_tc(ctx):
     if ctx.L < 2:
         return
     for K in ctx.suite.ks:
-        yield Check(_expected_ekl(ctx, K, "tc"), _bound(ctx, ctx.tc, zc_tc_factor(ctx.L, K)), "le", None,
+        yield Check(_expected_ekl(ctx, K, "tc", max_K=max(ctx.suite.ks)), _bound(ctx, ctx.tc, zc_tc_factor(ctx.L, K)), "le", None,
                     f"K={K} (K-1 cuts, w ∝ 1/(L-c))", note={"K": K, "w": "1/(L-c)"})
 
 
@@ -109,11 +121,12 @@ def dtc_step_grid(L: int, ks) -> list[int]:
 def _zc_dtc(ctx):
     if ctx.L < 2:
         return
-    for K in dtc_step_grid(ctx.L, ctx.suite.ks):
+    grid = dtc_step_grid(ctx.L, ctx.suite.ks)
+    for K in grid:
         f = zc_dtc_factor(ctx.L, K)
         if f is None:
             continue
-        yield Check(_expected_ekl(ctx, K, "dtc"), _bound(ctx, ctx.dtc, f), "le", None,
+        yield Check(_expected_ekl(ctx, K, "dtc", max_K=max(grid)), _bound(ctx, ctx.dtc, f), "le", None,
                     f"K={K} (K-1 cuts, w ∝ 1/c)", note={"K": K, "w": "1/c"})
 
 
@@ -123,7 +136,7 @@ register_catalogue(Claim(
     statement="random sizes from K-1 i.i.d. cut points with pmf w(c) ∝ 1/(L-c) give an expected EKL of at most "
               "2 H_{L-1}/(K-1+H_{L-1}) TC",
     formula="E EKL <= 2 H_{L-1}/(K - 1 + H_{L-1}) · TC",
-    hypotheses="every law of the suite with L >= 2, K in the suite's grid (exact sums up to L = 256, certified float enclosures beyond; on the cone up to L = 64, full suite 256)",
+    hypotheses="every law (profile cone) with L >= 2 at every L of the suite's cone range, K in the suite's grid (on the cone: exact sums up to L = 64, certified float enclosures of E[N_k] on each ray to L = 1024; on laws exact sums up to L = 256, certified enclosures beyond)",
     quantifier="named schedule family", case_checks=_zc_tc, profile_only=True))
 
 register_catalogue(Claim(
@@ -134,5 +147,7 @@ register_catalogue(Claim(
               "H_{L-1}/(K-1-H_{L-1}) DTC when K > 1 + H_{L-1}",
     formula="E EKL <= H_{L-1}/(K - 1 - H_{L-1}) · DTC,  K > 1 + H_{L-1}",
     hypotheses="every law of the suite with L >= 2, K in the suite's grid and K = m, 2m, 4m (m the least K with "
-               "K > 1 + H_{L-1}), where K > 1 + H_{L-1} (exact sums up to L = 256, certified float enclosures beyond; on the cone up to L = 64, full suite 256)",
+               "K > 1 + H_{L-1}), where K > 1 + H_{L-1}, for every law (profile cone) at every L of the suite's cone range (on the cone: "
+               "exact sums up to L = 64, certified float enclosures of E[N_k] on each ray to L = 1024; on laws exact sums up to "
+               "L = 256, certified enclosures beyond)",
     quantifier="named schedule family", case_checks=_zc_dtc, profile_only=True))

@@ -15,6 +15,7 @@ NAME = "proofs"
 HELP = "check the constants and closed forms of docs/theory.md §5-§6 (sympy, 50-digit mpmath); run from a clone"
 
 THEMES = ("closed_forms", "lc", "geometric", "wc", "zc", "lz")
+THEMES += ("deff",)  # D_eff on the rays (issue 21)
 
 
 def add_arguments(parser) -> None:

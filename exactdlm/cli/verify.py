@@ -7,8 +7,8 @@ table (claim id, source, cases, verdict, scope — ``all laws L=1..1024``, ``mix
 counterexample of each violated claim (for a ray: its MDS / repeated-symbol / parity law, both
 sides exact, and a dense law ``exactdlm law --law`` reads), the reasons behind verdicts other
 than holds (including the floats read as decimals), and the claims' figures. Exit status: 0 when
-no claim is violated or raised (``consistent-float`` included), 1 when one is, 2 for bad usage
-(one line on stderr).
+no claim is violated or raised (``consistent-float`` included), 1 when one is (with ``--strict``:
+also when any verdict is not certified), 2 for bad usage (one line on stderr).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from ._checks import json_text, write_output
 from ..claims import ClaimError, catalogue, catalogue_ids, load_claims_file
 from ..claims import report as rpt
 from ..claims import runner
-from ..search.adversary import DEFAULT_SECONDS, check_seconds, search_lines, search_sampled
+from ..search.adversary import (DEFAULT_CASES, DEFAULT_SECONDS, FALLBACK_CASES, check_cases, check_seconds,
+                                search_lines, search_sampled)
 from ..suites import DEFAULT_SUITE, SUITES, get_suite
 
 NAME = "verify"
@@ -48,10 +49,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--hypothesis", type=int, default=None, metavar="N",
                         help="also run N hypothesis examples per claim over exactdlm.strategies (certified)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the --hypothesis run and the directed search (default 0)")
+    parser.add_argument("--search-cases", type=int, default=None, metavar="N",
+                        help="search cases (seeded batches of candidate laws, the same on every machine) of the "
+                             "directed refute search per sampled claim before its 'holds' stands (default by suite: "
+                             + ", ".join(f"{k} {v}" for k, v in DEFAULT_CASES.items()) + "; 0 turns it off)")
     parser.add_argument("--search-seconds", type=float, default=None, metavar="S",
-                        help="seconds of directed refute search per sampled claim before its 'holds' stands "
+                        help="outer time cap of the directed search per claim; a search it cuts short is reported "
                              "(default by suite: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_SECONDS.items())
-                             + "; 0 turns it off)")
+                             + f"; 0 turns the search off; given alone on a suite without search: {FALLBACK_CASES} cases)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 unless every verdict is certified (consistent-float, undecided, uncertified "
+                             "counterexamples and cut-short searches fail the run)")
 
 
 def _max_prec(dps) -> int:
@@ -106,9 +114,9 @@ def run(args) -> int:
     suite = get_suite(args.suite)
     if args.hypothesis is not None and args.hypothesis <= 0:
         raise ValueError(f"--hypothesis needs a positive number of examples, got {args.hypothesis}")
-    seconds = check_seconds(DEFAULT_SECONDS.get(args.suite, 0.0) if args.search_seconds is None else args.search_seconds)
+    cases, seconds = search_budget(args)
     report = runner.run(claims, suite, jobs=args.jobs, max_prec=max_prec, progress=_progress())
-    search_sampled(report, seconds=seconds, seed=args.seed)
+    search_sampled(report, cases=cases, seconds=seconds, seed=args.seed)
     out = sys.stderr if args.json == "-" else sys.stdout  # JSON on stdout: the table goes to stderr
     print(rpt.render(report, show_figures=not args.no_figures), file=out)
     searched = search_lines(report)
@@ -129,7 +137,45 @@ def run(args) -> int:
             data["hypothesis"] = hyp
         write_output(args.json, json_text(data, indent=1))
     hyp_failed = hyp is not None and any(h["verdict"] in ("violated", "error") for h in hyp)
+    if args.strict:
+        weak = strict_failures(report)
+        if weak:
+            print("\n--strict: not every verdict is certified:\n" + "\n".join(f"  {w}" for w in weak), file=out)
+            return 1
     return 1 if report.failed or hyp_failed else 0
+
+
+#: verdicts that pass --strict when certified (incomplete: a claim the catalogue cannot state yet)
+_STRICT_OK = ("holds", "not-applicable", "incomplete")
+
+
+def strict_failures(report) -> list[str]:
+    """Why ``--strict`` fails the run: one line per claim whose verdict is not certified (a float
+    comparison, an undecided one, an uncertified counterexample, an error, a cut-short search)."""
+    out = []
+    for r in report.results:
+        if r.verdict == "violated" and r.certified:
+            out.append(f"{r.claim.id}: violated (certified)")
+        elif r.verdict not in _STRICT_OK:
+            out.append(f"{r.claim.id}: {r.verdict}" + (" (uncertified)" if r.verdict == "violated" else ""))
+        elif r.verdict == "holds" and not r.certified:
+            out.append(f"{r.claim.id}: holds but not certified")
+        elif r.search and r.search.get("cut_short"):
+            out.append(f"{r.claim.id}: its directed search was cut short by the time cap")
+    return out
+
+
+def search_budget(args) -> tuple[int, float]:
+    """``(cases, seconds)`` of the directed search from ``--search-cases``/``--search-seconds`` and the suite."""
+    seconds = check_seconds(DEFAULT_SECONDS.get(args.suite, 60.0) if args.search_seconds is None else args.search_seconds)
+    if args.search_seconds is not None and seconds == 0:
+        return 0, 0.0  # --search-seconds 0 turns the search off
+    if args.search_cases is not None:
+        return check_cases(args.search_cases), seconds
+    cases = DEFAULT_CASES.get(args.suite, 0)
+    if cases == 0 and args.search_seconds is not None:
+        cases = FALLBACK_CASES
+    return cases, seconds
 
 
 __all__ = ["NAME", "HELP", "add_arguments", "run", "select_claims", "catalogue_ids"]

@@ -158,9 +158,16 @@ def lc_constant(s_max: int) -> int:
     return (1 << (int(s_max) - 1).bit_length()) - 1
 
 
+_HARMONIC = [Fraction(0)]
+
+
 def harmonic(n: int) -> Fraction:
-    """``H_n = 1 + 1/2 + ... + 1/n`` (``H_0 = 0``)."""
-    return sum((Fraction(1, i) for i in range(1, n + 1)), Fraction(0))
+    """``H_n = 1 + 1/2 + ... + 1/n`` (``H_0 = 0``); the partial sums are kept, so a scan over every
+    ``L`` costs one addition per length."""
+    n = int(n)
+    while len(_HARMONIC) <= n:
+        _HARMONIC.append(_HARMONIC[-1] + Fraction(1, len(_HARMONIC)))
+    return _HARMONIC[max(n, 0)]
 
 
 def N_counts(sizes) -> list[int]:
@@ -249,7 +256,151 @@ def _expected_N_cuts_bounds(L: int, K: int, w: tuple):
     from ..arith import outward as ow
 
     D, cum = _cut_prefix(L, w)
-    c = ow.from_rationals(Fraction(n, D) for n in cum)  # c[m] = sum_{c' <= m} w(c')
+    return _bounds_from_prefix(L, K, ow.from_rationals(Fraction(n, D) for n in cum))
+
+
+def expected_N_cuts_bounds_kind(L: int, K: int, kind: str, max_K: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`expected_N_cuts_bounds` for ``w = cut_pmf(L, kind)``, without building the pmf's
+    rationals: ``C_m = W_m / T`` with integer ``W_m`` (``T`` the sum of the integer weights
+    ``lcm(1..L-1)/c``), and ``W_m / T`` as a float is correctly rounded (Python's integer true
+    division), so one ulp either way encloses it. For scans over every ``L`` to 1024 and beyond;
+    ``max_K``: the largest ``K`` that will be asked at this ``L`` (the power tables are built once)."""
+    return _expected_N_cuts_bounds_kind(int(L), int(K), str(kind), int(max_K or K))
+
+
+@lru_cache(maxsize=256)
+def _expected_N_cuts_bounds_kind(L: int, K: int, kind: str, max_K: int):
+    e = K - 1
+    if e > 56:
+        from ..arith import outward as ow
+
+        T, cum = _kind_prefix(L, kind)
+        f = np.array([n / T for n in cum], dtype=np.float64)
+        return _expected_N_cuts_bounds_direct(L, K, (ow.down(f), ow.up(f)))
+    Cp, S = _kind_tables(L, kind, max(e, min(max_K - 1, 56)))  # one table for every K up to max_K
+    return _combine(L, e, Cp, S)
+
+
+@lru_cache(maxsize=16)
+def _kind_prefix(L: int, kind: str) -> tuple[int, list[int]]:
+    """``(T, W)``: integer weights of ``cut_pmf(L, kind)`` (``lcm(1..L-1)/c`` for dtc, ``/(L-c)`` for
+    tc, 1 for uniform), ``T`` their sum and ``W_m`` their prefix sums, so ``C_m = W_m / T``."""
+    if L < 2:
+        raise ValueError("cut points need L >= 2")
+    if kind == "uniform":
+        weights = [1] * (L - 1)
+    elif kind in ("tc", "dtc"):
+        D = math.lcm(*range(1, L))
+        weights = [D // (L - c) for c in range(1, L)] if kind == "tc" else [D // c for c in range(1, L)]
+    else:
+        raise ValueError(f"unknown cut pmf {kind!r}; use uniform, tc or dtc")
+    cum = [0]
+    for x in weights:
+        cum.append(cum[-1] + x)
+    return cum[-1], cum
+
+
+_TABLES: dict = {}
+
+
+def _kind_tables(L: int, kind: str, emax: int):
+    """Enclosures, as ``(lo, hi)`` 2-D arrays with rows ``0..emax``, of ``C_{j-1}^i`` and of the
+    suffix power sums ``S_k(j) = sum_{m>=j} y_m^k`` (``j = 1..L-1``), shared by every ``K`` at this
+    ``L`` (one table per (L, kind); the last few kept)."""
+    from ..arith import outward as ow
+
+    key = (L, kind)
+    got = _TABLES.get(key)
+    if got is not None:
+        if got[0][0].shape[0] > emax:
+            return got
+        emax = max(emax, 2 * (got[0][0].shape[0] - 1))
+    emax = max(emax, 8)
+    T, cum = _kind_prefix(L, kind)
+    f = np.array([n / T for n in cum], dtype=np.float64)
+    c = (np.maximum(ow.down(f), 0.0), np.minimum(ow.up(f), 1.0))  # C_m in [0, 1], m = 0..L-1
+    y = (np.maximum(ow.down(1.0 - c[1]), 0.0), np.minimum(ow.up(1.0 - c[0]), 1.0))  # y_m = 1 - C_m
+    Ylo, Yhi = _powers(y[0][1:], emax, -1), _powers(y[1][1:], emax, 1)  # y_m^i, m = 1..L-1
+    Clo, Chi = _powers(c[0][:-1], emax, -1), _powers(c[1][:-1], emax, 1)  # C_{j-1}^i, j = 1..L-1
+    slack = 2.0 * L * 2.0**-52  # nonnegative suffix sums: |fl(sum) - sum| <= gamma_{n-1} sum
+    Slo = np.maximum(ow.down(np.cumsum(Ylo[:, ::-1], axis=1)[:, ::-1] * (1.0 - slack)), 0.0)
+    Shi = ow.up(np.cumsum(Yhi[:, ::-1], axis=1)[:, ::-1] * (1.0 + slack))
+    out = ((Clo, Chi), (Slo, Shi))
+    if len(_TABLES) > 8:
+        _TABLES.clear()
+    _TABLES[key] = out
+    return out
+
+
+def _powers(x: np.ndarray, emax: int, side: int) -> np.ndarray:
+    """Rows ``x^0 .. x^emax`` of ``x`` in [0, 1], as a lower (``side = -1``) or upper (``+1``) bound:
+    ``numpy.cumprod`` makes ``i`` correctly rounded products, so ``fl = x^i (1 + d) + a`` with
+    ``|d| <= gamma_i`` and ``|a| <= i 2^-1075`` (underflow; factors at most 1); the rows are widened
+    by ``2 i 2^-52`` relative and ``i 2^-1074`` absolute."""
+    from ..arith import outward as ow
+
+    rows = np.empty((emax + 1, len(x)))
+    rows[0] = 1.0
+    if emax:
+        rows[1:] = np.cumprod(np.broadcast_to(x, (emax, len(x))), axis=0)
+    i = np.arange(emax + 1, dtype=np.float64)[:, None]
+    if side < 0:
+        return np.maximum(ow.down(rows * (1.0 - 2.0 * i * 2.0**-52) - i * 2.0**-1074), 0.0)
+    return ow.up(rows * (1.0 + 2.0 * i * 2.0**-52) + i * 2.0**-1074)
+
+
+def _combine(L: int, e: int, Cp, S):
+    """``E[N_j] = sum_k C(e,k) C_{j-1}^(e-k) S_k(j)`` from the tables (nonnegative terms; the sum
+    over ``k`` widened by ``gamma_{e+1}`` like the suffix sums)."""
+    from ..arith import outward as ow
+
+    b = np.array([float(math.comb(e, k)) for k in range(e + 1)])[:, None]  # exact below 2^53
+    lo = ow.down(ow.down(Cp[0][e::-1] * S[0][: e + 1]) * b)
+    hi = ow.up(ow.up(Cp[1][e::-1] * S[1][: e + 1]) * b)
+    slack = 2.0 * (e + 2) * 2.0**-52
+    return (np.maximum(ow.down(lo.sum(axis=0) * (1.0 - slack)), 0.0), ow.up(hi.sum(axis=0) * (1.0 + slack)))
+
+
+def _bounds_from_prefix(L: int, K: int, c):
+    """The binomial form of :func:`expected_N_cuts` in outward-rounded floats, ``O(e L)``: with
+    ``C_m = sum_{c<=m} w(c)`` and ``y_m = 1 - C_m`` (both in [0, 1]),
+    ``E[N_j] = sum_k C(e,k) C_{j-1}^(e-k) S_k(j)``, ``S_k(j) = sum_{m>=j} y_m^k``; every term is
+    nonnegative, so the suffix sums (``numpy.cumsum``) are enclosed by the classical bound
+    ``|fl(sum) - sum| <= gamma_{n-1} sum`` (``gamma_n = n u/(1 - n u)``, ``u = 2^-53``, nonnegative
+    terms; Higham, Accuracy and Stability, §4.2), widened to ``2 n 2^-52``. Binomials up to
+    ``e = 56`` are exact floats; beyond, the direct ``O(L^2)`` sum."""
+    from ..arith import outward as ow
+
+    e = K - 1  # c[m] encloses C_m, m = 0..L-1
+    if e > 56:
+        return _expected_N_cuts_bounds_direct(L, K, c)
+    one = (np.ones(L), np.ones(L))
+    y = ow.clip(ow.sub(one, c), 0.0, 1.0)  # y_m, m = 0..L-1
+    slack = 2.0 * L * 2.0**-52
+    # S_k(j) for j = 1..L-1: suffix sums of y_m^k over m = j..L-1
+    S, yk = [], (np.ones(L), np.ones(L))
+    for k in range(e + 1):
+        lo_t, hi_t = yk[0][1:][::-1], yk[1][1:][::-1]  # m = L-1 down to 1
+        lo_s = ow.down(np.cumsum(lo_t)[::-1] * (1.0 - slack))
+        hi_s = ow.up(np.cumsum(hi_t)[::-1] * (1.0 + slack))
+        S.append((np.maximum(lo_s, 0.0), hi_s))
+        if k < e:
+            yk = ow.mul(yk, y)
+    cprev = (np.maximum(c[0][:-1], 0.0), c[1][:-1])  # C_{j-1}, j = 1..L-1
+    total = (np.zeros(L - 1), np.zeros(L - 1))
+    cpow = (np.ones(L - 1), np.ones(L - 1))
+    for k in range(e, -1, -1):  # C(e,k) C_{j-1}^(e-k) S_k(j)
+        b = float(math.comb(e, k))
+        term = ow.mul(cpow, S[k])
+        total = ow.add(total, (ow.down(term[0] * b), ow.up(term[1] * b)))
+        if k:
+            cpow = ow.mul(cpow, cprev)
+    return np.maximum(total[0], 0.0), total[1]
+
+
+def _expected_N_cuts_bounds_direct(L: int, K: int, c):
+    from ..arith import outward as ow
+
     one = (np.ones(1), np.ones(1))
     lo, hi = np.empty(L - 1), np.empty(L - 1)
     for j in range(1, L):

@@ -153,7 +153,7 @@ class ConeForm:
     :class:`NotInFragment`.
     """
 
-    __slots__ = ("L", "num", "den", "const")
+    __slots__ = ("L", "num", "den", "const", "_bounds")
     __array_ufunc__ = None  # numpy scalars defer to our operators instead of densifying
     __hash__ = None
 
@@ -162,6 +162,7 @@ class ConeForm:
         self.num = num if isinstance(num, np.ndarray) else _as_array(num)
         self.den = den
         self.const = const if type(const) is Fraction else Fraction(const)
+        self._bounds = None  # float enclosures on the rays, once asked (_ray_bounds)
 
     # -- construction ----------------------------------------------------------------
     @classmethod
@@ -216,8 +217,14 @@ class ConeForm:
         q = _scalar(other)
         if q == 0:
             return ConeForm(self.L, np.zeros(self.L, dtype=np.int64), 1, Fraction(0))
-        return ConeForm(self.L, _scaled(self.num, q.numerator), self.den * q.denominator,
-                        self.const * q if self.const else _ZERO)._reduced()
+        # (num p)/(den r) with p/r reduced: cancel gcd(num's gcd, r) and gcd(p, den) on small numbers
+        # instead of the gcd of every (possibly huge) product; the value is the same either way
+        p, r = q.numerator, q.denominator
+        g1 = math.gcd(_gcd_all(self.num), r) if r > 1 else 1
+        g2 = math.gcd(p, self.den) if self.den > 1 else 1
+        num = self.num // g1 if g1 > 1 else self.num
+        return ConeForm(self.L, _scaled(num, p // g2), (self.den // g2) * (r // g1),
+                        self.const * q if self.const else _ZERO)
 
     __rmul__ = __mul__
 
@@ -378,8 +385,111 @@ def concave_sqrt_product(a, b) -> ConcaveForm:
     return ConcaveForm(L, (("sqrt", Fraction(1), tuple(forms)),), ConeForm.constant(L, 0))
 
 
+class ConeEnclosure:
+    """A homogeneous quantity known on each ray only up to a certified enclosure:
+    ``lo[k] <= value on r_k <= hi[k]`` (floats, per unit ``log q``; the enclosed value is a linear
+    function of the profile like a :class:`ConeForm`, e.g. the EKL of long random-size schedules
+    whose ``E[N_k]`` are enclosed by outward-rounded floats, ``arith.outward``). :func:`decide`
+    compares it with a :class:`ConeForm` ray by ray: ``holds`` where the enclosures are on the
+    right side, ``violated`` (certified) where they are strictly on the wrong side; a ray the
+    enclosures cannot decide leaves the fragment (:class:`NotInFragment`). No arithmetic: it is
+    compared as it is."""
+
+    __array_ufunc__ = None
+    __hash__ = None
+    homogeneous = True
+    const = Fraction(0)
+
+    def __init__(self, L: int, lo, hi):
+        self.L = int(L)
+        self.lo, self.hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+        if self.lo.shape != (self.L,) or self.hi.shape != (self.L,) or (self.lo > self.hi).any():
+            raise ValueError(f"an enclosure needs lo <= hi on each of the {self.L} rays")
+
+    def _refuse(self, *_a, **_k):
+        raise NotInFragment("an enclosed profile quantity is only compared on the rays (no arithmetic, no value)")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __neg__ = _refuse
+    __float__ = __int__ = __bool__ = __abs__ = __round__ = _refuse
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse
+
+    def __eq__(self, other):
+        self._refuse()
+
+    def __array__(self, *args, **kwargs):
+        self._refuse()
+
+    def ray_bounds(self, k: int) -> tuple[float, float]:
+        return float(self.lo[k]), float(self.hi[k])
+
+    def __repr__(self):
+        return f"ConeEnclosure(L={self.L})"
+
+
+def _ray_bounds(side, L: int) -> tuple[np.ndarray, np.ndarray]:
+    """Float enclosures of a homogeneous side on every ray (a :class:`ConeForm`'s rationals are
+    correctly rounded by Python's integer division, then widened by one ulp)."""
+    if isinstance(side, ConeEnclosure):
+        return side.lo, side.hi
+    if isinstance(side, ConeForm) and side.homogeneous:
+        if side._bounds is not None:
+            return side._bounds
+        den = side.den
+        f = np.array([v / den if v else 0.0 for v in side.num.tolist()], dtype=np.float64)
+        zero = side.num == 0  # exact zeros stay exact
+        side._bounds = np.where(zero, 0.0, np.nextafter(f, -np.inf)), np.where(zero, 0.0, np.nextafter(f, np.inf))
+        return side._bounds
+    raise NotInFragment("an enclosed quantity compared with a side that is not a homogeneous linear form")
+
+
+def _decide_enclosed(lhs, rhs, kind: str, L: int, ratio: bool) -> "RayDecision":
+    base = {"lt": "le", "gt": "ge"}.get(kind, kind)
+    if base not in ("le", "ge"):
+        raise NotInFragment("an equality with an enclosed quantity cannot be decided")
+    llo, lhi = _ray_bounds(lhs, L)
+    rlo, rhi = _ray_bounds(rhs, L)
+    bounds = (llo, lhi, rlo, rhi)
+    (slo, shi), (blo, bhi) = ((llo, lhi), (rlo, rhi)) if base == "le" else ((rlo, rhi), (llo, lhi))
+    strict = kind in ("lt", "gt")
+    ok = shi < blo if strict else shi <= blo
+    if strict:  # the point mass (profile 0) ties: lhs = rhs = 0 violates a strict claim
+        out = RayDecision(False, L)
+        return out
+    out = RayDecision(True, L)
+    if not ok.all():
+        bad = slo > bhi  # certainly on the wrong side
+        first = int(np.flatnonzero(~ok)[0])
+        if not bad[first]:
+            raise NotInFragment(f"the enclosures at L={L} are too wide to decide ray r_{first}")
+        import mpmath
+
+        out.holds, out.ray = False, first
+        out.lhs_ray = mpmath.iv.mpf([float(llo[first]), float(lhi[first])])
+        out.rhs_ray = mpmath.iv.mpf([float(rlo[first]), float(rhi[first])])
+    if ratio:
+        out.ratio, out.ratio_ray = _enclosed_ratio(lhs, rhs, base, L, bounds)
+    return out
+
+
+def _enclosed_ratio(lhs, rhs, base: str, L: int, bounds=None):
+    """A certified upper bound of the sup (``le``; lower bound of the inf for ``ge``) of ``lhs/rhs``
+    over the rays with ``rhs > 0`` (a float), and its ray."""
+    llo, lhi, rlo, rhi = bounds if bounds is not None else (*_ray_bounds(lhs, L), *_ray_bounds(rhs, L))
+    pos = rlo > 0
+    if not pos.any():
+        return None, None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if base == "le":
+            r = np.where(pos, np.nextafter(lhi / np.where(pos, rlo, 1.0), np.inf), -np.inf)
+            k = int(np.argmax(r))
+        else:
+            r = np.where(pos, np.nextafter(llo / np.where(pos, rhi, 1.0), -np.inf), np.inf)
+            k = int(np.argmin(r))
+    return float(r[k]), k
+
+
 def is_symbolic(x) -> bool:
-    return isinstance(x, (ConeForm, ConcaveForm))
+    return isinstance(x, (ConeForm, ConcaveForm, ConeEnclosure))
 
 
 # ----------------------------------------------------------------------------------------
@@ -493,6 +603,14 @@ class ProfileCone:
         _RANDOM_EKL[key] = form
         return form
 
+    def expected_kl_enclosure(self, lo, hi) -> "ConeEnclosure":
+        """EKL of value-independent random sizes whose ``E[N_j]`` (``j = 1..L-1``) are only enclosed,
+        ``lo[j-1] <= E[N_j] <= hi[j-1]`` (E4: on ray ``r_k`` the EKL is ``E[N_k]``; 0 on ``r_0``)."""
+        lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+        if lo.shape != (self.L - 1,) or hi.shape != (self.L - 1,):
+            raise ValueError(f"E[N_j] enclosures need {self.L - 1} entries (j = 1..L-1)")
+        return ConeEnclosure(self.L, np.concatenate([[0.0], lo]), np.concatenate([[0.0], hi]))
+
     def _no(self, what):
         def refuse(*_a, **_k):
             raise NotInFragment(f"{what} needs more than the profile; the claim is checked on laws")
@@ -502,6 +620,11 @@ class ProfileCone:
         if name in ("mixture_kl", "sampler_law", "optimal_schedule", "subset_entropies", "as_exchangeable",
                     "tv", "chi2", "kl", "to_joint"):
             return self._no(name)
+        if not name.startswith("_"):
+            from ..laws import JointLaw
+
+            if callable(getattr(JointLaw, name, None)):  # a law's own method (its outcomes): calling it leaves
+                return self._no(f"law.{name}()")        # the fragment; attributes stay AttributeError (hasattr)
         raise AttributeError(name)
 
     def __array__(self, *args, **kwargs):
@@ -568,7 +691,7 @@ class RayDecision:
 
 
 def _lift(x, L):
-    if isinstance(x, (ConeForm, ConcaveForm)):
+    if isinstance(x, (ConeForm, ConcaveForm, ConeEnclosure)):
         if x.L != L:
             raise NotInFragment(f"sides of two lengths ({x.L} and {L})")
         return x
@@ -596,8 +719,10 @@ def decide(lhs, rhs, kind: str, L: int | None = None, ratio: bool = True) -> Ray
     """Decide ``lhs <kind> rhs`` (``le``, ``ge``, ``eq``, ``lt``, ``gt``) for every law of length ``L``;
     ``ratio``: also the exact sup (``le``) / inf (``ge``) of ``lhs/rhs`` over all laws (:func:`sup_ratio`)."""
     if L is None:
-        L = next(x.L for x in (lhs, rhs) if isinstance(x, (ConeForm, ConcaveForm)))
+        L = next(x.L for x in (lhs, rhs) if isinstance(x, (ConeForm, ConcaveForm, ConeEnclosure)))
     lhs, rhs = _lift(lhs, L), _lift(rhs, L)
+    if isinstance(lhs, ConeEnclosure) or isinstance(rhs, ConeEnclosure):
+        return _decide_enclosed(lhs, rhs, kind, L, ratio)
     strict = kind in ("lt", "gt")
     base = {"lt": "le", "gt": "ge"}.get(kind, kind)
     small, big = (lhs, rhs) if base == "le" else (rhs, lhs)
@@ -670,10 +795,12 @@ def sup_ratio(lhs, rhs, base: str = "le", beat=None):
     """``(ratio, ray)``: the exact sup (``le``; inf for ``ge``) of ``lhs/rhs`` over the cone where
     ``rhs > 0``, and a ray attaining it; ``(None, None)`` for sides with a constant term or no ray
     with ``rhs > 0``, or when a float bound shows the ratio cannot beat ``beat``."""
-    L = lhs.L if isinstance(lhs, (ConeForm, ConcaveForm)) else rhs.L
+    L = lhs.L if isinstance(lhs, (ConeForm, ConcaveForm, ConeEnclosure)) else rhs.L
     lhs, rhs = _lift(lhs, L), _lift(rhs, L)
     if not (lhs.homogeneous and rhs.homogeneous):
         return None, None
+    if isinstance(lhs, ConeEnclosure) or isinstance(rhs, ConeEnclosure):
+        return _enclosed_ratio(lhs, rhs, base, L)
     best, arg = None, None
     if isinstance(lhs, ConeForm) and isinstance(rhs, ConeForm):
         a, b = lhs.num, rhs.num
@@ -738,7 +865,7 @@ def ray_law_description(L: int, k: int | None, q: int | None = None) -> dict:
     return {"family": "mds_code", "L": L, "k": k, "q": q, "profile": f"log {q} · r_{k}"}
 
 
-__all__ = ["ConcaveForm", "ConeForm", "NotInFragment", "ProfileCone", "RayDecision", "concave_min",
+__all__ = ["ConcaveForm", "ConeEnclosure", "ConeForm", "NotInFragment", "ProfileCone", "RayDecision", "concave_min",
            "concave_sqrt_product", "decide", "fixed_counts", "is_symbolic", "ray_law_description",
            "recording_floats"]
 

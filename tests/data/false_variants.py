@@ -235,3 +235,155 @@ def mix_floor(law, sizes):
     if law.V**law.L > 64:
         return _vacuous()
     return ed.mixture_kl(law, sizes), ed.expected_kl(law, sizes) / 10
+
+
+# ----------------------------------------------------------------------------------------
+# the 2026 statements (issue 21): DHW, ParallelBench, Fast-dLLM, Feng et al., DEMASK, LC-T2 readings
+# ----------------------------------------------------------------------------------------
+def _law_only(law):
+    """Touch ``law.V``: on the profile cone this raises NotInFragment, so the variant is checked on laws."""
+    return law.V
+
+
+@claim(id="fv-DHW-Deff-0.99", statement="D_eff <= 0.99·min(TC, DTC) [DHW-Deff and DHW-sup with a 1% smaller "
+                                        "constant; D_eff's lower enclosure, so a violation is proven]")
+def dhw_099(law, sizes):
+    from exactdlm.claims.dhw import deff_of
+
+    if law.L < 2:
+        return _vacuous()
+    tc, dtc = ed.total_correlation(law), ed.dual_total_correlation(law)
+    return deff_of(law, side="lower"), F(99, 100) * min_of(tc, dtc)
+
+
+@claim(id="fv-FENG-TER-0.99", statement="K balanced steps: EKL/L <= 0.99·Ī(L-1)/K [FENG-TER 1% smaller]")
+def feng_ter(law, sizes):
+    if not _balanced(sizes):
+        return _vacuous()
+    return ed.expected_kl(law, sizes), F(99, 100) * ed.mi_sum(law) / len(sizes)
+
+
+def _lc_t2_variant(reading):
+    def sides(law, sizes):
+        from exactdlm.claims.lc import lc_t2_rhs, lc_t2_schedule
+
+        s = max(sizes)
+        if law.L < 2 or s < 2 or tuple(sizes) != lc_t2_schedule(law.L, s):
+            return _vacuous()
+        return ed.expected_kl(law, sizes), lc_t2_rhs(ed.info_curve(law), law.L, s, reading)
+    return sides
+
+
+for _r in (1, 2, 3):
+    claim(id=f"fv-LC-T2-r{_r}", kind="ge",
+          statement=f"LC-T2 under the reading of LC-T2-r{_r}: EKL >= (s_max/16) Σ_j 2^-j Ī(m_j) for the largest-block-"
+                    "first schedule [the reading itself, which LC-T2-r{_r} refutes]".replace("{_r}", str(_r)))(
+        _lc_t2_variant(_r))
+
+
+@claim(id="fv-PB-1-1.01", kind="ge", statement="one step: KL(p || prod_i p_i) >= 1.01·TC [PB-1 1% larger]")
+def pb1(law, sizes):
+    from exactdlm.claims.pbench import _kl_of
+
+    _law_only(law)
+    if tuple(sizes) != (law.L,):
+        return _vacuous()
+    return _kl_of(law, (tuple(range(law.L)),)), F(101, 100) * ed.total_correlation(law)
+
+
+@claim(id="fv-PB-T-1.01", kind="ge", statement="two blocks S: KL(p || q_S) >= 1.01·L_T(S) [PB-T 1% larger]")
+def pbT(law, sizes):
+    from exactdlm.claims.pbench import _kl_of, lt_value
+    from exactdlm.engine.info import subset_entropies
+
+    _law_only(law)
+    if len(sizes) != 2:
+        return _vacuous()
+    part = (tuple(range(sizes[0])), tuple(range(sizes[0], law.L)))
+    return _kl_of(law, part), F(101, 100) * lt_value(subset_entropies(law), part, law.L)
+
+
+@claim(id="fv-PB-mono-strict", statement="L*_{T+1} <= L*_T - TC/100 for T < L [PB-mono made strict by 1% of TC]")
+def pb_mono(law, sizes):
+    from exactdlm.claims.pbench import optimal_costs
+    from exactdlm.engine.info import subset_entropies
+
+    _law_only(law)
+    T = len(sizes)
+    if not 2 <= law.L <= 4 or T >= law.L or tuple(sizes) != rules.balanced(law.L, T):
+        return _vacuous()
+    opt = optimal_costs(subset_entropies(law), law.L)
+    return opt[T + 1][0], opt[T][0] - ed.total_correlation(law) / 100
+
+
+def _fd_sides(law, C, a_factor):
+    from exactdlm.claims.fastdllm import tight_family
+
+    _law_only(law)
+    n = law.L
+    a = a_factor * C / (n + 1)
+    arr = tight_family(n, 2, a)
+    return max(x for x in arr.reshape(-1) if x != arr[(0,) * n]), arr[(0,) * n]
+
+
+@claim(id="fv-FD-T1-1.01", statement="FD-T1 with (n+1)ε <= 1.01: marginals > 1 - ε force the joint argmax x* "
+                                     "[the tight family at a = 0.999·1.01/(n+1) refutes it]")
+def fd_101(law, sizes):
+    return _fd_sides(law, F(101, 100), F(999, 1000))
+
+
+@claim(id="fv-FD-T1-no-n", statement="FD-T1 without (n+1)ε <= 1: marginals > 1/2 force the joint argmax x* "
+                                     "[hypothesis dropped]")
+def fd_no_n(law, sizes):
+    if law.L < 2:
+        _law_only(law)
+        return _vacuous()
+    return _fd_sides(law, F(law.L + 1, 2), F(999, 1000))
+
+
+@claim(id="fv-FD-T1-tight-0.99", kind="ge", statement="FD-T1-tight at ε = 0.99·(1 + 1/100)/(n+1): the tight family "
+                                                      "has p(x*) <= a [a counterexample below the boundary: none]")
+def fd_tight(law, sizes):
+    from exactdlm.claims.fastdllm import tight_family
+
+    _law_only(law)
+    n = law.L
+    a = F(99, 100) * (1 + F(1, 200)) / (n + 1)
+    return a, tight_family(n, 2, a)[(0,) * n]
+
+
+@claim(id="fv-FENG-SER-1.01", kind="ge", statement="golden-mean 2-gram, one step: SER >= 1.01·(1 - Z(L, L)) "
+                                                   "[FENG-SER 1% larger; one step makes it an equality]")
+def feng_ser(law, sizes):
+    from exactdlm.claims.feng import GOLDEN, first_step_clean, ser
+    from exactdlm.engine.sampler import sampler_law
+    from exactdlm.laws.families import markov_chain
+
+    _law_only(law)
+    if law.L < 2 or tuple(sizes) != (law.L,):
+        return _vacuous()
+    p = markov_chain(law.L, GOLDEN)
+    return ser(p, sampler_law(p, (law.L,))), F(101, 100) * (1 - first_step_clean(law.L, law.L))
+
+
+@claim(id="fv-DEMASK-sub-0.49", statement="TV(p, ⊗ p_j) <= Σ_{i<j} TV(p_ij, p_i ⊗ p_j) + 0.49 [DEMASK-sub with "
+                                          "slack 0.49: parity still breaks it, TV = 1/2]")
+def demask(law, sizes):
+    from exactdlm.claims.demask import block_and_pairs
+
+    _law_only(law)
+    if law.L < 3 or not law.exact or len(sizes) != 1:
+        return _vacuous()
+    block, pairs = block_and_pairs(law.array)
+    return block, pairs + F(49, 100)
+
+
+@claim(id="fv-DEMASK-assumption", statement="TV(p, ⊗ p_j) <= Σ_{i<j} TV(p_ij, p_i ⊗ p_j) on every law [DEMASK-sub's "
+                                            "assumption taken as a theorem: parity breaks it]")
+def demask_assumption(law, sizes):
+    from exactdlm.claims.demask import block_and_pairs
+
+    _law_only(law)
+    if law.L < 3 or not law.exact or len(sizes) != 1:
+        return _vacuous()
+    return block_and_pairs(law.array)
