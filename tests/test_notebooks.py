@@ -36,6 +36,7 @@ FIGURES = {
     "sqrt_rule": ["lz_sqrt_rule"],
     "adaptive_samplers": ["adaptive_samplers"],
     "production_samplers": ["production_samplers"],
+    "sampler_correctness": ["sampler_correctness"],
 }
 FIGURES["theory_2026"] = ["theory_2026"]  # issue 21: the 2026 statements
 
@@ -119,7 +120,8 @@ def test_figures_written(figdir, name):
 
 
 PAPER = {"li_cai_rate": "LC", "adaptive_tc_dtc": "ZC", "exact_characterization": "CCL", "mixture_vs_expected": "MIX",
-         "sqrt_rule": "LZ", "adaptive_samplers": "WLL", "production_samplers": "LC"}
+         "sqrt_rule": "LZ", "adaptive_samplers": "WLL", "production_samplers": "LC",
+         "sampler_correctness": "TYZV"}
 PAPER["theory_2026"] = "DHW"
 
 
@@ -435,3 +437,32 @@ def test_theory_2026_numbers(figdir):
         for lam, row in zip(d["demask"]["lambda"], d["demask"][f"L={L}"]):
             assert close(row["block"], (1 - F(lam)) / 2) and row["pairs"] == 0
     assert demask.block_and_pairs(families.parity(3, 2).array)[0] == F(1, 2)
+
+@pytest.mark.slow
+def test_sampler_correctness_numbers(figdir):
+    """The step sweep's certified sequence KL against the exact LogForm EKL; the small-chain
+    table's KL(p||q) against the exact output laws recomputed here."""
+    from exactdlm.adaptive.llada import transfer_counts
+    from exactdlm.structured.markov_io import english_bigram
+
+    d = load(figdir, "sampler_correctness")
+    for L, sweep in d["sweep"].items():
+        L = int(L)
+        chain = english_bigram(L)
+        for row in sweep["rows"]:
+            exact = float(chain.expected_kl(transfer_counts(L, row["T"]), exact=True)) if L <= 32 else None
+            if exact is not None:
+                assert abs(row["seq_kl"] - exact) <= max(row["seq_kl_bound"], 1e-12)
+            lo, hi = row["kl_rate_ci"]
+            assert lo <= row["kl_rate"] <= hi
+        assert sweep["rows"][-1]["seq_kl"] == 0.0
+    for name, spec in d["small_chains"].items():
+        L = spec["L"]
+        P = [[F(x) for x in r] for r in spec["P"]]
+        p = families.markov_chain(L, P)
+        for S, row in zip(spec["steps"], spec["table"]["LLaDA low-conf T=1"]):
+            q = ed.output_law(p, f"llada:steps={S},T=1")
+            assert row["S"] == S and close(row["kl"], ed.kl(p, q)) and close(row["tv"], ed.tv(p, q))
+        assert spec["table"]["random T=1"][-1]["kl"] <= 1e-12  # one token per step: exact
+        q = ed.output_law(p, "fastdllm:threshold=9/10,T=1")
+        assert close(spec["fastdllm_threshold_9_10_T1"]["kl"], ed.kl(p, q))
