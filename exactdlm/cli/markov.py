@@ -23,7 +23,8 @@ import math
 from ..decoding.markov_rules import RULES, random_order_schedule, sequence_ekl
 from ..structured.markov_certified import CertifiedValue
 from ..structured.markov_io import chain_from_file, english_bigram
-from ..structured.transition_metrics import finite_sample_floor, mixture_metrics, mixture_metrics_exact
+from ..structured.transition_metrics import (check_floor_time, finite_sample_floor, mixture_metrics,
+                                               mixture_metrics_exact)
 from ._checks import json_text
 
 NAME = "markov"
@@ -82,6 +83,8 @@ def run(args) -> int:
         name = f"English characters (KJV bigram counts, smoothing {args.smoothing})"
     if args.partitions < 0 or args.samples < 0 or args.floor_reps < 2:
         raise ValueError("--partitions and --samples must be >= 0 and --floor-reps >= 2")
+    if args.samples:  # the floor's estimate before the metrics' work, not after it
+        check_floor_time(chain, args.samples, args.floor_reps)
     rows = []
     for T in _steps(args.steps, L):
         sched = random_order_schedule(args.rule, L, T, args.block)
