@@ -37,6 +37,8 @@ def scope_text(r) -> str:
     ``witness``; e.g. ``all laws L=1..1024 + 65 laws``, ``suite (143 laws)``."""
     if r.verdict in ("incomplete", "not-applicable"):
         return "-"
+    if r.verdict == "violated" and r.counterexample:  # where it fails, not where it held
+        return _fails_at(r)
     parts = getattr(r, "parts", None) or []
     if not parts:
         return _legacy_scope(r)
@@ -65,12 +67,19 @@ def scope_text(r) -> str:
     return " + ".join(out)
 
 
+def _fails_at(r) -> str:
+    """``fails at L=6 (held L=1..5)``: the counterexample's length and the decided lengths before it."""
+    cx = r.counterexample
+    found = re.search(r"\bL=(\d+)", str(cx.get("case", ""))) or re.search(r'"L": (\d+)', json.dumps(cx.get("law")))
+    if not found:
+        return "counterexample"
+    held = [p["lengths"] for p in getattr(r, "parts", None) or [] if p["part"] == "decided"] or (
+        [r.lengths] if r.lengths else [])
+    return f"fails at L={found.group(1)}" + (f" (held L={held[0][0]}..{held[0][1]})" if held else "")
+
+
 def _legacy_scope(r) -> str:
     span = f" L={r.lengths[0]}..{r.lengths[1]}" if r.lengths else ""
-    if r.verdict == "violated" and r.counterexample:  # where it fails, not where it held
-        cx = r.counterexample
-        found = re.search(r"\bL=(\d+)", str(cx.get("case", ""))) or re.search(r'"L": (\d+)', json.dumps(cx.get("law")))
-        return f"fails at L={found.group(1)}" + (f" (held{span})" if span else "") if found else "counterexample"
     if r.scope == "all laws":
         return f"all laws{span}"
     if r.scope == "mixed":
