@@ -4,6 +4,9 @@
 (``estimate_s`` in ``results.json``); ``python -m benchmarks.bench_guard`` runs each case
 and prints the estimate, the fastest of up to three measured runs and their ratio (goal: within 3x either way).
 The laws have full support (the estimates count every state a full-support law reaches).
+Measured 2026-12-06 (``python -m benchmarks --module guard --repeat 3``, load 4.3-5.0 on the
+shared 2 cores): estimate/median between 0.33 (Fast-dLLM float, L = 8) and 2.04 (Dream
+``maskgit_plus`` at T = 1/2); run to run the medians themselves moved by up to 2x.
 """
 
 from __future__ import annotations

@@ -35,14 +35,16 @@ THEORY_IDS = ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "SAR", "SAR-TC", "LC-T1"
 #: the 2026 statements (issue 21), after the others in catalogue order
 IDS_2026 = ["DHW-Deff", "DHW-sup", "PB-1", "PB-T", "PB-mono", "FD-T1", "FD-T1-tight", "FENG-TER", "FENG-SER",
             "DEMASK-sub", "LC-T2-r1", "LC-T2-r2", "LC-T2-r3"]
+#: the 2026 samplers' guarantees (issue 21), after those
+IDS_SAMPLERS_2026 = ["EB-step", "EB-KL", "CL-step", "CL-KL", "CL-iter"]
 
 
 # ----------------------------------------------------------------------------------------
 # the catalogue's records
 # ----------------------------------------------------------------------------------------
 def test_catalogue_has_exactly_the_theory_ids_in_order():
-    assert [c.id for c in catalogue()] == THEORY_IDS + IDS_2026
-    assert sorted(catalogue_ids()) == sorted(THEORY_IDS + IDS_2026)
+    assert [c.id for c in catalogue()] == THEORY_IDS + IDS_2026 + IDS_SAMPLERS_2026
+    assert sorted(catalogue_ids()) == sorted(THEORY_IDS + IDS_2026 + IDS_SAMPLERS_2026)
 
 
 @pytest.mark.parametrize("cid", IDS_2026)
@@ -53,7 +55,7 @@ def test_2026_claims_record_provenance_with_arxiv_ids(cid):
     assert c.provenance.kind in ("secondary", "derived") and "arXiv" in c.provenance.paper
 
 
-@pytest.mark.parametrize("cid", THEORY_IDS)
+@pytest.mark.parametrize("cid", THEORY_IDS + IDS_SAMPLERS_2026)
 def test_every_claim_records_statement_provenance_hypotheses_quantifier(cid):
     c = get(cid)
     assert c.statement.strip() and c.formula.strip() and c.hypotheses.strip()

@@ -23,6 +23,7 @@ LAW_ONLY = {"fv-E5", "fv-E6", "fv-MIX-0.97", "fv-MIX-floor"}
 SHANNON = {"fv-SAR", "fv-SAR-TC"}
 LAW_ONLY |= {"fv-PB-1-1.01", "fv-PB-T-1.01", "fv-PB-mono-strict", "fv-FD-T1-1.01", "fv-FD-T1-no-n", "fv-FD-T1-tight-0.99",
              "fv-FENG-SER-1.01", "fv-DEMASK-sub-0.49", "fv-DEMASK-assumption"}
+LAW_ONLY |= {"fv-EB-step-0.99", "fv-EB-KL-0.99", "fv-CL-step-0.99", "fv-CL-KL-0.99", "fv-CL-iter-0.99"}  # issue 21
 ISSUE = {"fv-LC-C1-0.99", "fv-LC-C1-two-steps-0.95", "fv-DTC-40TC"}
 
 

@@ -237,6 +237,9 @@ BAD_VALUES = ["1000000000", "99999999999999999999", "150000", "nan", "NaN", "inf
               "2.5", "1e400", "x", "1/0", "true"]
 GOOD_VALUES = {"steps": ["1", "2", "4", "6"], "block": ["1", "2"], "T": ["0", "1", "1/2"], "alg_temp": ["0", "1/2"],
                "eps": ["1/1000", "1/10"], "threshold": ["1/2", "0.9", "1"]}
+GOOD_VALUES.update({"gamma": ["0", "1/2", "1"], "factor": ["1", "1/2"], "base": ["2", "3"], "skip": ["1", "2"],
+                    "top_p": ["1", "0.9"], "top_k": ["0", "2"], "eta": ["0", "1/10"], "t_on": ["0.55", "0.7"],
+                    "t_off": ["0.05", "0.2"], "alpha_on": ["0.9", "0.6"]})  # issue 21's presets
 BAD_CAPS = ["nan", "inf", "-inf", "-1", "x", "1e400", "", "0x1"]
 #: law files whose fields have wrong types or sizes
 BAD_LAW_FILES = {"l_float": {"L": 2.7, "V": 2, "p": [0.25] * 4}, "l_bool": {"L": True, "V": 2, "p": [0.5, 0.5]},

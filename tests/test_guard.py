@@ -215,3 +215,11 @@ def test_value_adaptive_rules_are_guarded(monkeypatch):
             fn()
     monkeypatch.setenv("EXACTDLM_TIME_CAP", "300")
     assert ed.adaptive_law(families.parity(3), "confidence", (1, 1, 1)).sum() == 1
+
+
+@pytest.mark.parametrize("argv", [["--samples", "1000000000"], ["--floor-reps", "1000000000"]])
+def test_markov_floor_refused_before_the_metrics(argv, capsys):
+    """The finite-sample floor's estimate is checked before the per-step metrics run (at the
+    default L = 1024 they took tens of seconds before the refusal)."""
+    assert main(["markov", *argv]) == 2
+    _one_error(capsys, ["finite-sample floor", "over the time cap"])

@@ -438,3 +438,64 @@ def test_cli_markov_exact_mixture_at_small_sizes(tmp_path, capsys):
     assert "every reveal pattern" in row["metrics_label"]
     assert abs(row["transition_kl_rate"] - exact["transition_kl_rate"]) <= 1e-15 and row["transition_kl_rate"] > 0
     assert out["rows"][1]["transition_kl_rate"] <= 1e-12
+
+
+def _random_chain(rng, V):
+    """A random rational transition matrix with entries k/12 (zeros allowed, rows positive)."""
+    while True:
+        raw = rng.integers(0, 5, size=(V, V))
+        raw[np.arange(V), rng.integers(0, V, V)] += 1  # no zero row
+        P = [[F(int(x), int(r.sum())) for x in r] for r in raw]
+        if all(any(x > 0 for x in row) for row in P):
+            try:
+                families._stationary(np.array(P, dtype=object), True)
+            except ValueError:
+                continue
+            return P
+
+
+def test_pair_marginals_on_random_chains_match_brute_force():
+    """Random chains (V = 2..4, some zero transitions), random initial laws and partitions."""
+    rng = np.random.default_rng(20261206)
+    checked = 0
+    for trial in range(30):
+        V = int(rng.integers(2, 5))
+        L = int(rng.integers(2, 6 if V < 4 else 5))
+        P = _random_chain(rng, V)
+        w = rng.integers(1, 4, V)
+        init = [F(int(x), int(w.sum())) for x in w] if trial % 2 else None
+        joint = families.markov_chain(L, P, init)
+        chain = markov_chain(L, P, init)
+        cuts = sorted(set(rng.integers(1, L, size=int(rng.integers(0, L))).tolist())) if L > 1 else []
+        sizes = tuple(np.diff([0, *cuts, L]).tolist())
+        part = sample_partition(sizes, L, rng)
+        try:
+            pairs, marg = pair_marginals(chain, part)
+        except ValueError as exc:  # a chain with zeros may condition on an impossible pair
+            assert "impossible" in str(exc)
+            continue
+        bp, bm = _brute_pairs(joint, part)
+        assert np.max(np.abs(pairs - bp)) <= 1e-12 and np.max(np.abs(marg - bm)) <= 1e-12, (P, part)
+        checked += 1
+    assert checked >= 20
+
+
+def test_brute_force_refutes_a_one_sided_variant(monkeypatch):
+    """A false variant: kernels that ignore the right neighbour (p(x_i | x_a) only) are refuted."""
+    import exactdlm.structured.markov_pairs as mp
+
+    real = mp._kernels
+
+    def one_sided(a, b, pos, Pd, mus, Q, V):
+        if a is not None and b is not None:
+            return {i: np.broadcast_to(Pd[i - a][:, None, :], (V, V, V)).copy() for i in pos}
+        return real(a, b, pos, Pd, mus, Q, V)
+
+    L = 5
+    part = [[0, 4], [1, 2, 3]]
+    chain = markov_chain(L, P3)
+    bp, _ = _brute_pairs(families.markov_chain(L, P3), part)
+    good, _ = pair_marginals(chain, part)
+    monkeypatch.setattr(mp, "_kernels", one_sided)
+    bad, _ = pair_marginals(chain, part)
+    assert np.max(np.abs(good - bp)) <= 1e-12 and np.max(np.abs(bad - bp)) > 1e-3

@@ -135,14 +135,20 @@ def llada_generate(oracle, rng, steps, block_length, temperature, remasking):
 # ----------------------------------------------------------------------------------------
 # Dream: generation_utils.py (the copy in Fast-dLLM's dream/model/)
 # ----------------------------------------------------------------------------------------
-def torch_linspace_f32(start, end, steps):
-    """torch.linspace on float32 (CPU): halves from each end with a float32 step."""
+def torch_linspace_f32(start, end, steps, fma=True):
+    """torch.linspace on float32 (CPU): halves from each end with a float32 step. ``fma``: the
+    AVX2/AVX512 builds' fused multiply-add (the float64 product and sum are exact here, so one
+    rounding to float32); otherwise the scalar build's two float32 roundings."""
     f = np.float32
     start, end = f(start), f(end)
     step = f((end - start) / f(steps - 1))
     out = np.empty(steps, dtype=f)
     for idx in range(steps):
-        out[idx] = start + step * f(idx) if idx < steps // 2 else end - step * f(steps - idx - 1)
+        if fma:
+            d = np.float64(step)
+            out[idx] = f(np.float64(start) + d * idx) if idx < steps // 2 else f(np.float64(end) - d * (steps - idx - 1))
+        else:
+            out[idx] = start + step * f(idx) if idx < steps // 2 else end - step * f(steps - idx - 1)
     return out
 
 
@@ -385,8 +391,9 @@ def test_ports_follow_the_linspace_of_torch():
     both give Dream's (0, 1, ..., 1, 2) at steps = L (hand-worked for L = 4: 0.999, 1.33, 1.50, 2)."""
     from exactdlm.adaptive.dream import timesteps
 
-    for steps, eps in [(4, 1e-3), (7, 1e-3), (16, 0.1)]:
+    for steps, eps in [(4, 1e-3), (7, 1e-3), (16, 0.1), (6, 0.4), (33, 0.37)]:
         assert np.array_equal(torch_linspace_f32(1, eps, steps + 1), timesteps(steps, eps))
+        assert np.array_equal(torch_linspace_f32(1, eps, steps + 1, fma=False), timesteps(steps, eps, "scalar"))
     assert math.isclose(float(torch_linspace_f32(1, 1e-3, 5)[1]), 0.75025, rel_tol=1e-6)
 
 

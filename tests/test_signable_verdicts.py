@@ -139,6 +139,23 @@ def test_a_wrong_ray_value_is_caught_by_the_independent_check_at_the_default_sui
     assert r.cone_check["discrepancy"]["side"] == "rhs"
 
 
+def test_a_ray_value_wrong_only_on_long_lengths_is_caught_too(monkeypatch):
+    """TC over-stated on ray r_15 at L >= 20 only: the suite's short laws cannot see it; the
+    structured Markov chain at L = 32 of the independent check does."""
+    orig = C.ProfileCone.total_correlation
+
+    def high(self):
+        f = orig(self)
+        num = f.num.copy()
+        if self.L >= 20:
+            num[15] += 1
+        return C.ConeForm(self.L, num, f.den, f.const)
+
+    monkeypatch.setattr(C.ProfileCone, "total_correlation", high)
+    (r,) = runner.run([get("G-TC")], get_suite("default")).results
+    assert r.verdict == "error" and r.cone_check["discrepancy"]["L"] == 32
+
+
 def test_the_independent_check_runs_and_agrees_on_the_true_catalogue():
     (r,) = runner.run([get("SH-1")], get_suite("quick")).results
     assert r.verdict == "holds" and r.cone_check["comparisons"] > 0 and r.cone_check["quantities"] > 0

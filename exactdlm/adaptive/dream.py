@@ -4,9 +4,15 @@ Modelled on Dream's ``generation_utils.py`` as vendored in ``NVlabs/Fast-dLLM``
 (``dream/model/generation_utils.py``: ``DreamGenerationMixin._sample`` and ``sample_tokens``;
 the network replaced by the predictor's conditionals, no prompt, ``top_p = top_k = None``).
 
-* :func:`timesteps`: ``torch.linspace(1, eps, steps + 1)`` in float32, as torch computes it:
-  ``step = (end - start) / (n - 1)``; index ``i < n // 2`` is ``start + i·step``, the others
-  ``end - (n - 1 - i)·step`` (every operation rounded to float32).
+* :func:`timesteps`: ``torch.linspace(1, eps, steps + 1)`` in float32, as torch's CPU kernel
+  computes it (``aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp: linspace_kernel``):
+  ``step = (end - start) / (n - 1)`` (two float32 roundings); index ``i < n // 2`` is
+  ``start + step·i``, the others ``end - step·(n - 1 - i)``. The kernel file is compiled once per
+  CPU capability: the AVX2/AVX512 builds (what current CPUs dispatch to) contract ``a + b·c`` into a
+  fused multiply-add, one rounding per element (``linspace="fma"``, the default); the
+  ``ATEN_CPU_CAPABILITY=default`` build rounds the product and the sum (``linspace="scalar"``).
+  At ``eps = 1e-3`` the two give the same step counts for every ``L`` and ``S <= 64``; elsewhere
+  they can differ (``L = 7``, ``S = 6``, ``eps = 2/5``: ``(1, 6)`` with FMA, ``(1, 1, 5)`` without).
 * ``alg='origin'``: on step ``i`` (``t = ts[i]``, ``s = ts[i+1]``) every masked token is
   revealed independently with probability ``1 - s/t`` (float32; ``1`` on the last step) and
   its token drawn by ``sample_tokens``. The probability is the float32 number itself, an
@@ -85,8 +91,24 @@ def _check_steps(steps: int, per_step: float, what: str) -> None:
     check_fits(64 * steps, what)
 
 
-def timesteps(steps: int, eps) -> np.ndarray:
-    """``torch.linspace(1, eps, steps + 1)`` in float32 (CPU kernel order of operations)."""
+LINSPACE_KERNELS = ("fma", "scalar")
+
+
+def _round_f32(x: Fraction) -> np.float32:
+    """The float32 nearest to the rational ``x`` (ties to even): one rounding, as an FMA does."""
+    c = np.float32(float(x))  # float64 then float32 can round twice: check the neighbours
+    best = c
+    for cand in (np.nextafter(c, np.float32(-np.inf)), np.nextafter(c, np.float32(np.inf))):
+        d_best, d_cand = abs(Fraction(float(best)) - x), abs(Fraction(float(cand)) - x)
+        if d_cand < d_best or (d_cand == d_best and int(cand.view(np.uint32)) % 2 == 0):
+            best = cand
+    return np.float32(best)
+
+
+def timesteps(steps: int, eps, kernel: str = "fma") -> np.ndarray:
+    """``torch.linspace(1, eps, steps + 1)`` in float32 (CPU kernel; ``kernel``: "fma" or "scalar")."""
+    if kernel not in LINSPACE_KERNELS:
+        raise ValueError(f"dream: linspace must be fma or scalar, got {kernel!r}")
     _check_steps(steps, TIMESTEP_SECONDS, "the timesteps")
     n = steps + 1
     f = np.float32
@@ -95,7 +117,11 @@ def timesteps(steps: int, eps) -> np.ndarray:
         return np.array([start], dtype=f)
     step = f(f(end - start) / f(n - 1))
     half = n // 2
-    out = [f(start + f(f(i) * step)) if i < half else f(end - f(f(n - 1 - i) * step)) for i in range(n)]
+    if kernel == "scalar":
+        out = [f(start + f(step * f(i))) if i < half else f(end - f(step * f(n - 1 - i))) for i in range(n)]
+    else:
+        S, E, D = Fraction(float(start)), Fraction(float(end)), Fraction(float(step))
+        out = [_round_f32(S + D * i) if i < half else _round_f32(E - D * (n - 1 - i)) for i in range(n)]
     return np.array(out, dtype=f)
 
 
@@ -105,10 +131,10 @@ def _one_minus_ratio(ts: np.ndarray, i: int) -> np.float32:
     return f(f(1.0) - f(ts[i + 1] / ts[i]))
 
 
-def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS) -> tuple[int, ...]:
+def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS, kernel: str = "fma") -> tuple[int, ...]:
     """Dream's tokens per step from ``L`` masked: ``int(m·(1 - s/t))`` in float32, the rest last."""
     _check_steps(steps, COUNT_SECONDS, "the transfer counts")
-    ts = timesteps(steps, eps)
+    ts = timesteps(steps, eps, kernel)
     m, out = L, []
     for i in range(steps):
         k = int(np.float32(m) * _one_minus_ratio(ts, i)) if i < steps - 1 else m
@@ -117,10 +143,10 @@ def transfer_counts(L: int, steps: int, eps=DEFAULT_EPS) -> tuple[int, ...]:
     return tuple(out)
 
 
-def origin_probabilities(steps: int, eps=DEFAULT_EPS) -> tuple[Fraction, ...]:
+def origin_probabilities(steps: int, eps=DEFAULT_EPS, kernel: str = "fma") -> tuple[Fraction, ...]:
     """``origin``'s per-token reveal probability on each step: the float32 ``1 - s/t`` exactly, ``1`` last."""
     _check_steps(steps, PROBABILITY_SECONDS, "the reveal probabilities")
-    ts = timesteps(steps, eps)
+    ts = timesteps(steps, eps, kernel)
     return tuple(Fraction(float(_one_minus_ratio(ts, i))) if i < steps - 1 else Fraction(1) for i in range(steps))
 
 
@@ -135,6 +161,9 @@ class Dream(DecodingRule):
     alg_temp: Fraction = Fraction(0)
     eps: Fraction = DEFAULT_EPS
     ties: str = "uniform"
+    linspace: str = "fma"
+    top_p: Fraction = Fraction(1)  # 1: off (the code applies it when top_p < 1)
+    top_k: int = 0  # 0: off (the code's None)
 
     def __post_init__(self):
         check_count("dream", "L", self.L)
@@ -147,6 +176,12 @@ class Dream(DecodingRule):
             raise ValueError("dream: alg_temp applies to maskgit_plus/topk_margin/entropy; origin ignores it, drop alg_temp")
         check_number("dream", "eps", self.eps, 0, 1, open_low=True, open_high=True)
         check_ties(self.ties)
+        if self.linspace not in LINSPACE_KERNELS:
+            raise ValueError(f"dream: linspace must be fma or scalar, got {self.linspace!r}")
+        if not 0 < Fraction(self.top_p) <= 1:
+            raise ValueError(f"dream: top_p must lie in (0, 1] (1 = off), got {self.top_p}")
+        if not (isinstance(self.top_k, int) and self.top_k >= 0):
+            raise ValueError(f"dream: top_k must be an integer >= 0 (0 = off), got {self.top_k!r}")
 
     def work(self, law, predictor=None) -> float:
         """Refuse when the chain's estimated time or memory is over the caps (``steplaw.check_work``).
@@ -206,10 +241,10 @@ class Dream(DecodingRule):
         self.work(law, predictor)
         eng = StepEngine(law, predictor, self.T, self.ties, float_only=soft)
         if self.alg == "origin":
-            probs = origin_probabilities(self.steps, self.eps)
+            probs = origin_probabilities(self.steps, self.eps, self.linspace)
             probs = probs if eng.exact else tuple(float(x) for x in probs)
         else:
-            counts = transfer_counts(L, self.steps, self.eps)
+            counts = transfer_counts(L, self.steps, self.eps, self.linspace)
 
         def pick(k):
             if soft:
@@ -220,9 +255,13 @@ class Dream(DecodingRule):
             masked = [j for j in range(L) if state[j] == V]
             rows = {j: eng.row(state, j) for j in masked}
             temp = {j: eng.tempered(rows[j]) for j in masked}
-            draws = {j: eng.draws(temp[j]) for j in masked}
-            # the law the scores read: tempered at T > 0, the model's own at T = 0 (probs.max)
+            # the law the scores read: tempered at T > 0, the model's own at T = 0 (probs.max);
+            # top_p / top_k truncate it (the draws at T > 0 come from it; the argmax is always kept)
             seen = temp if eng.T > 0 else rows
+            if self.top_p < 1 or self.top_k:
+                seen = {j: truncate(seen[j], self.top_p, self.top_k, eng.exact) for j in masked}
+                temp = seen if eng.T > 0 else temp
+            draws = {j: eng.draws(temp[j]) for j in masked}
             if self.alg == "origin":
                 children = pick_then_draw(state, bernoulli_choices(masked, probs[i], eng.one), draws)
             elif counts[i] == 0:
@@ -236,6 +275,32 @@ class Dream(DecodingRule):
                 yield child, i + 1, pr
 
         return run_chain(L, V, eng.exact, step, rounds=self.steps)
+
+
+def truncate(row: list, top_p, top_k: int, exact: bool) -> list:
+    """``sample_tokens``' ``top_p_logits`` then ``top_k_logits`` on a row, renormalised (``softmax``).
+
+    top-p: sorted decreasingly (exact ties: lower value first), a value is removed when the
+    cumulative probability *before* it already exceeds ``top_p`` (the first always stays); top-k:
+    removed when below the ``k``-th largest remaining value (ties at the ``k``-th all stay; removed
+    values count as ``-inf``).
+    """
+    V = len(row)
+    keep = [True] * V
+    if top_p < 1:
+        tp = Fraction(top_p) if exact else float(top_p)
+        cum = 0
+        for r, v in enumerate(sorted(range(V), key=lambda u: (-row[u], u))):
+            if r > 0 and cum > tp:
+                keep[v] = False
+            cum = cum + row[v]
+    if top_k:
+        vals = sorted((row[v] for v in range(V) if keep[v]), reverse=True)
+        if len(vals) >= top_k:
+            kth = vals[min(top_k, V) - 1]
+            keep = [keep[v] and row[v] >= kth for v in range(V)]
+    z = sum(row[v] for v in range(V) if keep[v])
+    return [row[v] / z if keep[v] else 0 * row[v] for v in range(V)]
 
 
 def _row_score(alg: str, row: list, exact: bool):

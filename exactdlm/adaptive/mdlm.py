@@ -17,6 +17,15 @@ predictor's conditionals (``subs`` parameterisation: revealed tokens are carried
 * ``noise_removal`` (on by default): masks left after the last step are filled at once by
   the argmax of their rows (lowest value on ties).
 
+Also (issue 21) the noise classes ``linear`` (``σ = 1e-3 + 6.999 t``, ``configs/noise/linear.yaml``),
+``geometric`` (``σ = 1e-3^{1-t}``, ``GeometricNoise``'s defaults) and ``cosinesqr``
+(``σ = -log(1e-3 + (1 - 1e-3) cos²(πt/2))``), all in floats, and the ``analytic`` predictor
+(``_analytic_update``: ``get_score``, ``_staggered_score``, ``_transp_transition``). Worked out in
+the ``subs`` parameterisation, the analytic step reveals a mask with probability
+``k(e^{dσ} - 1)``, ``k = 1/(e^{σ_t} - 1)``, which *is* ``ddpm``'s ``(mc_t - mc_s)/mc_t`` for every
+noise class, and keeps revealed tokens; it differs in the noise removal (``_denoiser_update``):
+leftover masks are *drawn* from their rows, not set to the argmax.
+
 The ``1e-10`` guards of ``_sample_categorical``'s Gumbel trick are not modelled.
 """
 
@@ -45,6 +54,11 @@ from .steplaw import (
 
 NOISES = ("loglinear", "cosine")
 SAMPLERS = ("ddpm", "ddpm_cache")
+# issue 21: the other noise classes of noise_schedule.py and the analytic predictor
+NOISES += ("linear", "geometric", "cosinesqr")
+SAMPLERS += ("analytic",)
+#: ``configs/noise/linear.yaml`` (sigma_min 1e-3, sigma_max 7) and ``GeometricNoise``'s defaults (1e-3, 1)
+LINEAR_SIGMAS, GEOMETRIC_SIGMAS = (1e-3, 7.0), (1e-3, 1.0)
 SAMPLING_EPS = Fraction(1, 10**5)
 NOISE_EPS = 1e-3
 
@@ -61,9 +75,24 @@ def reveal_probabilities(steps: int, noise: str) -> tuple:
         return tuple((ts[i] - ts[i + 1]) / ts[i] for i in range(steps))
 
     def mc(t):
+        if noise != "cosine":
+            return -math.expm1(-total_noise(noise, float(t)))
         return (1 - NOISE_EPS) * (1 - math.cos(float(t) * math.pi / 2))
 
     return tuple((mc(ts[i]) - mc(ts[i + 1])) / mc(ts[i]) for i in range(steps))
+
+
+def total_noise(noise: str, t: float) -> float:
+    """``σ(t)`` of ``noise_schedule.py``'s ``Linear``, ``GeometricNoise``, ``CosineSqrNoise`` (float)."""
+    if noise == "linear":
+        lo, hi = LINEAR_SIGMAS
+        return lo + t * (hi - lo)
+    if noise == "geometric":
+        lo, hi = GEOMETRIC_SIGMAS
+        return lo ** (1 - t) * hi**t
+    if noise == "cosinesqr":
+        return -math.log(NOISE_EPS + (1 - NOISE_EPS) * math.cos(t * math.pi / 2) ** 2)
+    raise ValueError(f"mdlm: no float total noise for {noise!r}")
 
 
 @dataclass(frozen=True)
@@ -80,9 +109,9 @@ class MDLM(DecodingRule):
         check_count("mdlm", "L", self.L)
         check_count("mdlm", "steps", self.steps)
         if self.noise not in NOISES:
-            raise ValueError(f"mdlm: noise must be loglinear or cosine, got {self.noise!r}")
+            raise ValueError(f"mdlm: noise must be one of {', '.join(NOISES)}, got {self.noise!r}")
         if self.sampler not in SAMPLERS:
-            raise ValueError(f"mdlm: sampler must be ddpm or ddpm_cache, got {self.sampler!r}")
+            raise ValueError(f"mdlm: sampler must be one of {', '.join(SAMPLERS)}, got {self.sampler!r}")
         if self.sampler == "ddpm_cache" and self.noise != "loglinear":
             raise ValueError("mdlm: sampler=ddpm_cache exists only for noise=loglinear (MDLM asserts it); use sampler=ddpm")
 
@@ -107,7 +136,7 @@ class MDLM(DecodingRule):
         law = law_for("mdlm", self.L, p)
         L, V, S = law.L, law.V, self.steps
         self.work(law, predictor)
-        eng = StepEngine(law, predictor, 1, "lowest", float_only=self.noise == "cosine")
+        eng = StepEngine(law, predictor, 1, "lowest", float_only=self.noise != "loglinear")
         probs = reveal_probabilities(S, self.noise)
         probs = probs if eng.exact else tuple(float(x) for x in probs)
         greedy = StepEngine(law, predictor, 0, "lowest", float_only=not eng.exact)
@@ -117,6 +146,9 @@ class MDLM(DecodingRule):
             if i < S:
                 draws = {j: eng.draws(eng.row(state, j)) for j in masked}
                 children = pick_then_draw(state, bernoulli_choices(masked, probs[i], eng.one), draws)
+            elif self.sampler == "analytic":  # _denoiser_update: leftover masks drawn from their rows
+                draws = {j: eng.draws(eng.row(state, j)) for j in masked}
+                children = pick_then_draw(state, [(frozenset(masked), eng.one)], draws)
             else:  # noise removal: every leftover mask takes its argmax
                 draws = {j: greedy.draws(greedy.tempered(greedy.row(state, j))) for j in masked}
                 children = pick_then_draw(state, [(frozenset(masked), eng.one)], draws)

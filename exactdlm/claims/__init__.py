@@ -59,6 +59,7 @@ GLOBAL_KINDS = ("sampled", "exact")
 CATALOGUE_MODULES = ("ccl", "derived", "lc", "lz", "sar", "zc")
 #: the 2026 statements of issue 21 (one module per source)
 CATALOGUE_MODULES += ("dhw", "pbench", "fastdllm", "feng", "demask")
+CATALOGUE_MODULES += ("eb", "caili")  # the 2026 samplers' guarantees (issue 21)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 
 
@@ -288,6 +289,8 @@ _ORDER = {cid: i for i, cid in enumerate(
 _ORDER.update({cid: len(_ORDER) + i for i, cid in enumerate(
     ["DHW-Deff", "DHW-sup", "PB-1", "PB-T", "PB-mono", "FD-T1", "FD-T1-tight", "FENG-TER", "FENG-SER",
      "DEMASK-sub", "LC-T2-r1", "LC-T2-r2", "LC-T2-r3"])})
+#: the 2026 samplers' guarantees (issue 21: EB-sampler, Cai–Li), after those
+_ORDER.update({cid: len(_ORDER) + i for i, cid in enumerate(["EB-step", "EB-KL", "CL-step", "CL-KL", "CL-iter"])})
 
 
 # ----------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ comparison is compared with the cone's, matched by (label, sizes, kind):
 Any discrepancy is a bug of the cone (or of the law's engine), reported as ``error`` for the claim
 with both computations. The sample: at most :data:`SAMPLE_LAWS` exact suite laws per claim with
 ``L <= SAMPLE_MAX_L`` inside the decided range, spread over the lengths, and at most
-:data:`SAMPLE_SCHEDULES` of each law's schedules.
+:data:`SAMPLE_SCHEDULES` of each law's schedules; plus an exact structured Markov chain at
+``L = 32`` and ``64`` (:func:`long_cases`, at most :data:`LONG_COMPARISONS` comparisons each).
 """
 
 from __future__ import annotations
@@ -135,6 +136,28 @@ def sample_cases(suite, lengths) -> list:
     return out
 
 
+#: longer exact laws sampled too (structured Markov chains, exact view), where decided
+LONG_LENGTHS = (32, 64)
+#: comparisons per long law
+LONG_COMPARISONS = 12
+
+
+def long_cases(lengths) -> list:
+    """A structured two-state Markov chain (rational transitions, exact profile) at each length of
+    :data:`LONG_LENGTHS` inside the decided range, with four named schedules: the sample's laws
+    stop at L = 10, and a cone form wrong only on long lengths must be seen too."""
+    from .. import structured as S
+    from ..suites import SuiteCase, named_schedules
+
+    out = []
+    for L in LONG_LENGTHS:
+        if lengths[0] <= L <= lengths[1]:
+            law = S.markov_chain(L, [[Fraction(3, 4), Fraction(1, 4)], [Fraction(1, 3), Fraction(2, 3)]])
+            out.append(SuiteCase(f"structured markov_chain L={L} (cone check)", "structured.markov_chain", {"L": L},
+                                 tuple(named_schedules(L))[:4], lambda law=law: law, None, law))
+    return out
+
+
 def _spread(schedules, n: int) -> tuple:
     schedules = tuple(schedules)
     if len(schedules) <= n:
@@ -149,7 +172,9 @@ def check_claim(c: Claim, suite, lengths, max_prec: int = 4096) -> ConeCheck:
     from .context import CaseContext
 
     out = ConeCheck()
-    for case in sample_cases(suite, lengths):
+    short = sample_cases(suite, lengths)
+    for case in short + long_cases(lengths):
+        limit = LONG_COMPARISONS if case not in short else None
         sub = SuiteCase(case.name, case.family, case.params, _spread(case.schedules, SAMPLE_SCHEDULES),
                         lambda case=case: case.law, case.seed, case.law)
         real = CaseContext(sub, suite)
@@ -167,10 +192,14 @@ def check_claim(c: Claim, suite, lengths, max_prec: int = 4096) -> ConeCheck:
         for ch in cone_checks:
             pending.setdefault(check_key(real.L, ch), []).append(ch)
         out.laws.append(case.name)
+        done = 0
         for got in law_checks:
+            if limit is not None and done >= limit:
+                break
             queue = pending.get(check_key(real.L, got))
             if not queue:
                 continue
+            done += 1
             form = queue.pop(0)
             out.comparisons += 1
             bad = _compare_one(got, form, coords, max_prec, out)

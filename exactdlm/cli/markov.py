@@ -18,13 +18,14 @@ sequences (Monte Carlo) beside its chi-square asymptote.
 
 from __future__ import annotations
 
-import json
 import math
 
 from ..decoding.markov_rules import RULES, random_order_schedule, sequence_ekl
 from ..structured.markov_certified import CertifiedValue
 from ..structured.markov_io import chain_from_file, english_bigram
-from ..structured.transition_metrics import finite_sample_floor, mixture_metrics, mixture_metrics_exact
+from ..structured.transition_metrics import (check_floor_time, finite_sample_floor, mixture_metrics,
+                                               mixture_metrics_exact)
+from ._checks import json_text
 
 NAME = "markov"
 #: largest V^L for which the transition metrics of the mixture are summed over every pattern
@@ -82,6 +83,8 @@ def run(args) -> int:
         name = f"English characters (KJV bigram counts, smoothing {args.smoothing})"
     if args.partitions < 0 or args.samples < 0 or args.floor_reps < 2:
         raise ValueError("--partitions and --samples must be >= 0 and --floor-reps >= 2")
+    if args.samples:  # the floor's estimate before the metrics' work, not after it
+        check_floor_time(chain, args.samples, args.floor_reps)
     rows = []
     for T in _steps(args.steps, L):
         sched = random_order_schedule(args.rule, L, T, args.block)
@@ -115,7 +118,7 @@ def run(args) -> int:
         fl = finite_sample_floor(chain, args.samples, args.floor_reps, args.seed)
         out["floor"] = {"N": args.samples, "reps": args.floor_reps, **{k: v for k, v in fl.items() if k != "seconds"}}
     if args.json:
-        print(json.dumps(out, indent=1))
+        print(json_text(out, indent=1))  # non-finite floats as "inf" strings, never bare Infinity
         return 0
     print(f"chain: {name}  (V={chain.V}, L={L}, {'stationary' if chain.stationary else 'given'} start)")
     print(f"rule: {args.rule} step counts, positions uniformly random (random remasking)"

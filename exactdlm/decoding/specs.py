@@ -17,6 +17,12 @@ from ..adaptive.fastdllm import MODELS as FASTDLLM_MODELS, FastDLLM
 from ..adaptive.llada import REMASK as LLADA_REMASK, LLaDA
 from ..adaptive.mdlm import NOISES as MDLM_NOISES, SAMPLERS as MDLM_SAMPLERS, MDLM
 from ..adaptive.steplaw import check_ties
+from ..adaptive.dus import SCHEDULERS as DUS_SCHEDULERS, DUS
+from ..adaptive.eb import EB, CaiLi
+from ..adaptive.entropy_sum import ORDERS as CAILI_ORDERS
+from ..adaptive.fastdllm_factor import FastDLLMFactor
+from ..adaptive.fastdllm_dream import RULES as FD_RULES, FastDLLMDream
+from ..adaptive.remdm import DEFAULTS as REMDM_DEFAULTS, SAMPLERS as REMDM_SAMPLERS, ReMDM
 from ..engine.sampler import sampler_law
 from ..laws import as_law
 from ..schedules import (
@@ -62,6 +68,10 @@ _SPEC_HELP = (
     "dream:steps=S[,alg=origin|maskgit_plus|topk_margin|entropy,T=t,alg_temp=a,eps=e] | "
     "fastdllm:threshold=TAU[,block=B,T=t,model=llada|dream] | "
     "mdlm:steps=S[,noise=loglinear|cosine,sampler=ddpm|ddpm_cache]"
+    " | fastdllm:factor=F[,block=B,T=t] | eb:gamma=G[,T=t,block=B] | caili:eps=E[,order=random|entropy,T=t] | "
+    "dus:block=B[,base=b,skip=s,scheduler=dilated|binary,T=t] | "
+    "remdm:steps=S[,sampler=loop|cap|rescale|conf|mdlm,eta=e,t_on=a,t_off=b,alpha_on=c] | "
+    "fastdllm_dream:steps=S[,rule=threshold|entropy,threshold=TAU,block=B,T=t,alg_temp=a,top_p=p,top_k=k]"
 )
 
 
@@ -139,6 +149,23 @@ PRESETS = {
     "mdlm": {"steps": (_INT, None), "noise": (MDLM_NOISES, "loglinear"), "sampler": (MDLM_SAMPLERS, "auto")},
 }
 _PRESET_CLASSES = {"llada": LLaDA, "dream": Dream, "fastdllm": FastDLLM, "mdlm": MDLM}
+# the 2026 presets (issue 21): Fast-dLLM's factor rule (``fastdllm:factor=...``), EB, Cai–Li, DUS
+PRESETS["fastdllm_factor"] = {"factor": (_NUM, None), "block": (_INT, "L"), "T": (_NUM, Fraction(0))}
+PRESETS["eb"] = {"gamma": (_NUM, None), "T": (_NUM, Fraction(1)), "block": (_INT, "L")}
+PRESETS["caili"] = {"eps": (_NUM, None), "order": (CAILI_ORDERS, "random"), "T": (_NUM, Fraction(1))}
+PRESETS["dus"] = {"block": (_INT, None), "base": (_INT, 2), "skip": (_INT, 1), "scheduler": (DUS_SCHEDULERS, "dilated"),
+                  "T": (_NUM, Fraction(0))}
+PRESETS["dream"]["linspace"] = (("fma", "scalar"), "fma")  # torch.linspace's CPU kernel: FMA builds or the scalar one
+PRESETS["dream"]["top_p"] = (_NUM, Fraction(1))  # sample_tokens' nucleus truncation (1 = off)
+PRESETS["dream"]["top_k"] = (_INT, 0)  # sample_tokens' top-k truncation (0 = off)
+PRESETS["fastdllm_dream"] = {"steps": (_INT, None), "rule": (FD_RULES, "threshold"), "threshold": (_NUM, Fraction(9, 10)),
+                             "block": (_INT, "L"), "T": (_NUM, Fraction(0)), "alg_temp": (_NUM, Fraction(0)),
+                             "top_p": (_NUM, Fraction(1)), "top_k": (_INT, 0)}
+PRESETS["remdm"] = {"steps": (_INT, None), "sampler": (REMDM_SAMPLERS, "loop"),
+                    **{k: (_NUM, v) for k, v in REMDM_DEFAULTS.items()}}
+_PRESET_CLASSES.update({"fastdllm_dream": FastDLLMDream, "fastdllm_factor": FastDLLMFactor, "eb": EB, "caili": CaiLi, "dus": DUS, "remdm": ReMDM})
+#: other spellings of a key, as the real code names the argument (LLaDA's ``remasking=``)
+_KEY_ALIASES = {"llada": {"remasking": "remask"}}
 
 
 def _preset_value(name, key, kind, text):
@@ -163,11 +190,16 @@ def parse_preset(name: str, arg: str, L: int, ties: str = "uniform"):
 
     Unknown, duplicate or missing required keys are a ``ValueError`` naming the key.
     """
+    if name == "fastdllm" and any(x.partition("=")[0].strip() == "factor" for x in arg.split(",")):
+        if any(x.partition("=")[0].strip() == "threshold" for x in arg.split(",")):
+            raise ValueError("fastdllm: give threshold or factor, not both (Fast-dLLM uses factor when it is set)")
+        name = "fastdllm_factor"
     keys = PRESETS[name]
     given: dict = {}
     for item in [x.strip() for x in arg.split(",")] if arg.strip() else []:
         key, eq, text = item.partition("=")
         key, text = key.strip(), text.strip()
+        key = _KEY_ALIASES.get(name, {}).get(key, key)
         if not eq or not key or not text:
             raise ValueError(f"{name}: expected key=value, got {item!r}; e.g. {_example(name)}")
         if key not in keys:
@@ -192,7 +224,9 @@ def parse_preset(name: str, arg: str, L: int, ties: str = "uniform"):
 
 def _example(name: str) -> str:
     return {"llada": "llada:steps=4,block=2,T=0", "dream": "dream:steps=4,alg=entropy",
-            "fastdllm": "fastdllm:threshold=0.9,block=2", "mdlm": "mdlm:steps=4,noise=cosine"}[name]
+            "fastdllm": "fastdllm:threshold=0.9,block=2", "mdlm": "mdlm:steps=4,noise=cosine",
+            "fastdllm_factor": "fastdllm:factor=1,block=2", "eb": "eb:gamma=0.5", "caili": "caili:eps=0.5",
+            "dus": "dus:block=4", "fastdllm_dream": "fastdllm_dream:steps=2,threshold=0.9", "remdm": "remdm:steps=8,sampler=cap,eta=0.1"}[name]
 
 
 def output_law(p, spec, predictor=None, ties: str = "uniform"):

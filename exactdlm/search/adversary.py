@@ -25,7 +25,7 @@ SEARCHED_VERDICTS = ("holds", "consistent-float")
 #: default number of search cases per sampled claim, by suite (``quick`` stays fast: no search). A
 #: case is a fixed, seeded batch of candidate laws (:mod:`exactdlm.search.cases`): case ``i`` of a
 #: claim depends on ``(seed, claim id, i)`` only, so the laws tried are the same on every machine
-DEFAULT_CASES = {"quick": 0, "default": 32, "full": 128, "large": 64}
+DEFAULT_CASES = {"quick": 0, "default": 16, "full": 128, "large": 64}
 #: cases when only ``--search-seconds`` is given on a suite whose default is no search
 FALLBACK_CASES = 32
 #: the outer cap, in seconds per claim; hitting it cuts the search short, and the report says so

@@ -10,7 +10,7 @@ English character chain (issue 22; docs/theory.md §3, "Markov ground truths").
   are off by more than ``1e-9`` from summing to 1 are refused (a ValueError naming the row).
 * :func:`english_bigram` is the shipped ground truth: 27 symbols (``a..z`` then space),
   character bigram counts of the King James Bible (public domain; the text is not shipped,
-  ``scripts/build_english_bigram.py`` rebuilds the counts from Debian's ``bible-kjv-text``),
+  ``exactdlm/structured/data/build_english_bigram.py`` rebuilds the counts from Debian's ``bible-kjv-text``),
   text8-style normalisation as in the peer study (Tang et al., ICML 2026).
 
 Every matrix goes through :func:`check_transition`: square, ``2 <= V <= MAX_V``, entries

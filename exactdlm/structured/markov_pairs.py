@@ -14,8 +14,10 @@ law under ``q`` of every pair of *consecutive revealed* positions propagates by 
 revealed position, ``k_i(x | u) = P^{i-a}(u, x)`` right of the last, ``mu_i`` with no revealed
 position at all). When every position is revealed the consecutive pairs are the adjacent ones,
 so the adjacent-pair marginals of ``q`` come out; each new pair costs one ``(V x V^2)(V^2 x V)``
-product, O(L V^4) in all. A pair that ``q`` makes impossible under ``p`` (``P^{b-a}(u,v) = 0``
-with ``Q(u,v) > 0``) and that a later step conditions on has no exact posterior: a ValueError.
+product, O(L V^4) in all. If, before the last step, a revealed pair puts mass on symbols the
+chain makes impossible (``P^{j-i}(u,v) = 0``), the revealed context has probability 0 under
+``p`` and the next posterior is undefined (a forward-backward oracle divides 0 by 0): a
+ValueError. Chains with every ``P(u,v) > 0`` never meet it.
 
 :func:`sample_partition` draws the partition of a value-independent schedule (fixed sizes in
 a uniform order, semi-AR blocks, Bernoulli / MDLM reveal times), for mixtures estimated over
@@ -84,17 +86,27 @@ def pair_marginals(chain: MarkovChain, partition, powers: _Powers | None = None)
     revealed: list[int] = []
     pair: dict = {}
     marg = np.zeros((L, V))
-    for step in blocks:
+    for n_step, step in enumerate(blocks):
         groups: dict = {}
         for i in step:
             k = bisect.bisect_left(revealed, i)
             a = revealed[k - 1] if k > 0 else None
             b = revealed[k] if k < len(revealed) else None
             groups.setdefault((a, b), []).append(i)
+        before = set(pair)
         for (a, b), pos in groups.items():
             _fill_gap(a, b, pos, pair, marg, Pd, mus, V)
         for i in step:
             bisect.insort(revealed, i)
+        if n_step + 1 < len(blocks):  # positions are still masked: their posterior must exist
+            for (i, j) in set(pair) - before:
+                bad = (Pd[j - i] <= 0) & (pair[(i, j)] > IMPOSSIBLE_TOL)
+                if np.any(bad):
+                    u, v = np.argwhere(bad)[0]
+                    raise ValueError(
+                        f"after step {n_step + 1} the sampler has revealed symbols ({u}, {v}) at positions {i}, {j}, "
+                        f"which the chain makes impossible (P^{j - i}[{u},{v}] = 0): the revealed context has "
+                        f"probability 0 and the next posterior is undefined; smooth the chain")
     pairs = np.empty((L - 1, V, V))
     for i in range(L - 1):
         pairs[i] = pair[(i, i + 1)]

@@ -161,6 +161,15 @@ def sample_chain(P: np.ndarray, mu: np.ndarray, N: int, L: int, rng: np.random.G
     return np.minimum(x, P.shape[0] - 1)
 
 
+def check_floor_time(chain: MarkovChain, N: int, reps: int) -> float:
+    """Refuse :func:`finite_sample_floor` over the time cap (``laws.budget``) before any work
+    (callers may check first, before their own work); returns the estimated seconds."""
+    est = 3e-8 * N * chain.L * chain.V * reps
+    budget.check_time(est, f"the finite-sample floor with N={N}, L={chain.L}, {reps} repetitions",
+                      "use fewer samples or repetitions")
+    return est
+
+
 def finite_sample_floor(chain: MarkovChain, N: int, reps: int = 64, seed: int = 0) -> dict:
     """What the peer's estimator reads on ``N`` exact samples of ``p`` (a perfect sampler).
 
@@ -170,8 +179,7 @@ def finite_sample_floor(chain: MarkovChain, N: int, reps: int = 64, seed: int = 
     if isinstance(N, bool) or not isinstance(N, (int, np.integer)) or N < 1:
         raise ValueError(f"N (samples per run) must be a positive integer, got {N!r}")
     L = chain.L
-    est = 3e-8 * N * L * chain.V * reps
-    budget.check_time(est, f"the finite-sample floor with N={N}, L={L}, {reps} repetitions", "use fewer repetitions")
+    est = check_floor_time(chain, N, reps)
     P, pi = _chain_arrays(chain)
     mu = np.array(chain.mu, dtype=float)
     rng = np.random.default_rng(seed)

@@ -419,3 +419,80 @@ def demask_assumption(law, sizes):
     if law.L < 3 or not law.exact or len(sizes) != 1:
         return _vacuous()
     return block_and_pairs(law.array)
+
+
+# ----------------------------------------------------------------------------------------
+# the 2026 samplers (issue 21): EB-step, EB-KL, CL-step, CL-KL, CL-iter, each a constant 1% off.
+# Each is checked once per law (on its one-step schedule), on laws with V^L <= 16. The threshold
+# of the step variants sits just above the smallest first-step entropy (so two positions can be
+# accepted together), where a repeated symbol makes condTC = H_(1), 1% above 0.99·γ.
+# ----------------------------------------------------------------------------------------
+def _entropy_sum_case(law, sizes):
+    return law.V**law.L <= 16 and tuple(sizes) == (law.L,) and law.exact
+
+
+def _first_entropy(law):
+    from exactdlm.adaptive.entropy_sum import entropy
+
+    a = law.array
+    best = None
+    for j in range(law.L):
+        row = [sum(a[(slice(None),) * j + (v,)].reshape(-1)) for v in range(law.V)]
+        h = float(entropy(row, True))
+        best = h if best is None else min(best, h)
+    return F(best).limit_denominator(10**9) + F(1, 10**6) if best is not None else F(0)
+
+
+@claim(id="fv-EB-step-0.99", statement="EB at γ just above the smallest entropy: every step has condTC <= 0.99·γ [EB-step off by 1%]")
+def eb_step(law, sizes):
+    from exactdlm.adaptive.entropy_sum import entropy_sum_chain
+
+    if not _entropy_sum_case(law, sizes):
+        return _vacuous()
+    gamma = _first_entropy(law)
+    return entropy_sum_chain(law, gamma, "entropy", "uniform")["max_tc"], F(99, 100) * gamma
+
+
+@claim(id="fv-EB-KL-0.99", statement="EB, γ = 1/2, lowest-index ties: KL(p||q_EB) <= 0.99·E_p Σ_t condTC_t [EB-KL's (E5) half off by 1%]")
+def eb_kl(law, sizes):
+    from exactdlm.adaptive.core import kl
+    from exactdlm.adaptive.eb import EB
+    from exactdlm.adaptive.entropy_sum import entropy_sum_chain
+
+    if not _entropy_sum_case(law, sizes):
+        return _vacuous()
+    q = EB(law.L, F(1, 2), F(1), law.L, "lowest").law(law)
+    return kl(law.array, q, True), F(99, 100) * entropy_sum_chain(law, F(1, 2), "entropy", "lowest")["tc_sum"]
+
+
+@claim(id="fv-CL-step-0.99", statement="Cai-Li at ε just above the smallest entropy: every iteration has condTC <= 0.99·ε [CL-step off by 1%]")
+def cl_step(law, sizes):
+    from exactdlm.adaptive.entropy_sum import entropy_sum_chain
+
+    if not _entropy_sum_case(law, sizes):
+        return _vacuous()
+    eps = _first_entropy(law)
+    return entropy_sum_chain(law, eps, "random", "uniform")["max_tc"], F(99, 100) * eps
+
+
+@claim(id="fv-CL-KL-0.99", statement="Cai-Li at ε just above the smallest entropy: KL(p||q) <= 0.99·ε·E[#iterations] [CL-KL off by 1%]")
+def cl_kl(law, sizes):
+    from exactdlm.adaptive.core import kl
+    from exactdlm.adaptive.eb import CaiLi
+    from exactdlm.adaptive.entropy_sum import entropy_sum_chain
+
+    if not _entropy_sum_case(law, sizes):
+        return _vacuous()
+    eps = _first_entropy(law)
+    q = CaiLi(law.L, eps, "random", F(1), "uniform").law(law)
+    return kl(law.array, q, True), F(99, 100) * eps * entropy_sum_chain(law, eps, "random", "uniform")["steps"]
+
+
+@claim(id="fv-CL-iter-0.99", statement="Cai-Li, ε = 1/2: E Σ_t Σ_{S_t} H_j <= 0.99·(H(X) + E Σ_t condTC_t) [CL-iter's identity off by 1%]")
+def cl_iter(law, sizes):
+    from exactdlm.adaptive.entropy_sum import entropy_sum_chain
+
+    if not _entropy_sum_case(law, sizes):
+        return _vacuous()
+    c = entropy_sum_chain(law, F(1, 2), "random", "uniform")
+    return c["revealed"], F(99, 100) * (ed.entropy(law) + c["tc_sum"])

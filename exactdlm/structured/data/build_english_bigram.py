@@ -7,7 +7,7 @@ KJV, which its ``bible`` program from ``bible-kjv`` prints), not committed:
     apt-get download bible-kjv-text bible-kjv
     dpkg-deb -x bible-kjv-text_4.38_all.deb x && dpkg-deb -x bible-kjv_4.38_amd64.deb x
     x/usr/bin/bible -p x/usr/lib gen1:1-rev22:21 > kjv.txt
-    python scripts/build_english_bigram.py kjv.txt
+    python exactdlm/structured/data/build_english_bigram.py kjv.txt
 
 Normalisation as text8 (Mahoney's ``wikifil.pl``): chapter headings ("Genesis 1") and verse
 numbers dropped, lower case, every character outside ``a-z`` a space, runs of spaces one space.
@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz "
-OUT = Path(__file__).resolve().parent.parent / "exactdlm" / "structured" / "data" / "english_bigram_kjv.json"
+OUT = Path(__file__).resolve().parent / "english_bigram_kjv.json"
 
 
 def normalise(raw: str) -> str:
@@ -41,7 +41,7 @@ def normalise(raw: str) -> str:
 
 def main(argv) -> int:
     if len(argv) != 2:
-        print("usage: python scripts/build_english_bigram.py kjv.txt", file=sys.stderr)
+        print("usage: python exactdlm/structured/data/build_english_bigram.py kjv.txt", file=sys.stderr)
         return 2
     raw = Path(argv[1]).read_text(encoding="latin-1")
     s = normalise(raw)
