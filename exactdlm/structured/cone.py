@@ -145,7 +145,64 @@ def _gcd_all(num: np.ndarray) -> int:
 _ZERO = Fraction(0)
 
 
-class ConeForm:
+class ValuelessLinear:
+    """What a linear form of the fragment shares with its twins (:class:`ConeForm` here, the
+    Shannon LP's ``EntropyForm``): division by a number only, and no value — ``float()``,
+    ``bool()``, comparisons, ``abs()``, ``math.*``, numpy and mpmath conversions and formatted
+    printing raise :class:`NotInFragment`, so a claim that asks for a value is checked on laws.
+    ``_NOUN`` names the quantity in the messages."""
+
+    __slots__ = ()
+    _NOUN = "linear quantity"
+    #: forms a ratio with which is refused as non-linear
+    _IS_FORM = True
+
+    def __truediv__(self, other):
+        if getattr(other, "_IS_FORM", False):
+            raise NotInFragment(f"a ratio of two {self._NOUN.replace('quantity', 'quantities')} is not linear")
+        q = _scalar(other)
+        if q == 0:
+            raise ZeroDivisionError(f"division of a {self._NOUN} by zero")
+        return self * (1 / q)
+
+    def __rtruediv__(self, other):
+        raise NotInFragment(f"dividing by a {self._NOUN} is not linear")
+
+    def __pow__(self, other):
+        raise NotInFragment(f"a power of a {self._NOUN} is not linear")
+
+    __rpow__ = __pow__
+
+    def _refuse(self, *_a, **_k):
+        raise NotInFragment(f"{self._VALUE_NOUN} has no value here: float(), bool(), comparisons, abs() and math.* "
+                            "need a law; the claim is checked on laws")
+
+    _VALUE_NOUN = "a linear quantity"
+    __float__ = __int__ = __index__ = __bool__ = __abs__ = __round__ = __floor__ = __ceil__ = _refuse
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse
+
+    def __eq__(self, other):
+        self._refuse()
+
+    def __ne__(self, other):
+        self._refuse()
+
+    def __array__(self, *args, **kwargs):
+        self._refuse()
+
+    @property
+    def _mpf_(self):  # mpmath.mpf(form) asks for this: no value in the fragment
+        self._refuse()
+
+    _mpi_ = _mpf_
+
+    def __format__(self, spec):
+        if spec:
+            self._refuse()
+        return repr(self)
+
+
+class ConeForm(ValuelessLinear):
     """``const + Σ_k (num[k]/den) c_k``: a linear function of the profile (see the module docstring).
 
     ``ray(k)`` is its value on the ray ``r_k`` (per unit ``log q``). Arithmetic with numbers and
@@ -154,6 +211,8 @@ class ConeForm:
     """
 
     __slots__ = ("L", "num", "den", "const", "_bounds")
+    _NOUN = "profile quantity"
+    _VALUE_NOUN = "a profile quantity"
     __array_ufunc__ = None  # numpy scalars defer to our operators instead of densifying
     __hash__ = None
 
@@ -228,50 +287,6 @@ class ConeForm:
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other):
-        if isinstance(other, (ConeForm, ConcaveForm)):
-            raise NotInFragment("a ratio of two profile quantities is not linear")
-        q = _scalar(other)
-        if q == 0:
-            raise ZeroDivisionError("division of a profile quantity by zero")
-        return self * (1 / q)
-
-    def __rtruediv__(self, other):
-        raise NotInFragment("dividing by a profile quantity is not linear")
-
-    def __pow__(self, other):
-        raise NotInFragment("a power of a profile quantity is not linear")
-
-    __rpow__ = __pow__
-
-    # -- what the fragment refuses ---------------------------------------------------
-    def _refuse(self, *_a, **_k):
-        raise NotInFragment("a profile quantity has no value here: float(), bool(), comparisons, abs() and math.* "
-                            "need a law; the claim is checked on laws")
-
-    __float__ = __int__ = __index__ = __bool__ = __abs__ = __round__ = __floor__ = __ceil__ = _refuse
-    __lt__ = __le__ = __gt__ = __ge__ = _refuse
-
-    def __eq__(self, other):
-        self._refuse()
-
-    def __ne__(self, other):
-        self._refuse()
-
-    def __array__(self, *args, **kwargs):
-        self._refuse()
-
-    @property
-    def _mpf_(self):  # mpmath.mpf(form) asks for this: no value on the cone
-        self._refuse()
-
-    _mpi_ = _mpf_
-
-    def __format__(self, spec):
-        if spec:
-            self._refuse()
-        return repr(self)
-
     # -- values ----------------------------------------------------------------------
     @property
     def homogeneous(self) -> bool:
@@ -294,6 +309,9 @@ class ConcaveForm:
     """``Σ terms + linear``: concave, positively homogeneous terms ``coef·min(f_1..f_m)`` or
     ``coef·sqrt(f_1 f_2)`` (``coef >= 0``, ``f_i`` homogeneous :class:`ConeForm`), plus a
     :class:`ConeForm`. Allowed only on the larger side of a comparison (module docstring)."""
+
+    _IS_FORM = True  # a ratio of a ConeForm by this is refused
+    _VALUE_NOUN = "a profile quantity"
 
     __array_ufunc__ = None
     __hash__ = None

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..cone import _SAFE, NotInFragment, _add, _as_array, _gcd_all, _scalar, _scaled
+from ..cone import _SAFE, NotInFragment, ValuelessLinear, _add, _as_array, _gcd_all, _scalar, _scaled
 from .space import Space, meet, refinement
 
 _ZERO = Fraction(0)
@@ -27,10 +27,12 @@ def _lcm(a: int, b: int) -> int:
     return a * b // math.gcd(a, b)
 
 
-class EntropyForm:
+class EntropyForm(ValuelessLinear):
     """``const + Σ_a (num[a]/den) h(a)`` on the orbit space ``space``."""
 
     __slots__ = ("space", "num", "den", "const")
+    _NOUN = "entropy quantity"
+    _VALUE_NOUN = "an entropy-linear quantity"
     __array_ufunc__ = None
     __hash__ = None
 
@@ -146,49 +148,6 @@ class EntropyForm:
                            self.const * q)._reduced()
 
     __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        if isinstance(other, EntropyForm):
-            raise NotInFragment("a ratio of two entropy quantities is not linear")
-        q = _scalar(other)
-        if q == 0:
-            raise ZeroDivisionError("division of an entropy quantity by zero")
-        return self * (1 / q)
-
-    def __rtruediv__(self, other):
-        raise NotInFragment("dividing by an entropy quantity is not linear")
-
-    def __pow__(self, other):
-        raise NotInFragment("a power of an entropy quantity is not linear")
-
-    __rpow__ = __pow__
-
-    def _refuse(self, *_a, **_k):
-        raise NotInFragment("an entropy-linear quantity has no value here: float(), bool(), comparisons, abs() and "
-                            "math.* need a law; the claim is checked on laws")
-
-    __float__ = __int__ = __index__ = __bool__ = __abs__ = __round__ = __floor__ = __ceil__ = _refuse
-    __lt__ = __le__ = __gt__ = __ge__ = _refuse
-
-    def __eq__(self, other):
-        self._refuse()
-
-    def __ne__(self, other):
-        self._refuse()
-
-    def __array__(self, *args, **kwargs):
-        self._refuse()
-
-    @property
-    def _mpf_(self):
-        self._refuse()
-
-    _mpi_ = _mpf_
-
-    def __format__(self, spec):
-        if spec:
-            self._refuse()
-        return repr(self)
 
     # -- inspection ------------------------------------------------------------------
     @property
