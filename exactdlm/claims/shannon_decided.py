@@ -231,6 +231,9 @@ class ShannonOutcome(ConeOutcome):
     lp: list = field(default_factory=list)
     identities: int = 0
     certificates: int = 0
+    #: the claim's own code raised on the entropic law (``{"L", "exception"}``); the scan stopped there.
+    #: verify lets the suite's laws show it; ``refute`` re-runs the claim on a real law to report it
+    raised: dict | None = None
 
     def decided_lengths_text(self) -> str:
         if not self.lengths:
@@ -289,6 +292,7 @@ def run_claim(c: Claim, suite, max_prec: int = 4096, budget: float = CLAIM_BUDGE
             break
         except Exception as exc:  # noqa: BLE001 - the claim's own error shows on the laws
             out.stopped = f"L={L}: {type(exc).__name__}: {exc}"
+            out.raised = {"L": L, "exception": f"{type(exc).__name__}: {exc}"}
             break
         if not checks:  # vacuous at this length (hypotheses): inside a decided range it extends it
             if out.lengths is not None and L == out.lengths[1] + 1 and not out.also:

@@ -38,6 +38,8 @@ def add_arguments(p) -> None:
     p.add_argument("--json", metavar="OUT", default=None,
                    help="write the results as JSON to OUT ('-' for stdout; the table then goes to stderr)")
     p.add_argument("--no-shrink", action="store_true", help="report counterexamples as found, unshrunk")
+    p.add_argument("--no-decide", action="store_true",
+                   help="skip the decision stage (cone, Shannon LP at L <= 5) that runs before the law search")
 
 
 def _select(args):
@@ -117,7 +119,8 @@ def run(args) -> int:
     _check_search_time(time_budget, args.cases, len(claims))
     results = refute(claims, seed=args.seed, time_budget=time_budget, max_cases=args.cases, jobs=args.jobs,
                      dask=args.dask, dask_timeout=args.dask_timeout, jsonl=args.jsonl, resume=args.resume,
-                     claims_files=args.claims, shrink=not args.no_shrink)
+                     claims_files=args.claims, shrink=not args.no_shrink,
+                     decide=not args.no_decide)
     out = sys.stderr if args.json == "-" else sys.stdout
     print(table(results), file=out)
     for r in results:

@@ -79,12 +79,14 @@ def claim_fingerprint(claim) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
 
 
-def run_header(claims, *, seed, shrink, time_budget, max_cases, jobs, dask) -> dict:
-    """The header record of a run file (see the module docstring)."""
+def run_header(claims, *, seed, shrink, time_budget, max_cases, jobs, dask, decide=None) -> dict:
+    """The header record of a run file (see the module docstring). ``decide``: the last length of
+    the decision stage (None when it is off); informational, since the stage is deterministic and
+    its results are not case records (older files without it resume as before)."""
     return {"type": "run", "version": RECORD_VERSION, "seed": seed,
             "claims": {claim_id(c): claim_fingerprint(c) for c in claims},
             "settings": {"shrink": bool(shrink), "time_budget": time_budget, "max_cases": max_cases,
-                         "jobs": jobs, "dask": dask is not None},
+                         "jobs": jobs, "dask": dask is not None, "decide": decide},
             "pid": os.getpid()}
 
 
@@ -308,7 +310,8 @@ def _result_from_records(claim, recs: dict, seconds: float, files, do_shrink: bo
 
 def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases: int | None = None,
            jobs: int = 1, dask: str | None = None, dask_timeout: float = 10.0, jsonl=None, resume=None,
-           claims_files=(), shrink: bool = True, progress: bool | None = None) -> list[ClaimResult]:
+           claims_files=(), shrink: bool = True, progress: bool | None = None,
+           decide: bool = True) -> list[ClaimResult]:
     """Search for certified counterexamples to each claim (see the module docstring).
 
     ``claims``: claim objects (``id``, ``kind``, ``sides``; e.g. from :mod:`exactdlm.claims`).
@@ -316,7 +319,10 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
     the catalogue and these files, so ``jobs > 1`` and ``dask`` need every claim in one of
     them). ``jsonl``: append every finished case to this file; ``resume``: a JSONL file of an
     earlier run with the same seed, whose finished cases and claims are reused (new records
-    are appended to it unless ``jsonl`` names another file).
+    are appended to it unless ``jsonl`` names another file). ``decide``: first decide each
+    per-law claim for every law at short lengths (:mod:`exactdlm.search.decided`): a confirmed
+    counterexample from the cone or the Shannon LP is reported (``stage``) and that claim is not
+    searched; a decided range is stated in the note and the search goes on.
     """
     _check_budgets(time_budget, max_cases)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -327,8 +333,10 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
     if len(set(ids)) != len(ids):
         raise ValueError(f"claim ids must be distinct, got {ids}")
 
+    from .decided import DECIDE_L
+
     header = run_header(claims, seed=seed, shrink=shrink, time_budget=time_budget, max_cases=max_cases,
-                        jobs=jobs, dask=dask)
+                        jobs=jobs, dask=dask, decide=DECIDE_L if decide else None)
     out_path = jsonl if jsonl is not None else resume
     if resume is not None and not os.path.exists(os.fspath(resume)):
         read_records(resume)  # the message of a missing file
@@ -392,9 +400,17 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
                 results.append(ClaimResult.from_json(done[cid]))
                 continue
             t0 = time.monotonic()
-            if not searchable(claim):
-                res = ClaimResult(id=cid, found=False, examples_tried=0, seconds=0.0,
+            dec = _decided(claim, files, prog) if decide else None
+            if dec is not None and dec.found or dec is not None and dec.error:
+                if searchable(claim):
+                    remaining -= 1
+                dec.seconds = time.monotonic() - t0
+                res = dec
+            elif not searchable(claim):
+                res = ClaimResult(id=cid, found=False, examples_tried=0, seconds=time.monotonic() - t0,
                                   note=f"not searchable: {unsearchable_reason(claim)}")
+                if dec is not None and dec.note:
+                    res.note = f"{dec.note}; {res.note}"
             else:
                 deadline = None
                 if total_deadline is not None:
@@ -404,6 +420,8 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
                 _search_one(claim, seed=seed, deadline=deadline, max_cases=max_cases, executor=executor,
                             files=files, inline=inline, log=log, recs=recs, progress=prog)
                 res = _result_from_records(claim, recs, time.monotonic() - t0, files, shrink)
+                if dec is not None and dec.note:
+                    res.note = dec.note + (f"; {res.note}" if res.note else "")
             results.append(res)
             if log is not None:
                 log.write({"type": "claim", **res.to_json()})
@@ -416,6 +434,65 @@ def refute(claims, *, seed: int = 0, time_budget: float | None = 60.0, max_cases
         for lk in locks:
             lk.close()
     return results
+
+
+def _decided(claim, files, prog) -> ClaimResult | None:
+    """The decision stage's result for ``claim`` (:mod:`exactdlm.search.decided`) as a
+    :class:`ClaimResult`: found (a confirmed, certified counterexample of the cone or the Shannon LP,
+    ``stage`` in it), an error (the claim raised), or only a note (a decided range, or why a
+    violation could not be confirmed); None when nothing was decided."""
+    from .cert import certificate
+    from .decided import decide_claim
+    from .targets import per_schedule
+
+    cid = claim_id(claim)
+    prog.update(f"refute {cid}: deciding for every law at short lengths (cone, Shannon LP)")
+    d = decide_claim(claim)
+    if d.outcome == "error":
+        _check_shape_at(claim, d.error_L)  # a claim of the wrong shape is bad input (exit 2), not an error verdict
+        return ClaimResult(id=cid, found=False, examples_tried=0, seconds=d.seconds, error=d.error,
+                           note=f"the claim raised in the decision stage, {d.where}; not searched")
+    if d.outcome == "counterexample":
+        # not shrunk: the decision scans L upward, so its law is at the smallest violating length and
+        # is an extremal law (a cone ray's MDS law, a linear code such as XOR), which shrinking would
+        # trade for a less telling law of the same size
+        law, sizes, steps = d.law, (d.sizes if per_schedule(claim) else None), []
+        cert = certificate(claim, law, sizes, claims_file=_claim_file(claim, files))
+        if cert["outcome"] == "violated" and cert["certified"]:
+            cx = d.counterexample
+            cert["stage"] = d.stage
+            cert["found_by"] = f"decided: {cx.get('case')}"
+            cert["decided"] = {k: cx[k] for k in ("case", "L", "ray_law", "linear_law", "claim_form", "recheck",
+                                                  "lhs", "rhs") if k in cx}
+            cert["decided"]["law"] = cx.get("law")
+            L = cx.get("L") or cert["law"]["L"]
+            return ClaimResult(id=cid, found=True, examples_tried=1, seconds=d.seconds, counterexample=cert,
+                               shrink_steps=steps,
+                               note=f"decided by the {d.stage} stage at L={L} (re-checked on the law); not searched")
+        d.note = f"the {d.stage} stage's law did not give a certified certificate ({cert['outcome']}); searching laws"
+    if d.note is None:
+        return None
+    return ClaimResult(id=cid, found=False, examples_tried=0, seconds=d.seconds, note=d.note)
+
+
+def _check_shape_at(claim, L) -> None:
+    """Raise :class:`ClaimShapeError` when ``claim`` returns something other than a pair on the
+    uniform binary law of length ``L`` (the search's own check); any other exception is the
+    decision stage's error verdict and is left to it."""
+    from fractions import Fraction
+
+    from ..laws import families as fam
+    from .targets import LawTarget, items, per_schedule
+
+    if L is None:
+        return
+    law = fam.iid(int(L), [Fraction(1, 2), Fraction(1, 2)])
+    try:
+        list(items(claim, LawTarget(law), (int(L),) if per_schedule(claim) else None))
+    except ClaimShapeError:
+        raise
+    except Exception:  # noqa: BLE001 - the claim's own error: reported by the decision stage
+        pass
 
 
 def _resume_header(records, header: dict, path: str) -> dict:
