@@ -129,3 +129,23 @@ def test_a_claim_raising_on_the_entropic_law_is_an_error(tmp_path, capsys):
     assert code == 1 and not e["found"] and e["cases"] == 0
     assert e["error"] == "KeyError: 'boom at L >= 4'"
     assert "at L=4 on the Shannon LP's entropic law" in e["note"]
+
+
+def test_resume_reuses_the_decided_results_and_the_header_records_the_stage(tmp_path, capsys):
+    path = tmp_path / "claims.py"
+    path.write_text(CLAIMS)
+    log = tmp_path / "run.jsonl"
+    args = ["refute", "--claims", str(path), "--only", "tc-le-dtc", "cmi-ge-0", "--cases", "2"]
+    assert main([*args, "--jsonl", str(log), "--json", str(tmp_path / "a.json")]) == 1
+    lines = log.read_text().splitlines()
+    head = json.loads(lines[0])
+    assert head["type"] == "run" and head["settings"]["decide"] == 5
+    claims = {r["id"]: r for r in map(json.loads, lines) if r["type"] == "claim"}
+    assert claims["tc-le-dtc"]["counterexample"]["stage"] == "cone" and claims["tc-le-dtc"]["cases"] == 0
+    assert "decided for every law" in claims["cmi-ge-0"]["note"] and claims["cmi-ge-0"]["cases"] == 2
+    assert main([*args, "--resume", str(log), "--json", str(tmp_path / "b.json")]) == 1
+    capsys.readouterr()
+    assert log.read_text().splitlines() == lines  # nothing redone
+    a, b = (json.loads((tmp_path / n).read_text()) for n in ("a.json", "b.json"))
+    for x, y in zip(a["claims"], b["claims"]):
+        assert {k: v for k, v in x.items() if k != "seconds"} == {k: v for k, v in y.items() if k != "seconds"}

@@ -24,9 +24,9 @@ def ekl_tc(law, sizes):
     return ed.expected_kl(law, sizes), ed.total_correlation(law)
 
 
-@claim(id="ekl-dtc", statement="EKL <= DTC * 2", source="user")
-def ekl_dtc(law, sizes):
-    return ed.expected_kl(law, sizes), ed.dual_total_correlation(law) * 2
+@claim(id="ekl-2tc", statement="EKL <= 2 TC", source="user")
+def ekl_2tc(law, sizes):
+    return ed.expected_kl(law, sizes), ed.total_correlation(law) * 2
 '''
 
 
@@ -83,7 +83,7 @@ def test_header_records_seed_claims_and_settings(tmp_path, capsys):
     assert code == 0, err
     head = json.loads(log.read_text().splitlines()[0])
     assert head["type"] == "run" and head["seed"] == 4 and head["version"] == 2
-    assert set(head["claims"]) == {"ekl-tc", "ekl-dtc"} and all(len(h) == 16 for h in head["claims"].values())
+    assert set(head["claims"]) == {"ekl-tc", "ekl-2tc"} and all(len(h) == 16 for h in head["claims"].values())
     assert head["settings"]["shrink"] is True and head["settings"]["max_cases"] == 2
 
 
@@ -91,9 +91,9 @@ def test_resume_refuses_a_changed_claim_source(tmp_path, capsys):
     claims, log = _write(tmp_path), tmp_path / "run.jsonl"
     assert _cli(["--claims", claims, "--cases", "2", "--jsonl", str(log)], capsys)[0] == 0
     before = log.read_text()
-    _write(tmp_path, CLAIMS.replace("dual_total_correlation(law) * 2", "dual_total_correlation(law) * 3"))
+    _write(tmp_path, CLAIMS.replace("total_correlation(law) * 2", "total_correlation(law) * 3"))
     code, _, err = _cli(["--claims", claims, "--cases", "2", "--resume", str(log)], capsys)
-    _one_line(code, err, "source changed: ekl-dtc")
+    _one_line(code, err, "source changed: ekl-2tc")
     assert "ekl-tc," not in err and log.read_text() == before
     _write(tmp_path)  # back as it was: resumes
     assert _cli(["--claims", claims, "--cases", "3", "--resume", str(log)], capsys)[0] == 0
@@ -104,7 +104,7 @@ def test_resume_names_every_difference(tmp_path, capsys):
     assert _cli(["--claims", claims, "--cases", "1", "--jsonl", str(log)], capsys)[0] == 0
     code, _, err = _cli(["--claims", claims, "--only", "ekl-tc", "--cases", "1", "--seed", "3", "--no-shrink",
                          "--resume", str(log)], capsys)
-    _one_line(code, err, "seed 0 (this run: 3)", "claims of the file not in this run: ekl-dtc",
+    _one_line(code, err, "seed 0 (this run: 3)", "claims of the file not in this run: ekl-2tc",
               "shrink True (this run: False)", "--seed 0")
 
 
