@@ -83,7 +83,9 @@ def search_sampled(report, *, cases: int = 0, seconds: float = 0.0, seed: int = 
     for r in report.results:
         if r.verdict not in SEARCHED_VERDICTS or r.scope not in ("suite", "mixed") or not searchable(r.claim):
             continue
-        found = refute([r.claim], seed=seed, time_budget=cap, max_cases=cases, shrink=True, progress=False)[0]
+        # decide=False: verify already ran the cone and the Shannon LP on this claim, over its suite's range
+        found = refute([r.claim], seed=seed, time_budget=cap, max_cases=cases, shrink=True, progress=False,
+                       decide=False)[0]
         done = found.found or found.error is not None or found.cases >= cases
         r.search = {"laws": found.examples_tried, "cases": found.cases, "budget_cases": cases,
                     "cut_short": not done, "seconds": round(found.seconds, 3),
