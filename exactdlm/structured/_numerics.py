@@ -82,8 +82,8 @@ def to_fraction(x, what: str) -> Fraction:
         return x
     if isinstance(x, str):
         try:
-            return Fraction(x)
-        except ValueError:
+            return Fraction(x.strip())
+        except (ValueError, ZeroDivisionError):  # "1/0" raises the latter
             raise ValueError(f"{what} must be a rational like '1/10', got {x!r}") from None
     raise ValueError(f"{what} must be rational, got {type(x).__name__} {x!r}")
 

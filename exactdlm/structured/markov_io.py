@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._numerics import to_fraction
 from .markov import MAX_V, MarkovChain
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -34,24 +35,13 @@ ROW_SUM_TOL = 1e-9
 
 
 def _fraction(x, what: str) -> Fraction:
-    if isinstance(x, bool):
-        raise ValueError(f"{what} must be a number, got {x!r}")
-    if isinstance(x, (int, np.integer)):
-        return Fraction(int(x))
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, str):
-        try:
-            return Fraction(x.strip())
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"{what} must be a number like 0.25 or 1/4, got {x!r}") from None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number, got {x!r}") from None
-    if not np.isfinite(f):
-        raise ValueError(f"{what} must be finite, got {x!r}")
-    return Fraction(f)
+    """An exact matrix entry: rationals and ``"p/q"`` strings as :func:`._numerics.to_fraction`
+    reads them, floats as their exact binary value (a float row is renormalised later)."""
+    if isinstance(x, (float, np.floating)):
+        if not np.isfinite(x):
+            raise ValueError(f"{what} must be finite, got {x!r}")
+        return Fraction(float(x))
+    return to_fraction(x, what)
 
 
 def check_transition(m, V: int | None = None, what: str = "transition") -> list:
