@@ -32,7 +32,8 @@ import exactdlm as ed
 from exactdlm.adaptive import dus, eb, entropy_sum, fastdllm_factor
 from exactdlm.decoding import parse_schedule_spec
 from exactdlm.laws import families
-from test_presets_conformance import N, Oracle, empirical, llada_generate, null_tv_quantile, topk_mask
+from test_presets_conformance import (N, Oracle, categorical, dream_sample_tokens, empirical, llada_generate,
+                                      null_tv_quantile, softmax, topk_mask)
 
 L = 4
 LAWS = {
@@ -44,16 +45,6 @@ LAWS = {
 # (an Ising chain and this HMM started at its stationary law (0.4, 0.6) were the first choices: both
 # have exactly tied positions — reversal symmetry, equal marginals — where the real code's order is
 # the float rounding of its own conditionals, which no tie policy models; replaced before any tuning)
-
-
-def _softmax(logits):
-    e = np.exp(logits - logits.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
-
-
-def _categorical(probs, rng):
-    u = rng.random(probs.shape[:-1])[..., None]
-    return np.minimum((np.cumsum(probs, -1) < u).sum(-1), probs.shape[-1] - 1)
 
 
 # ----------------------------------------------------------------------------------------
@@ -68,10 +59,10 @@ def eb_sample(oracle, rng, gamma, temperature, block_length, jitter=0.0):
                 logits = np.log(oracle.probs(x))
             if temperature > 0:
                 logits = logits / temperature
-                probs = _softmax(logits)
-                tokens = _categorical(probs, rng)
+                probs = softmax(logits)
+                tokens = categorical(probs, rng)
             else:
-                probs = _softmax(logits)
+                probs = softmax(logits)
                 tokens = probs.argmax(-1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 ent = -np.where(probs > 0, probs * np.log(probs), 0.0).sum(-1)
@@ -94,8 +85,8 @@ def caili_sample(oracle, rng, eps, temperature=1.0):
     x = np.full((N, oracle.L), oracle.mask)
     while (x == oracle.mask).any():
         with np.errstate(divide="ignore"):
-            probs = _softmax(np.log(oracle.probs(x)) / temperature)
-        tokens = _categorical(probs, rng)
+            probs = softmax(np.log(oracle.probs(x)) / temperature)
+        tokens = categorical(probs, rng)
         with np.errstate(divide="ignore", invalid="ignore"):
             ent = -np.where(probs > 0, probs * np.log(probs), 0.0).sum(-1)
         masked = x == oracle.mask
@@ -421,38 +412,7 @@ def test_dream_linspace_against_torch_when_installed():
 # Dream's top_p / top_k: the port's sample_tokens with top_p_logits / top_k_logits
 # (Fast-dLLM dream/model/generation_utils.py), swapped into the Dream port of the conformance tests
 # ----------------------------------------------------------------------------------------
-def dream_sample_tokens_truncated(probs_in, temperature, rng, margin_confidence=False, neg_entropy=False,
-                                  top_p=1.0, top_k=0):
-    with np.errstate(divide="ignore"):
-        logits = np.log(probs_in)
-    if temperature > 0:
-        logits = logits / temperature
-    low = np.finfo(np.float64).min
-    if top_p < 1:
-        order = np.argsort(-logits, axis=-1, kind="stable")
-        srt = np.take_along_axis(logits, order, -1)
-        cum = np.cumsum(_softmax(srt), -1)
-        remove = cum > top_p
-        remove[..., 1:] = remove[..., :-1].copy()
-        remove[..., 0] = False
-        mask = np.zeros_like(remove)
-        np.put_along_axis(mask, order, remove, -1)
-        logits = np.where(mask, low, logits)
-    if top_k:
-        kth = np.sort(logits, -1)[..., -min(top_k, logits.shape[-1]), None]
-        logits = np.where(logits < kth, low, logits)
-    probs = _softmax(logits)
-    if temperature > 0:
-        x0 = _categorical(probs, rng)
-        confidence = np.take_along_axis(probs, x0[..., None], -1)[..., 0]
-    else:
-        confidence, x0 = probs.max(-1), probs.argmax(-1)
-    if margin_confidence:
-        sp = -np.sort(-probs, -1)
-        confidence = sp[..., 0] - sp[..., 1]
-    if neg_entropy:
-        confidence = np.sum(probs * np.log(probs + 1e-10), -1)
-    return confidence, x0
+# (the port itself lives in test_presets_conformance.dream_sample_tokens: top_p / top_k default off)
 
 
 TRUNC_CASES = [
@@ -474,7 +434,7 @@ def test_dream_top_p_top_k_match_the_real_code(spec, kwargs, top_p, top_k, name,
     import test_presets_conformance as conf
 
     monkeypatch.setattr(conf, "dream_sample_tokens",
-                        functools.partial(dream_sample_tokens_truncated, top_p=top_p, top_k=top_k))
+                        functools.partial(dream_sample_tokens, top_p=top_p, top_k=top_k))
     law = LAWS[name]
     q = np.asarray(ed.output_law(law, spec), dtype=float)
     rng = np.random.default_rng(2400)
@@ -508,7 +468,7 @@ def fastdream_nocache(oracle, rng, steps, threshold, temperature):
     while (i < total).any():
         active = i < total
         mask_index = x == oracle.mask
-        confidence, x0 = dream_sample_tokens_truncated(oracle.probs(x), temperature, rng)
+        confidence, x0 = dream_sample_tokens(oracle.probs(x), temperature, rng)
         full = np.where(mask_index, confidence, -np.inf)
         current = n + left
         _, rank = topk_mask(full, current)
@@ -532,7 +492,7 @@ def fastdream_block_entropy(oracle, rng, steps, block_length, temperature, alg_t
     ts = torch_linspace_f32(1, 1e-3, spb + 1)
     for nb in range(num_blocks):
         a, b = nb * block_length, (nb + 1) * block_length
-        _, x0 = dream_sample_tokens_truncated(oracle.probs(x), temperature, rng)
+        _, x0 = dream_sample_tokens(oracle.probs(x), temperature, rng)
         x[:, a] = x0[:, a]
         i = 1
         while True:
@@ -542,7 +502,7 @@ def fastdream_block_entropy(oracle, rng, steps, block_length, temperature, alg_t
             mask_index = x == oracle.mask
             mask_index[:, :a] = False
             mask_index[:, b:] = False
-            conf, x0 = dream_sample_tokens_truncated(oracle.probs(x), temperature, rng, neg_entropy=True)
+            conf, x0 = dream_sample_tokens(oracle.probs(x), temperature, rng, neg_entropy=True)
             m = np.float32(mask_index.sum(1)[0])
             k = int(m * (np.float32(1) - s / t)) if i < spb - 1 else int(m)
             full = np.where(mask_index, conf, -np.inf)

@@ -152,13 +152,35 @@ def torch_linspace_f32(start, end, steps, fma=True):
     return out
 
 
-def dream_sample_tokens(probs_in, temperature, rng, margin_confidence=False, neg_entropy=False):
+def softmax(logits):
+    """Row-wise softmax over the last axis (max-shifted)."""
+    e = np.exp(logits - logits.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def dream_sample_tokens(probs_in, temperature, rng, margin_confidence=False, neg_entropy=False,
+                        top_p=1.0, top_k=0):
+    """Dream's ``sample_tokens`` with ``top_p_logits`` / ``top_k_logits`` (Fast-dLLM
+    dream/model/generation_utils.py); ``top_p=1, top_k=0`` (the defaults) truncate nothing."""
     with np.errstate(divide="ignore"):
         logits = np.log(probs_in)
     if temperature > 0:
         logits = logits / temperature
-    e = np.exp(logits - logits.max(-1, keepdims=True))
-    probs = e / e.sum(-1, keepdims=True)
+    low = np.finfo(np.float64).min
+    if top_p < 1:
+        order = np.argsort(-logits, axis=-1, kind="stable")
+        srt = np.take_along_axis(logits, order, -1)
+        cum = np.cumsum(softmax(srt), -1)
+        remove = cum > top_p
+        remove[..., 1:] = remove[..., :-1].copy()
+        remove[..., 0] = False
+        mask = np.zeros_like(remove)
+        np.put_along_axis(mask, order, remove, -1)
+        logits = np.where(mask, low, logits)
+    if top_k:
+        kth = np.sort(logits, -1)[..., -min(top_k, logits.shape[-1]), None]
+        logits = np.where(logits < kth, low, logits)
+    probs = softmax(logits)
     if temperature > 0:
         x0 = categorical(probs, rng)
         confidence = np.take_along_axis(probs, x0[..., None], -1)[..., 0]
