@@ -52,6 +52,19 @@ def tight_family(n: int, V: int, a: Fraction) -> np.ndarray:
     return arr
 
 
+def _marginal_argmaxes(arr: np.ndarray):
+    """``(x*, misses)``: each position's marginal argmax ``x*_j`` (lowest value on ties) and its miss
+    ``P(X_j != x*_j)``, exact on an exact joint ``arr``."""
+    n = arr.ndim
+    star, misses = [], []
+    for j in range(n):
+        marg = arr.sum(axis=tuple(i for i in range(n) if i != j))
+        v = max(range(len(marg)), key=lambda u: (marg[u], -u))
+        star.append(v)
+        misses.append(1 - marg[v])
+    return star, misses
+
+
 def greedy_checks(arr: np.ndarray, label: str, C: Fraction = Fraction(1)):
     """The theorem's conclusions on a joint ``arr`` of ``n`` positions (exact), when its hypothesis
     ``max_j P(X_j != x*_j) < C/(n+1)`` holds (``C = 1``: the theorem); [] otherwise."""
@@ -62,12 +75,7 @@ def greedy_checks(arr: np.ndarray, label: str, C: Fraction = Fraction(1)):
     if total == 0:
         return []
     arr = arr / total if total != 1 else arr
-    star, misses = [], []
-    for j in range(n):
-        marg = arr.sum(axis=tuple(i for i in range(n) if i != j))
-        v = max(range(len(marg)), key=lambda u: (marg[u], -u))
-        star.append(v)
-        misses.append(1 - marg[v])
+    star, misses = _marginal_argmaxes(arr)
     eps = max(misses)
     if not eps < C / (n + 1):
         return []
@@ -115,12 +123,7 @@ def pushed_to_boundary(arr: np.ndarray, factor: Fraction = BOUNDARY) -> np.ndarr
     making the largest miss ``factor/(n+1)``; None when ``p`` already meets that (or ``x*`` has no mass
     to gain: every law can be pushed)."""
     n = arr.ndim
-    star, misses = [], []
-    for j in range(n):
-        marg = arr.sum(axis=tuple(i for i in range(n) if i != j))
-        v = max(range(len(marg)), key=lambda u: (marg[u], -u))
-        star.append(v)
-        misses.append(1 - marg[v])
+    star, misses = _marginal_argmaxes(arr)
     m = max(misses)
     target = factor / (n + 1)
     if m <= target:
