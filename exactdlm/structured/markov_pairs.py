@@ -147,21 +147,15 @@ def _fill_gap(a, b, pos, pair, marg, Pd, mus, V):
             Ki, Kj = K[i].reshape(V * V, V), K[j].reshape(V * V, V)
             pair[(i, j)] = Ki.T @ (Qf[:, None] * Kj)
         return
-    if b is not None:  # left end: condition on x_b only
-        m = marg[b]
+    if a is not None or b is not None:  # an end: condition on the one revealed neighbour (x_b left, x_a right)
+        m = marg[b if b is not None else a]
         K = _kernels(a, b, pos, Pd, mus, None, V)
         for i in pos:
             marg[i] = m @ K[i]
-        pair[(pos[-1], b)] = (m[:, None] * K[pos[-1]]).T
-        for i, j in zip(pos, pos[1:]):
-            pair[(i, j)] = K[i].T @ (m[:, None] * K[j])
-        return
-    if a is not None:  # right end: condition on x_a only
-        m = marg[a]
-        K = _kernels(a, b, pos, Pd, mus, None, V)
-        for i in pos:
-            marg[i] = m @ K[i]
-        pair[(a, pos[0])] = m[:, None] * K[pos[0]]
+        if b is not None:
+            pair[(pos[-1], b)] = (m[:, None] * K[pos[-1]]).T
+        else:
+            pair[(a, pos[0])] = m[:, None] * K[pos[0]]
         for i, j in zip(pos, pos[1:]):
             pair[(i, j)] = K[i].T @ (m[:, None] * K[j])
         return
