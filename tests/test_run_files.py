@@ -152,3 +152,67 @@ def test_resume_never_cuts_a_file_that_is_not_a_run_file(tmp_path, capsys):
     code, _, err = _cli(["--claims", claims, "--cases", "1", "--resume", str(law)], capsys)
     _one_line(code, err, "not the JSONL file of a run")
     assert law.read_text() == before
+
+
+INF_CLAIM = '''
+from fractions import Fraction
+
+from exactdlm.claims import claim
+
+
+@claim(id="huge-ge-small", statement="10^308 >= 1/1000", kind="ge", source="user")
+def huge_ge_small(law, sizes):
+    return Fraction(10**308), Fraction(1, 1000)  # holds; its float ratio overflows to inf
+'''
+
+
+def _strict_json(line):
+    def no_constant(name):
+        raise AssertionError(f"bare {name} in a run file line (not JSON): {line}")
+
+    return json.loads(line, parse_constant=no_constant)
+
+
+def test_an_infinite_ratio_is_written_as_json_and_resumes(tmp_path, capsys):
+    """Issue 23: the claim record's worst ratio (inf: 10^308 / 10^-3 overflows) is the string "inf",
+    as in the --json output, never the bare Infinity; the file resumes, and so does an old file
+    that holds the bare Infinity."""
+    import math
+
+    from exactdlm.claims import load_claims_file
+    from exactdlm.search.refute import refute
+
+    claims, log = _write(tmp_path, INF_CLAIM), tmp_path / "run.jsonl"
+    code, out, err = _cli(["--claims", claims, "--cases", "2", "--jsonl", str(log)], capsys)
+    assert code == 0, err
+    lines = log.read_text().splitlines()
+    recs = [_strict_json(line) for line in lines]
+    (claim_rec,) = [r for r in recs if r["type"] == "claim"]
+    assert claim_rec["worst_ratio"] == "inf" and not claim_rec["found"]
+    assert "Infinity" not in log.read_text()
+
+    cl = load_claims_file(claims)
+    (res,) = refute(cl, max_cases=2, resume=str(log), claims_files=(claims,), progress=False)
+    assert res.worst_ratio == math.inf and not res.found and res.examples_tried == claim_rec["examples_tried"]
+    assert log.read_text().splitlines() == lines  # everything was reused: nothing appended
+
+    old = tmp_path / "old.jsonl"  # as written before the fix
+    old.write_text("\n".join(line.replace('"worst_ratio": "inf"}', '"worst_ratio": Infinity}') for line in lines) + "\n")
+    assert "Infinity" in old.read_text()
+    (res_old,) = refute(cl, max_cases=2, resume=str(old), claims_files=(claims,), progress=False)
+    assert res_old.worst_ratio == math.inf and res_old.to_json() == res.to_json()
+    code, out, err = _cli(["--claims", claims, "--cases", "2", "--resume", str(old), "--json", "-"], capsys)
+    assert code == 0, err
+    assert '"worst_ratio": "inf"' in out and "Infinity" not in out
+
+
+def test_jsonl_log_writes_non_finite_floats_as_strings(tmp_path):
+    from exactdlm.search.sweep import read_records
+
+    path = tmp_path / "run.jsonl"
+    log = JsonlLog(path)
+    log.write({"type": "case", "a": float("inf"), "b": [float("-inf"), 1.5], "c": {"d": float("nan")}})
+    log.close()
+    (line,) = path.read_text().splitlines()
+    assert _strict_json(line) == {"type": "case", "a": "inf", "b": ["-inf", 1.5], "c": {"d": "nan"}}
+    assert read_records(path) == [_strict_json(line)]

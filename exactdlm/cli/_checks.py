@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import errno
 import json
-import math
 import os
 import sys
+
+from ..search.sweep import finite_floats as _finite
 
 #: argument names whose string value is a path the command will write
 OUTPUT_ARGS = ("json", "jsonl")
@@ -42,17 +43,6 @@ def check_writable(path: str, flag: str) -> None:
             os.unlink(path)
         except OSError:
             pass
-
-
-def _finite(x):
-    """``x`` with every non-finite float replaced by ``"inf"``, ``"-inf"`` or ``"nan"``."""
-    if isinstance(x, float) and not math.isfinite(x):
-        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
-    if isinstance(x, dict):
-        return {k: _finite(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_finite(v) for v in x]
-    return x
 
 
 def json_text(obj, **kwargs) -> str:

@@ -23,6 +23,9 @@ from this run's, naming each difference; the budgets (time, cases, jobs) may dif
 case ``i`` is fixed by the seed, the claim and ``i`` alone. A new ``jsonl`` file must be empty
 or absent (a run is continued with ``resume``), so the records of two runs never mix; a file
 is locked while a run writes it (:class:`~exactdlm.search.sweep.RunFileLock`).
+Every record is JSON: a non-finite float (an infinite worst ratio) is written as ``"inf"``,
+``"-inf"`` or ``"nan"`` (:func:`~exactdlm.search.sweep.finite_floats`, the ``--json`` convention);
+files of older versions holding the bare ``Infinity`` still resume.
 """
 
 from __future__ import annotations
@@ -191,7 +194,10 @@ class ClaimResult:
     @classmethod
     def from_json(cls, d: dict) -> "ClaimResult":
         keys = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in d.items() if k in keys})
+        d = {k: v for k, v in d.items() if k in keys}
+        if isinstance(d.get("worst_ratio"), str):  # "inf" / "-inf" / "nan" (sweep.finite_floats); old files: a float
+            d["worst_ratio"] = float(d["worst_ratio"])
+        return cls(**d)
 
 
 def report_json(results) -> dict:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import sys
 import time
@@ -262,9 +263,22 @@ class RunFileLock:
         self._fh.close()  # closing the descriptor releases the flock
 
 
+def finite_floats(x):
+    """``x`` with every non-finite float (in dicts, lists and tuples too) replaced by the string
+    ``"inf"``, ``"-inf"`` or ``"nan"``: JSON has no infinity, and the bare ``Infinity`` Python's
+    ``json`` writes by default is not JSON. ``float("inf")`` reads the strings back."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if isinstance(x, dict):
+        return {k: finite_floats(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [finite_floats(v) for v in x]
+    return x
+
+
 class JsonlLog(RunFileLock):
     """An append-only JSONL file, locked while open: one record per line, flushed and
-    fsynced per record."""
+    fsynced per record; non-finite floats written as ``"inf"``/``"-inf"``/``"nan"`` (``finite_floats``)."""
 
     def __init__(self, path):
         super().__init__(path, "a")
@@ -273,7 +287,7 @@ class JsonlLog(RunFileLock):
         return os.path.getsize(self.path) == 0
 
     def write(self, record: dict) -> None:
-        self._fh.write(json.dumps(record, sort_keys=True) + "\n")
+        self._fh.write(json.dumps(finite_floats(record), sort_keys=True, allow_nan=False) + "\n")
         self._fh.flush()
         try:
             os.fsync(self._fh.fileno())
