@@ -253,15 +253,7 @@ class Dream(DecodingRule):
 
         def step(state, i):
             masked = [j for j in range(L) if state[j] == V]
-            rows = {j: eng.row(state, j) for j in masked}
-            temp = {j: eng.tempered(rows[j]) for j in masked}
-            # the law the scores read: tempered at T > 0, the model's own at T = 0 (probs.max);
-            # top_p / top_k truncate it (the draws at T > 0 come from it; the argmax is always kept)
-            seen = temp if eng.T > 0 else rows
-            if self.top_p < 1 or self.top_k:
-                seen = {j: truncate(seen[j], self.top_p, self.top_k, eng.exact) for j in masked}
-                temp = seen if eng.T > 0 else temp
-            draws = {j: eng.draws(temp[j]) for j in masked}
+            seen, draws = seen_and_draws(eng, state, masked, self.top_p, self.top_k)
             if self.alg == "origin":
                 children = pick_then_draw(state, bernoulli_choices(masked, probs[i], eng.one), draws)
             elif counts[i] == 0:
@@ -275,6 +267,20 @@ class Dream(DecodingRule):
                 yield child, i + 1, pr
 
         return run_chain(L, V, eng.exact, step, rounds=self.steps)
+
+
+def seen_and_draws(eng, state, positions, top_p, top_k: int):
+    """``(seen, draws)`` for each position ``j`` of ``positions`` in ``state``: ``seen[j]`` the law
+    ``sample_tokens``' confidence reads -- tempered at ``T > 0``, the model's own at ``T = 0``
+    (``probs.max``) -- truncated by ``top_p`` / ``top_k`` (:func:`truncate`); ``draws[j]`` the token
+    draws (from the tempered, truncated law at ``T > 0``; the argmax at ``T = 0`` is always kept)."""
+    rows = {j: eng.row(state, j) for j in positions}
+    temp = {j: eng.tempered(rows[j]) for j in positions}
+    seen = temp if eng.T > 0 else rows
+    if top_p < 1 or top_k:
+        seen = {j: truncate(seen[j], top_p, top_k, eng.exact) for j in positions}
+        temp = seen if eng.T > 0 else temp
+    return seen, {j: eng.draws(temp[j]) for j in positions}
 
 
 def truncate(row: list, top_p, top_k: int, exact: bool) -> list:

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..schedules import DecodingRule
 from .core import neg_entropy
-from .dream import DEFAULT_EPS, timesteps, truncate
+from .dream import DEFAULT_EPS, seen_and_draws, timesteps
 from .steplaw import (
     MAX_TEMPERATURE,
     StepEngine,
@@ -124,13 +124,7 @@ class FastDLLMDream(DecodingRule):
         eng = StepEngine(law, predictor, self.T, self.ties, float_only=soft)
 
         def rows_of(state, cands):
-            rows = {j: eng.row(state, j) for j in cands}
-            temp = {j: eng.tempered(rows[j]) for j in cands}
-            seen = temp if eng.T > 0 else rows
-            if self.top_p < 1 or self.top_k:
-                seen = {j: truncate(seen[j], self.top_p, self.top_k, eng.exact) for j in cands}
-                temp = seen if eng.T > 0 else temp
-            return seen, {j: eng.draws(temp[j]) for j in cands}
+            return seen_and_draws(eng, state, cands, self.top_p, self.top_k)
 
         if self.rule == "threshold":
             return run_chain(L, V, eng.exact, self._threshold_step(eng, rows_of), start_aux=(0, L // self.steps, 0, self.steps))
