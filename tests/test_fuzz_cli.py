@@ -276,19 +276,27 @@ def law_files(tmp_path_factory):
     return out
 
 
-def _run_capped(argv, env):
+@contextlib.contextmanager
+def _environ(env):
+    """The environment variables ``env`` set for the block, restored after (hypothesis tests cannot
+    take pytest's function-scoped monkeypatch)."""
     import os
 
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        return _run(argv)
+        yield
     finally:
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def _run_capped(argv, env):
+    with _environ(env):
+        return _run(argv)
 
 
 def _check_draw(argv, code, err):
@@ -358,19 +366,11 @@ def test_preset_classes_bad_values_are_value_errors(cls, key, value):
     except ValueError as exc:
         assert str(exc).strip() and "integer ratio" not in str(exc)
         return
-    import os
-
-    saved = os.environ.get("EXACTDLM_TIME_CAP")
-    os.environ["EXACTDLM_TIME_CAP"] = "2"
-    try:
-        rule.law(ed.families.noisy_repetition(rule.L, Fraction(1, 10)))
-    except ValueError as exc:
-        assert str(exc).strip()
-    finally:
-        if saved is None:
-            os.environ.pop("EXACTDLM_TIME_CAP")
-        else:
-            os.environ["EXACTDLM_TIME_CAP"] = saved
+    with _environ({"EXACTDLM_TIME_CAP": "2"}):
+        try:
+            rule.law(ed.families.noisy_repetition(rule.L, Fraction(1, 10)))
+        except ValueError as exc:
+            assert str(exc).strip()
 
 
 @settings(max_examples=60, deadline=None, database=None)
@@ -385,17 +385,9 @@ def test_law_json_wrong_types_are_value_errors(data):
 @given(_preset_spec(), st.sampled_from([2, 3, 4]), st.sampled_from(["uniform", "lowest", "nosuch"]))
 def test_output_law_preset_specs_value_errors_only(spec, L, ties):
     """The API twin of the command-line draw: a law or a ValueError (time cap 2 s per draw)."""
-    import os
-
-    saved = os.environ.get("EXACTDLM_TIME_CAP")
-    os.environ["EXACTDLM_TIME_CAP"] = "2"
-    try:
-        q = ed.output_law(ed.families.noisy_repetition(L, Fraction(1, 10)), spec, ties=ties)
-        assert q.shape == (2,) * L and abs(float(sum(q.reshape(-1))) - 1) < 1e-9
-    except ValueError as exc:
-        assert str(exc).strip()
-    finally:
-        if saved is None:
-            os.environ.pop("EXACTDLM_TIME_CAP")
-        else:
-            os.environ["EXACTDLM_TIME_CAP"] = saved
+    with _environ({"EXACTDLM_TIME_CAP": "2"}):
+        try:
+            q = ed.output_law(ed.families.noisy_repetition(L, Fraction(1, 10)), spec, ties=ties)
+            assert q.shape == (2,) * L and abs(float(sum(q.reshape(-1))) - 1) < 1e-9
+        except ValueError as exc:
+            assert str(exc).strip()
