@@ -484,7 +484,7 @@ def fastdream_nocache(oracle, rng, steps, threshold, temperature):
 
 
 def fastdream_block_entropy(oracle, rng, steps, block_length, temperature, alg_temp):
-    from test_presets_conformance import multinomial_without_replacement, torch_linspace_f32
+    from test_presets_conformance import dream_transfer_index, torch_linspace_f32
 
     x = np.full((N, oracle.L), oracle.mask)
     num_blocks = oracle.L // block_length
@@ -507,12 +507,7 @@ def fastdream_block_entropy(oracle, rng, steps, block_length, temperature, alg_t
             k = int(m * (np.float32(1) - s / t)) if i < spb - 1 else int(m)
             full = np.where(mask_index, conf, -np.inf)
             if k > 0:
-                if alg_temp == 0:
-                    transfer, _ = topk_mask(full, np.full(N, k))
-                else:
-                    z = full / alg_temp
-                    w = np.exp(z - z.max(1, keepdims=True))
-                    transfer = multinomial_without_replacement(w / w.sum(1, keepdims=True), k, rng)
+                transfer = dream_transfer_index(full, k, alg_temp, rng)
                 x[transfer] = x0[transfer]
             i += 1
             if not (x[:, a:b] == oracle.mask).any():

@@ -201,6 +201,16 @@ def multinomial_without_replacement(weights, k, rng):
     return topk_mask(keys, np.full(len(weights), k))[0]
 
 
+def dream_transfer_index(full_confidence, k, alg_temp, rng):
+    """Dream's choice of the ``k`` positions to reveal: ``torch.topk`` of the confidence at
+    ``alg_temp = 0``, else ``torch.multinomial`` of its ``softmax(confidence / alg_temp)``."""
+    if alg_temp == 0:
+        return topk_mask(full_confidence, np.full(N, k))[0]
+    z = full_confidence / alg_temp
+    w = np.exp(z - z.max(1, keepdims=True))
+    return multinomial_without_replacement(w / w.sum(1, keepdims=True), k, rng)
+
+
 def dream_sample(oracle, rng, steps, alg, temperature, alg_temp, eps):
     x = np.full((N, oracle.L), oracle.mask)
     timesteps = torch_linspace_f32(1, eps, steps + 1)
@@ -220,12 +230,7 @@ def dream_sample(oracle, rng, steps, alg, temperature, alg_temp, eps):
         number_transfer_tokens = int(num_mask_token * (np.float32(1) - s / t)) if i < steps - 1 else int(num_mask_token)
         full_confidence = np.where(mask_index, confidence, -np.inf)
         if number_transfer_tokens > 0:
-            if alg_temp == 0:
-                transfer, _ = topk_mask(full_confidence, np.full(N, number_transfer_tokens))
-            else:
-                z = full_confidence / alg_temp
-                w = np.exp(z - z.max(1, keepdims=True))
-                transfer = multinomial_without_replacement(w / w.sum(1, keepdims=True), number_transfer_tokens, rng)
+            transfer = dream_transfer_index(full_confidence, number_transfer_tokens, alg_temp, rng)
             x[transfer] = x0[transfer]
     return x
 
