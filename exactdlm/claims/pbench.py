@@ -21,6 +21,15 @@ output law of the partition (the sampler DP, ``sampler.pattern_law``), independe
 which comes from subset entropies. ``L*_T`` is the minimum over every ordered partition (laws with
 ``L <= 4``): each ``L_T(S)`` is an integer combination of the ``2^L`` subset entropies; candidates are
 pruned with certified 64-bit enclosures and the survivors compared exactly.
+
+For every law (docs/theory.md §8a): with the exact conditionals both sides of PB-1 and PB-T are
+linear in the subset entropies — ``KL(p ‖ q̂_S)`` by the mask chain of the fixed partition
+(``EntropicLaw.expected_kl``), ``TC`` and ``L_T(S)`` from their definitions — so on the entropic
+symbolic law (the Shannon stage, :mod:`.shannon_decided`) the equalities are decided as identities
+of forms at every length the forms fit (PB-1 to ``L = 256``, the one block past ``L = 24`` by (E1);
+PB-T's shuffled partitions to ``L = 16``). The learned-model inequalities need the law's
+conditionals and stay on the suite's laws. PB-mono compares *minima* over partitions, which are not
+linear in the entropies, so it stays on the laws.
 """
 
 from __future__ import annotations
@@ -98,6 +107,13 @@ def lt_value(law_H, partition, L: int):
     return combine(cost_vector(partition, L), law_H)
 
 
+def lt_symbolic(law, partition, L: int):
+    """``L_T(S)`` on the entropic symbolic law: :func:`cost_vector` as one form (``EntropicLaw``)."""
+    vec = cost_vector(partition, L)
+    return law.entropy_combination({frozenset(j for j in range(L) if A >> j & 1): int(vec[A])
+                                    for A in np.flatnonzero(vec)})
+
+
 def _reference_partitions(L: int, sizes) -> list:
     """Two ordered partitions with these sizes: left to right, and a seeded shuffle of the positions."""
     out = []
@@ -146,6 +162,28 @@ def _ok(ctx) -> bool:
     return dense_law(ctx) is not None
 
 
+def _symbolic(ctx) -> bool:
+    """The case is a symbolic context (every law of length ``L`` at once): the entropic law of the
+    Shannon stage decides the exact-conditional comparisons, which are entropy-linear; the profile
+    cone's context raises ``NotInFragment`` on the subset entropies they read."""
+    return getattr(ctx, "symbolic", False)
+
+
+def _kl_symbolic(ctx, partition):
+    """``KL(p || q_S)`` for the exact conditionals on the symbolic law: the mask chain of the fixed
+    ordered partition (``EntropicLaw.expected_kl``), independent of ``L_T``'s cost vector. One block
+    past the mask chain's reach (``L > MASK_CHAIN_MAX_L``) is the one-step fixed size ``(L,)``, (E1)."""
+    from ..schedules.chains import Partition
+
+    if len(partition) == 1 and ctx.L > MASK_CHAIN_MAX_L:
+        return ctx.law.expected_kl((ctx.L,))
+    return ctx.law.expected_kl(Partition(partition, ctx.L))
+
+
+#: the symbolic law's mask chain of a fixed partition lists its masks up to this length
+MASK_CHAIN_MAX_L = 24
+
+
 def _kl_of(p, partition, predictor=None):
     """``KL(p || q_S)`` from the output law of the partition (the sampler DP in ``Fraction``s: on these
     small laws faster than the multimodular engine, and the reference twin of ``pattern_law``)."""
@@ -163,6 +201,12 @@ MONO_MAX_CELLS = 81
 
 
 def _pb1(ctx):
+    if _symbolic(ctx):
+        tc = ctx.tc_def  # Σ_i H(X_i) - H(X) from the subset entropies (the cone raises here)
+        part = (tuple(range(ctx.L)),)
+        yield Check(_kl_symbolic(ctx, part), tc, "eq", (ctx.L,),
+                    "exact conditionals: KL(p || prod_i p_i) = C(Y) = TC")
+        return
     if not _ok(ctx) or ctx.V**ctx.L > PB1_MAX_CELLS:
         return
     p, sizes = dense_law(ctx), (ctx.L,)
@@ -188,6 +232,14 @@ def pbt_schedules(L: int) -> list:
 
 
 def _pbT(ctx):
+    if _symbolic(ctx):
+        ctx.subset_H  # the profile cone's context raises here (it has no subset entropies)
+        L = ctx.L
+        for sizes in pbt_schedules(L):
+            part = _reference_partitions(L, sizes)[-1]
+            yield Check(_kl_symbolic(ctx, part), lt_symbolic(ctx.law, part, L), "eq", sizes,
+                        "exact conditionals: KL(p || q_S) = L_T(S)", note={"partition": [list(b) for b in part]})
+        return
     if not _ok(ctx) or ctx.V**ctx.L > PBT_MAX_CELLS:
         return
     p, L = dense_law(ctx), ctx.L
@@ -261,8 +313,8 @@ register_catalogue(Claim(
     statement="decoding every position in one step, any model's KL is at least the conditional total correlation "
               "C(Y|X) = Σ_i H(Y_i|X) - H(Y|X) (X the prompt, empty here: C = TC); equality for the exact conditionals",
     formula="KL(p || prod_i q_i) >= C(Y|X) = TC  (= for q_i = p_i)",
-    hypotheses=f"every lattice law of the suite with V^L <= {PB1_MAX_CELLS}, the one-step schedule; the exact conditionals (equality) and, "
-               f"when V^L <= {LEARNED_MAX_CELLS}, the model {PREDICTOR}",
+    hypotheses=f"every lattice law of the suite with V^L <= {PB1_MAX_CELLS} and the entropic symbolic law (exact conditionals), "
+               f"the one-step schedule; the exact conditionals (equality) and, when V^L <= {LEARNED_MAX_CELLS}, the model {PREDICTOR}",
     quantifier="named schedule family", case_checks=_pb1))
 
 register_catalogue(Claim(
@@ -270,7 +322,7 @@ register_catalogue(Claim(
     statement="decoding an ordered partition S = (S_1..S_T), any model's KL is at least L_T = Σ_i E C(S_i | X, S_<i); "
               "KL read as the KL of the sampler's output law for that partition; equality for the exact conditionals",
     formula="KL(p || q_S) >= L_T(S) = Σ_i E_x C(S_i | x_{S_<i})  (= for the exact conditionals)",
-    hypotheses=f"lattice laws of the suite with V^L <= {PBT_MAX_CELLS}: balanced sizes with K = 2 and 3, a seeded "
+    hypotheses=f"lattice laws of the suite with V^L <= {PBT_MAX_CELLS} and the entropic symbolic law (exact conditionals): balanced sizes with K = 2 and 3, a seeded "
                "shuffle of the positions cut into those blocks; exact conditionals and, when V^L <= "
                f"{LEARNED_MAX_CELLS}, the model {PREDICTOR}",
     quantifier="named schedule family", case_checks=_pbT))
