@@ -293,7 +293,46 @@ def optimal_costs(H, L: int) -> dict:
     return out
 
 
+def split_first(partition):
+    """``S`` with its first block of two or more positions ``A`` split into ``(min A, A∖min A)``: one
+    more block, and ``L_T(S) - L_{T+1}(split) = Σ_{j∈A∖a} I(X_j; X_a | X_R) >= 0`` (``R`` the earlier
+    blocks), a Shannon inequality."""
+    for k, A in enumerate(partition):
+        if len(A) > 1:
+            return partition[:k] + ((A[0],), A[1:]) + partition[k + 1:]
+    raise ValueError("split_first: every block is a single position (T = L)")
+
+
+def _pb_mono_symbolic(ctx):
+    """PB-mono for every law: the minima are not linear in the entropies, but the claim follows from
+    linear statements for every ordered partition ``S`` into ``T < L`` blocks,
+    ``L_{T+1}(split_first(S)) <= L_T(S)`` (then ``L*_{T+1} <= L_{T+1}(split(S*)) <= L*_T``), with
+    ``L*_1 = L_1((all,)) = TC`` and ``L_L(S) = 0`` for every ``S`` into ``L`` blocks: each an identity
+    or inequality of forms on the entropic law, under the same label as the law's comparison of
+    minima. To ``L = MONO_MAX_L`` (every ordered partition listed, as on the laws)."""
+    ctx.subset_H  # the profile cone's context raises here
+    L = ctx.L
+    if L > MONO_MAX_L:
+        from ..structured.cone import NotInFragment
+
+        raise NotInFragment(f"PB-mono lists every ordered partition (done to L={MONO_MAX_L})")
+    if L < 2:
+        return
+    for T in range(1, L):
+        for S in (P for P in ordered_partitions(L) if len(P) == T):
+            S2 = split_first(S)
+            yield Check(lt_symbolic(ctx.law, S2, L), lt_symbolic(ctx.law, S, L), "le", None, f"L*_{T + 1} <= L*_{T}",
+                        note={"T": T, "S": [list(x) for x in S], "split": [list(x) for x in S2]})
+    yield Check(lt_symbolic(ctx.law, (tuple(range(L)),), L), ctx.tc_def, "eq", None, "L*_1 = TC", rated=False)
+    for S in (P for P in ordered_partitions(L) if len(P) == L):
+        yield Check(lt_symbolic(ctx.law, S, L), 0, "eq", None, "L*_L = 0 (one token per step)", rated=False,
+                    note={"S": [list(x) for x in S]})
+
+
 def _pb_mono(ctx):
+    if _symbolic(ctx):
+        yield from _pb_mono_symbolic(ctx)
+        return
     if not 2 <= ctx.L <= MONO_MAX_L or ctx.V**ctx.L > MONO_MAX_CELLS or not _ok(ctx):
         return
     p = dense_law(ctx)
