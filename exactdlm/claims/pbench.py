@@ -29,7 +29,8 @@ symbolic law (the Shannon stage, :mod:`.shannon_decided`) the equalities are dec
 of forms at every length the forms fit (PB-1 to ``L = 256``, the one block past ``L = 24`` by (E1);
 PB-T's shuffled partitions to ``L = 16``). The learned-model inequalities need the law's
 conditionals and stay on the suite's laws. PB-mono compares *minima* over partitions, which are not
-linear in the entropies, so it stays on the laws.
+linear in the entropies; it is decided through the linear split inequalities that imply it
+(:func:`_pb_mono_symbolic`), to ``L = MONO_MAX_L``.
 """
 
 from __future__ import annotations
@@ -233,7 +234,7 @@ def pbt_schedules(L: int) -> list:
 
 def _pbT(ctx):
     if _symbolic(ctx):
-        ctx.subset_H  # the profile cone's context raises here (it has no subset entropies)
+        _ = ctx.subset_H  # the profile cone's context raises here (it has no subset entropies)
         L = ctx.L
         for sizes in pbt_schedules(L):
             part = _reference_partitions(L, sizes)[-1]
@@ -310,7 +311,7 @@ def _pb_mono_symbolic(ctx):
     ``L*_1 = L_1((all,)) = TC`` and ``L_L(S) = 0`` for every ``S`` into ``L`` blocks: each an identity
     or inequality of forms on the entropic law, under the same label as the law's comparison of
     minima. To ``L = MONO_MAX_L`` (every ordered partition listed, as on the laws)."""
-    ctx.subset_H  # the profile cone's context raises here
+    _ = ctx.subset_H  # the profile cone's context raises here
     L = ctx.L
     if L > MONO_MAX_L:
         from ..structured.cone import NotInFragment
@@ -372,5 +373,7 @@ register_catalogue(Claim(
               "in T (L*_1 = TC, L*_L = 0)",
     formula="L*_{T+1} <= L*_T,  L*_T = min_{|S| = T} Σ_i E C(S_i | S_<i)",
     hypotheses=f"exact lattice laws of the suite with 2 <= L <= {MONO_MAX_L} and V^L <= {MONO_MAX_CELLS}: every ordered partition enumerated, the "
-               "minimum certified (64-bit enclosures, then exact comparisons)",
+               "minimum certified (64-bit enclosures, then exact comparisons); the entropic symbolic law with "
+               f"2 <= L <= {MONO_MAX_L}: for every ordered partition, its first block split, L_(T+1)(split) <= L_T(S) "
+               "(which implies the claim), L_1 = TC, L_L = 0",
     quantifier="named schedule family", case_checks=_pb_mono))
