@@ -115,6 +115,50 @@ def test_optimal_costs_on_the_repeated_symbol():
     assert len(pbench.ordered_partitions(4)) == 75  # the Fubini number
 
 
+def test_pb_claims_decided_for_every_law_by_the_shannon_scan():
+    """PB-1 and PB-T's exact-conditional equalities are identities of forms on the entropic law (the
+    mask chain of the partition against TC / L_T from the cost vector); PB-mono's split inequalities
+    are Shannon proofs to L = 4, where it stops (every ordered partition listed)."""
+    from exactdlm.claims.shannon_decided import run_claim
+    from exactdlm.suites import get_suite
+
+    quick = get_suite("quick")  # full space to L = 5, then 8, 16, 32, 64
+    r1, rT, rm = (run_claim(get(c), quick) for c in ("PB-1", "PB-T", "PB-mono"))
+    assert r1.lengths == (1, 5) and r1.also == [8, 16, 32, 64] and r1.identities >= 8
+    assert rT.lengths == (2, 5) and rT.also == [8, 16] and "mask chain" in rT.stopped
+    assert rm.lengths == (2, 4) and rm.certificates > 0 and "ordered partition" in rm.stopped
+    assert all(r.counterexample is None and r.undecided is None for r in (r1, rT, rm))
+
+
+def _scaled(cid, factor, label_part):
+    """``cid`` with the right side of its comparisons labelled ``label_part`` times ``factor``."""
+    import dataclasses
+
+    base = get(cid)
+
+    def checks(ctx):
+        for ch in base.case_checks(ctx):
+            if label_part in (ch.label or ""):
+                ch = dataclasses.replace(ch, rhs=ch.rhs * factor)
+            yield ch
+
+    return Claim(id=f"{cid}-x{float(factor)}", origin="test", statement=f"{cid} with a side times {factor}", kind=base.kind,
+                 case_checks=checks)
+
+
+def test_pb_variants_refuted_by_the_shannon_scan():
+    """1% off, the identities fail for some law: the scan finds it, builds it and rechecks it exactly."""
+    from exactdlm.claims.shannon_decided import run_claim
+    from exactdlm.suites import get_suite
+
+    for c in (_scaled("PB-1", F(101, 100), "exact conditionals"),
+              _scaled("PB-T", F(99, 100), "exact conditionals")):
+        res = run_claim(c, get_suite("quick"))
+        cx = res.counterexample
+        assert cx is not None and cx["certified"], (c.id, res.stopped)
+        assert cx["recheck"]["outcome"] == "violated", (c.id, cx["recheck"])
+
+
 # ---------------------------------------------------------------------------- Fast-dLLM
 def test_fast_dllm_tight_family_either_side_of_the_boundary():
     for n in (1, 2, 3):

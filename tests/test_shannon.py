@@ -313,3 +313,25 @@ def test_lp_re_decides_the_cone():
         ray = decide(P.total_correlation(), P.dual_total_correlation() * Fraction(99, 100), "le", L, ratio=False).holds
         assert ray is False and decide_form(D, "ge").outcome == "violated"
     assert n >= 30
+
+
+def test_entropy_combination_is_the_sum_of_subset_entropy_forms():
+    """``EntropicLaw.entropy_combination`` builds ``Σ c_A H(X_A)`` in one space; its twin is the sum of
+    the ``subset_entropy`` forms (each refined as it is added). Also a 1/3 off coefficient is caught."""
+    from fractions import Fraction
+
+    from exactdlm.structured.shannon import EntropicLaw
+
+    law = EntropicLaw(5)
+    coefs = {frozenset({0, 3}): 2, frozenset({1}): -1, frozenset({0, 1, 3}): Fraction(1, 3), frozenset(): 7,
+             frozenset(range(5)): -4, frozenset({2, 4}): 1}
+    twin = 0
+    for A, c in coefs.items():
+        twin = twin + law.subset_entropy(A) * c
+    got = law.entropy_combination(coefs)
+    assert (got - twin).is_zero()
+    assert got.space.blocks == (1, 1, 1, 1, 1)  # the sets are not runs: singletons
+    assert not (law.entropy_combination({**coefs, frozenset({1}): Fraction(-2, 3)}) - twin).is_zero()
+    assert law.entropy_combination({frozenset({0, 1}): 1}).space.blocks == (2, 3)  # a run: two blocks
+    with pytest.raises(ValueError, match="positions"):
+        law.entropy_combination({frozenset({5}): 1})

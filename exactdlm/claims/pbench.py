@@ -21,6 +21,16 @@ output law of the partition (the sampler DP, ``sampler.pattern_law``), independe
 which comes from subset entropies. ``L*_T`` is the minimum over every ordered partition (laws with
 ``L <= 4``): each ``L_T(S)`` is an integer combination of the ``2^L`` subset entropies; candidates are
 pruned with certified 64-bit enclosures and the survivors compared exactly.
+
+For every law (docs/theory.md §8a): with the exact conditionals both sides of PB-1 and PB-T are
+linear in the subset entropies — ``KL(p ‖ q̂_S)`` by the mask chain of the fixed partition
+(``EntropicLaw.expected_kl``), ``TC`` and ``L_T(S)`` from their definitions — so on the entropic
+symbolic law (the Shannon stage, :mod:`.shannon_decided`) the equalities are decided as identities
+of forms at every length the forms fit (PB-1 to ``L = 256``, the one block past ``L = 24`` by (E1);
+PB-T's shuffled partitions to ``L = 16``). The learned-model inequalities need the law's
+conditionals and stay on the suite's laws. PB-mono compares *minima* over partitions, which are not
+linear in the entropies; it is decided through the linear split inequalities that imply it
+(:func:`_pb_mono_symbolic`), to ``L = MONO_MAX_L``.
 """
 
 from __future__ import annotations
@@ -98,6 +108,13 @@ def lt_value(law_H, partition, L: int):
     return combine(cost_vector(partition, L), law_H)
 
 
+def lt_symbolic(law, partition, L: int):
+    """``L_T(S)`` on the entropic symbolic law: :func:`cost_vector` as one form (``EntropicLaw``)."""
+    vec = cost_vector(partition, L)
+    return law.entropy_combination({frozenset(j for j in range(L) if A >> j & 1): int(vec[A])
+                                    for A in np.flatnonzero(vec)})
+
+
 def _reference_partitions(L: int, sizes) -> list:
     """Two ordered partitions with these sizes: left to right, and a seeded shuffle of the positions."""
     out = []
@@ -146,6 +163,28 @@ def _ok(ctx) -> bool:
     return dense_law(ctx) is not None
 
 
+def _symbolic(ctx) -> bool:
+    """The case is a symbolic context (every law of length ``L`` at once): the entropic law of the
+    Shannon stage decides the exact-conditional comparisons, which are entropy-linear; the profile
+    cone's context raises ``NotInFragment`` on the subset entropies they read."""
+    return getattr(ctx, "symbolic", False)
+
+
+def _kl_symbolic(ctx, partition):
+    """``KL(p || q_S)`` for the exact conditionals on the symbolic law: the mask chain of the fixed
+    ordered partition (``EntropicLaw.expected_kl``), independent of ``L_T``'s cost vector. One block
+    past the mask chain's reach (``L > MASK_CHAIN_MAX_L``) is the one-step fixed size ``(L,)``, (E1)."""
+    from ..schedules.chains import Partition
+
+    if len(partition) == 1 and ctx.L > MASK_CHAIN_MAX_L:
+        return ctx.law.expected_kl((ctx.L,))
+    return ctx.law.expected_kl(Partition(partition, ctx.L))
+
+
+#: the symbolic law's mask chain of a fixed partition lists its masks up to this length
+MASK_CHAIN_MAX_L = 24
+
+
 def _kl_of(p, partition, predictor=None):
     """``KL(p || q_S)`` from the output law of the partition (the sampler DP in ``Fraction``s: on these
     small laws faster than the multimodular engine, and the reference twin of ``pattern_law``)."""
@@ -163,6 +202,12 @@ MONO_MAX_CELLS = 81
 
 
 def _pb1(ctx):
+    if _symbolic(ctx):
+        tc = ctx.tc_def  # Σ_i H(X_i) - H(X) from the subset entropies (the cone raises here)
+        part = (tuple(range(ctx.L)),)
+        yield Check(_kl_symbolic(ctx, part), tc, "eq", (ctx.L,),
+                    "exact conditionals: KL(p || prod_i p_i) = C(Y) = TC")
+        return
     if not _ok(ctx) or ctx.V**ctx.L > PB1_MAX_CELLS:
         return
     p, sizes = dense_law(ctx), (ctx.L,)
@@ -188,6 +233,14 @@ def pbt_schedules(L: int) -> list:
 
 
 def _pbT(ctx):
+    if _symbolic(ctx):
+        _ = ctx.subset_H  # the profile cone's context raises here (it has no subset entropies)
+        L = ctx.L
+        for sizes in pbt_schedules(L):
+            part = _reference_partitions(L, sizes)[-1]
+            yield Check(_kl_symbolic(ctx, part), lt_symbolic(ctx.law, part, L), "eq", sizes,
+                        "exact conditionals: KL(p || q_S) = L_T(S)", note={"partition": [list(b) for b in part]})
+        return
     if not _ok(ctx) or ctx.V**ctx.L > PBT_MAX_CELLS:
         return
     p, L = dense_law(ctx), ctx.L
@@ -241,7 +294,46 @@ def optimal_costs(H, L: int) -> dict:
     return out
 
 
+def split_first(partition):
+    """``S`` with its first block of two or more positions ``A`` split into ``(min A, A∖min A)``: one
+    more block, and ``L_T(S) - L_{T+1}(split) = Σ_{j∈A∖a} I(X_j; X_a | X_R) >= 0`` (``R`` the earlier
+    blocks), a Shannon inequality."""
+    for k, A in enumerate(partition):
+        if len(A) > 1:
+            return partition[:k] + ((A[0],), A[1:]) + partition[k + 1:]
+    raise ValueError("split_first: every block is a single position (T = L)")
+
+
+def _pb_mono_symbolic(ctx):
+    """PB-mono for every law: the minima are not linear in the entropies, but the claim follows from
+    linear statements for every ordered partition ``S`` into ``T < L`` blocks,
+    ``L_{T+1}(split_first(S)) <= L_T(S)`` (then ``L*_{T+1} <= L_{T+1}(split(S*)) <= L*_T``), with
+    ``L*_1 = L_1((all,)) = TC`` and ``L_L(S) = 0`` for every ``S`` into ``L`` blocks: each an identity
+    or inequality of forms on the entropic law, under the same label as the law's comparison of
+    minima. To ``L = MONO_MAX_L`` (every ordered partition listed, as on the laws)."""
+    _ = ctx.subset_H  # the profile cone's context raises here
+    L = ctx.L
+    if L > MONO_MAX_L:
+        from ..structured.cone import NotInFragment
+
+        raise NotInFragment(f"PB-mono lists every ordered partition (done to L={MONO_MAX_L})")
+    if L < 2:
+        return
+    for T in range(1, L):
+        for S in (P for P in ordered_partitions(L) if len(P) == T):
+            S2 = split_first(S)
+            yield Check(lt_symbolic(ctx.law, S2, L), lt_symbolic(ctx.law, S, L), "le", None, f"L*_{T + 1} <= L*_{T}",
+                        note={"T": T, "S": [list(x) for x in S], "split": [list(x) for x in S2]})
+    yield Check(lt_symbolic(ctx.law, (tuple(range(L)),), L), ctx.tc_def, "eq", None, "L*_1 = TC", rated=False)
+    for S in (P for P in ordered_partitions(L) if len(P) == L):
+        yield Check(lt_symbolic(ctx.law, S, L), 0, "eq", None, "L*_L = 0 (one token per step)", rated=False,
+                    note={"S": [list(x) for x in S]})
+
+
 def _pb_mono(ctx):
+    if _symbolic(ctx):
+        yield from _pb_mono_symbolic(ctx)
+        return
     if not 2 <= ctx.L <= MONO_MAX_L or ctx.V**ctx.L > MONO_MAX_CELLS or not _ok(ctx):
         return
     p = dense_law(ctx)
@@ -261,8 +353,8 @@ register_catalogue(Claim(
     statement="decoding every position in one step, any model's KL is at least the conditional total correlation "
               "C(Y|X) = Σ_i H(Y_i|X) - H(Y|X) (X the prompt, empty here: C = TC); equality for the exact conditionals",
     formula="KL(p || prod_i q_i) >= C(Y|X) = TC  (= for q_i = p_i)",
-    hypotheses=f"every lattice law of the suite with V^L <= {PB1_MAX_CELLS}, the one-step schedule; the exact conditionals (equality) and, "
-               f"when V^L <= {LEARNED_MAX_CELLS}, the model {PREDICTOR}",
+    hypotheses=f"every lattice law of the suite with V^L <= {PB1_MAX_CELLS} and the entropic symbolic law (exact conditionals), "
+               f"the one-step schedule; the exact conditionals (equality) and, when V^L <= {LEARNED_MAX_CELLS}, the model {PREDICTOR}",
     quantifier="named schedule family", case_checks=_pb1))
 
 register_catalogue(Claim(
@@ -270,7 +362,7 @@ register_catalogue(Claim(
     statement="decoding an ordered partition S = (S_1..S_T), any model's KL is at least L_T = Σ_i E C(S_i | X, S_<i); "
               "KL read as the KL of the sampler's output law for that partition; equality for the exact conditionals",
     formula="KL(p || q_S) >= L_T(S) = Σ_i E_x C(S_i | x_{S_<i})  (= for the exact conditionals)",
-    hypotheses=f"lattice laws of the suite with V^L <= {PBT_MAX_CELLS}: balanced sizes with K = 2 and 3, a seeded "
+    hypotheses=f"lattice laws of the suite with V^L <= {PBT_MAX_CELLS} and the entropic symbolic law (exact conditionals): balanced sizes with K = 2 and 3, a seeded "
                "shuffle of the positions cut into those blocks; exact conditionals and, when V^L <= "
                f"{LEARNED_MAX_CELLS}, the model {PREDICTOR}",
     quantifier="named schedule family", case_checks=_pbT))
@@ -281,5 +373,7 @@ register_catalogue(Claim(
               "in T (L*_1 = TC, L*_L = 0)",
     formula="L*_{T+1} <= L*_T,  L*_T = min_{|S| = T} Σ_i E C(S_i | S_<i)",
     hypotheses=f"exact lattice laws of the suite with 2 <= L <= {MONO_MAX_L} and V^L <= {MONO_MAX_CELLS}: every ordered partition enumerated, the "
-               "minimum certified (64-bit enclosures, then exact comparisons)",
+               "minimum certified (64-bit enclosures, then exact comparisons); the entropic symbolic law with "
+               f"2 <= L <= {MONO_MAX_L}: for every ordered partition, its first block split, L_(T+1)(split) <= L_T(S) "
+               "(which implies the claim), L_1 = TC, L_L = 0",
     quantifier="named schedule family", case_checks=_pb_mono))

@@ -84,6 +84,21 @@ class EntropicLaw:
         sp = self._space_of([S])
         return EntropyForm.coordinate(sp, sp.index(sp.counts_of_set(S)))
 
+    def entropy_combination(self, coefs) -> EntropyForm:
+        """``Σ_A c_A H(X_A)`` for ``coefs`` ``{set of positions: integer or Fraction}``, built once in
+        the space of the sets named (summing :meth:`subset_entropy` forms would refine each term)."""
+        items = [(frozenset(int(p) for p in A), c) for A, c in coefs.items() if c]
+        named = [A for A, _ in items if A]
+        if any(not 0 <= p < self.L for A in named for p in A):
+            raise ValueError(f"positions must lie in 0..{self.L - 1}")
+        sp = self._space_of(named or [frozenset(range(self.L))])
+        coef: dict = {}
+        for A, c in items:
+            if A:
+                i = sp.index(sp.counts_of_set(A))
+                coef[i] = coef.get(i, 0) + Fraction(c)
+        return EntropyForm.from_fractions(sp, coef)
+
     def mean_entropy(self, fixed, pool, t: int) -> EntropyForm | int:
         """``E_T H(X_{fixed ∪ T})``, ``T`` a uniform ``t``-subset of ``pool`` (disjoint from ``fixed``)."""
         fixed, pool = frozenset(fixed), frozenset(pool)
