@@ -157,6 +157,15 @@ class ValuelessLinear:
     #: forms a ratio with which is refused as non-linear
     _IS_FORM = True
 
+    def _reduced(self):
+        """The same form with ``num`` and ``den`` divided by their common factor (in place)."""
+        if self.den > 1:
+            g = math.gcd(_gcd_all(self.num), self.den)
+            if g > 1:
+                self.num = self.num // g
+                self.den //= g
+        return self
+
     def __truediv__(self, other):
         if getattr(other, "_IS_FORM", False):
             raise NotInFragment(f"a ratio of two {self._NOUN.replace('quantity', 'quantities')} is not linear")
@@ -228,13 +237,6 @@ class ConeForm(ValuelessLinear):
     def constant(cls, L: int, value) -> "ConeForm":
         return cls(L, np.zeros(L, dtype=np.int64), 1, _scalar(value))
 
-    def _reduced(self) -> "ConeForm":
-        if self.den > 1:
-            g = math.gcd(_gcd_all(self.num), self.den)
-            if g > 1:
-                self.num = self.num // g
-                self.den //= g
-        return self
 
     def _coerce(self, other) -> "ConeForm":
         if isinstance(other, ConeForm):

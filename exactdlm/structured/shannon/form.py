@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..cone import _SAFE, NotInFragment, ValuelessLinear, _add, _as_array, _gcd_all, _scalar, _scaled
+from ..cone import _SAFE, NotInFragment, ValuelessLinear, _add, _as_array, _scalar, _scaled
 from .space import Space, meet, refinement
 
 _ZERO = Fraction(0)
@@ -76,13 +76,6 @@ class EntropyForm(ValuelessLinear):
                 num[i] = x
         return cls(space, num, den, Fraction(const))._reduced()
 
-    def _reduced(self) -> "EntropyForm":
-        if self.den > 1:
-            g = math.gcd(_gcd_all(self.num), self.den)
-            if g > 1:
-                self.num = self.num // g
-                self.den //= g
-        return self
 
     def fractions(self) -> dict:
         """``{index: Fraction}`` of the non-zero coefficients."""
