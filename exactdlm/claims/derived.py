@@ -215,6 +215,11 @@ def sh1_middle(ctx, sizes):
     """``Σ_k (s_k - 1)[Ī(t_k - 1) - Ī(t_{k-1})]`` (the profile cone has its own O(L) form of it)."""
     if hasattr(ctx, "block_rise"):
         return ctx.block_rise(sizes)
+    return plain_block_rise(ctx, sizes)
+
+
+def plain_block_rise(ctx, sizes):
+    """:func:`sh1_middle` summed term by term from ``ctx.Ibar`` (any context with ``Ibar``, ``zero``)."""
     t = cumulative(sizes)
     I = ctx.Ibar
     mid = ctx.zero()
